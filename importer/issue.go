@@ -1,0 +1,87 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Issue is one problem found while importing, with the position a person
+// will find in their spreadsheet program. It is shaped like
+// encoding/csv.ParseError, but Row is the row Excel or LibreOffice shows
+// (a quoted multi-line CSV record is one row) and Column is the letter plus
+// the header text, e.g. `D (Hours)`.
+type Issue struct {
+	File  string
+	Sheet string // empty for CSV files
+	Row   int    // 0 for an issue about the whole file or sheet
+	Line  int    // CSV only: the physical line the record starts on
+	// Column is the column letter and its header, e.g. "D (Hours)"; empty
+	// when the issue is about a whole row, sheet or file.
+	Column string
+	Value  string
+	// Problem says what is wrong, Action what to do about it; both are
+	// plain English for office staff.
+	Problem string
+	Action  string
+	// Kind is a sentinel error (ErrBadHours, ErrDuplicate ...) so callers
+	// can tell problems apart with errors.Is.
+	Kind error
+}
+
+// Error formats the issue as one line: where, what, and what to do.
+func (e Issue) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Sheet != "" {
+		fmt.Fprintf(&b, ", sheet %q", e.Sheet)
+	}
+	if e.Row > 0 {
+		b.WriteString(", row " + strconv.Itoa(e.Row))
+		if e.Line > 0 && e.Line != e.Row {
+			b.WriteString(" (line " + strconv.Itoa(e.Line) + ")")
+		}
+	}
+	if e.Column != "" {
+		b.WriteString(", column " + e.Column)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Problem)
+	if e.Value != "" {
+		fmt.Fprintf(&b, " (value %q)", e.Value)
+	}
+	if e.Action != "" {
+		b.WriteString(". " + e.Action)
+	}
+	return b.String()
+}
+
+// Unwrap returns the issue's kind so errors.Is works on an Issue.
+func (e Issue) Unwrap() error { return e.Kind }
+
+// Accounting counts what happened to every data row read.
+// Read == Accepted + Rejected + Blank always holds (see Check).
+type Accounting struct {
+	Read     int `json:"rows_read"`
+	Accepted int `json:"rows_accepted"`
+	Rejected int `json:"rows_rejected"`
+	Blank    int `json:"rows_blank"`
+}
+
+// Add returns the sum of two accountings.
+func (a Accounting) Add(b Accounting) Accounting {
+	return Accounting{a.Read + b.Read, a.Accepted + b.Accepted, a.Rejected + b.Rejected, a.Blank + b.Blank}
+}
+
+// Check returns an error when a row was lost: read != accepted + rejected + blank.
+func (a Accounting) Check() error {
+	if a.Read != a.Accepted+a.Rejected+a.Blank {
+		return fmt.Errorf("row accounting does not balance: %d read but %d accepted + %d rejected + %d blank", a.Read, a.Accepted, a.Rejected, a.Blank)
+	}
+	return nil
+}
+
+// String is the accounting line printed at the end of run and check.
+func (a Accounting) String() string {
+	return fmt.Sprintf("rows read %d = accepted %d + rejected %d + blank %d", a.Read, a.Accepted, a.Rejected, a.Blank)
+}
