@@ -28,6 +28,20 @@ fmt-check:
 lint: fmt-check vet
 	$(GO) tool staticcheck ./...
 
+# Precision, recall and Cohen's kappa of the reflection analyser on the
+# labelled corpus in fixtures/reflections.
+eval:
+	$(GO) run ./fixtures/reflections/eval
+
+# Fuzz each importer target for FUZZTIME (default 60s; issue 7 asks 10m each).
+FUZZTIME ?= 60s
+FUZZ_TARGETS := FuzzParseHours FuzzParseDate FuzzParseCategory FuzzReadCSV FuzzReadXLSX
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		echo "== $$t ($(FUZZTIME))"; \
+		$(GO) test ./importer -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
+
 check: lint test
 
 clean:
