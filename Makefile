@@ -28,6 +28,14 @@ fmt-check:
 lint: fmt-check vet
 	$(GO) tool staticcheck ./...
 
+# Whole-job benchmark at 1,000 and 10,000 members (BENCH_LARGE=1 adds
+# 100,000), then the Go benchmarks of each stage.
+comma := ,
+BENCH_SIZES := 1000,10000$(if $(BENCH_LARGE),$(comma)100000)
+bench:
+	$(GO) run ./fixtures/bench -sizes '$(BENCH_SIZES)'
+	$(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report
+
 # Precision, recall and Cohen's kappa of the reflection analyser on the
 # labelled corpus in fixtures/reflections.
 eval:
