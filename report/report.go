@@ -1,6 +1,8 @@
 package report
 
 import (
+	"time"
+
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/importer"
 )
@@ -17,4 +19,9 @@ type Input struct {
 	Files      []importer.FileInfo
 	// Register is the member register file, when one was given.
 	Register *importer.FileInfo
+	// Created, when set, is written as the workbook's creation and
+	// modification date (pass the same SOURCE_DATE_EPOCH-derived time as
+	// PDFOptions.Created). Zero keeps excelize's fixed default date; the
+	// wall clock is never used, so output stays byte-identical.
+	Created time.Time
 }

@@ -1,0 +1,189 @@
+package report
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/ies/cpdaudit/audit"
+	"github.com/xuri/excelize/v2"
+)
+
+// Tally counts verdicts for one group of members.
+type Tally struct {
+	Label                       string
+	Met, Review, NotMet, Exempt int
+}
+
+// Assessed is the denominator of the MET rate: every member except the
+// exempt, whose standards are not assessed at all.
+func (t Tally) Assessed() int { return t.Met + t.Review + t.NotMet }
+
+// MetRate is the share of assessed members with MET, and false when no
+// member was assessed (a rate of 0 would wrongly read as "everyone failed").
+func (t Tally) MetRate() (float64, bool) {
+	if t.Assessed() == 0 {
+		return 0, false
+	}
+	return float64(t.Met) / float64(t.Assessed()), true
+}
+
+func (t *Tally) add(v audit.Verdict) {
+	switch v {
+	case audit.Met:
+		t.Met++
+	case audit.Review:
+		t.Review++
+	case audit.NotMet:
+		t.NotMet++
+	case audit.Exempt:
+		t.Exempt++
+	}
+}
+
+// Compliance holds the rates of the Compliance sheet.
+type Compliance struct {
+	// Overall tallies the members' outcomes.
+	Overall Tally
+	// Standards tallies each standard's verdict, standard 1 first.
+	Standards [4]Tally
+	// Grades tallies outcomes per membership grade, junior to senior, then
+	// any other grade names sorted, then members of unknown grade.
+	Grades []Tally
+}
+
+// unknownGrade labels members whose grade the register did not give.
+const unknownGrade = "Unknown grade"
+
+// ComplianceRates tallies outcomes overall, per standard and per grade.
+func ComplianceRates(results []audit.MemberResult) Compliance {
+	var c Compliance
+	c.Overall.Label = "All members (outcome)"
+	for i := range c.Standards {
+		s := audit.Standard(i + 1)
+		c.Standards[i].Label = fmt.Sprintf("Standard %d: %s", s, s.Title())
+	}
+	byGrade := map[audit.Grade]*Tally{}
+	for i := range results {
+		r := &results[i]
+		c.Overall.add(r.Outcome)
+		for j := range r.Standards {
+			c.Standards[j].add(r.Standards[j].Verdict)
+		}
+		t := byGrade[r.Member.Grade]
+		if t == nil {
+			t = &Tally{Label: string(r.Member.Grade)}
+			if r.Member.Grade == audit.GradeUnknown {
+				t.Label = unknownGrade
+			}
+			byGrade[r.Member.Grade] = t
+		}
+		t.add(r.Outcome)
+	}
+	for _, g := range audit.Grades {
+		if t := byGrade[g]; t != nil {
+			c.Grades = append(c.Grades, *t)
+			delete(byGrade, g)
+		}
+	}
+	unknown := byGrade[audit.GradeUnknown]
+	delete(byGrade, audit.GradeUnknown)
+	var other []Tally
+	for _, t := range byGrade {
+		other = append(other, *t)
+	}
+	sort.Slice(other, func(i, j int) bool { return other[i].Label < other[j].Label })
+	c.Grades = append(c.Grades, other...)
+	if unknown != nil {
+		c.Grades = append(c.Grades, *unknown)
+	}
+	return c
+}
+
+// complianceNote says what the denominator is, right above the numbers.
+const complianceNote = "MET rate = members with MET ÷ members assessed. Members assessed = MET + REVIEW + NOT_MET: " +
+	"exempt members are left out because their standards are not assessed. REVIEW is a pre-screen result " +
+	"an assessor still has to decide, so the final rates can be higher once reviews are confirmed."
+
+func writeComplianceSheet(f *excelize.File, st *styles, in Input) error {
+	const s = SheetCompliance
+	c := ComplianceRates(in.Results)
+	// A slice, not a map: the order of calls shapes the <cols> element.
+	for i, w := range []float64{48, 12, 9, 9, 10, 12, 10} {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(s, col, col, w); err != nil {
+			return err
+		}
+	}
+	title := "Compliance rates"
+	if in.Year != 0 {
+		title = fmt.Sprintf("Compliance rates, CPD year %d", in.Year)
+	}
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
+	add(f.SetCellValue(s, "A1", title))
+	add(f.SetCellStyle(s, "A1", "A1", st.title))
+	add(f.MergeCell(s, "A2", "G2"))
+	add(f.SetCellValue(s, "A2", complianceNote))
+	add(f.SetCellStyle(s, "A2", "G2", st.note))
+	add(f.SetRowHeight(s, 2, 48))
+
+	header := []any{"Group", "Members assessed", "MET", "REVIEW", "NOT_MET", "EXEMPT (not in rate)", "MET rate"}
+	table := func(top int, group string, rows []Tally) (int, int) {
+		header[0] = group
+		add(setRow(f, s, 1, top, header...))
+		add(f.SetCellStyle(s, cellName(1, top), cellName(7, top), st.header))
+		for i, t := range rows {
+			var rate any
+			if r, ok := t.MetRate(); ok {
+				rate = r
+			}
+			add(setRow(f, s, 1, top+1+i, t.Label, t.Assessed(), t.Met, t.Review, t.NotMet, t.Exempt, rate))
+		}
+		first, last := top+1, top+len(rows)
+		if len(rows) > 0 {
+			add(f.SetCellStyle(s, cellName(7, first), cellName(7, last), st.percent))
+		}
+		return first, last
+	}
+	std := append([]Tally{c.Overall}, c.Standards[:]...)
+	stdFirst, stdLast := table(4, "Overall and per standard", std)
+	gradeTop := stdLast + 3
+	gradeFirst, gradeLast := table(gradeTop, "Per membership grade (outcome)", c.Grades)
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := rateChart(f, "I4", "MET rate per standard", stdFirst, stdLast); err != nil {
+		return err
+	}
+	if len(c.Grades) > 0 {
+		if err := rateChart(f, fmt.Sprintf("I%d", gradeTop), "MET rate per membership grade", gradeFirst, gradeLast); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rateChart adds a native bar chart of the MET rates in rows first..last.
+func rateChart(f *excelize.File, at, title string, first, last int) error {
+	maxRate, minRate := 1.0, 0.0
+	return f.AddChart(SheetCompliance, at, &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       "MET rate",
+			Categories: fmt.Sprintf("'%s'!$A$%d:$A$%d", SheetCompliance, first, last),
+			Values:     fmt.Sprintf("'%s'!$G$%d:$G$%d", SheetCompliance, first, last),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4E8F3A"}},
+		}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		Dimension: excelize.ChartDimension{Width: 560, Height: 260},
+		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true},
+		YAxis: excelize.ChartAxis{
+			Maximum: &maxRate, Minimum: &minRate, MajorGridLines: true,
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"},
+		},
+	})
+}

@@ -1,0 +1,191 @@
+package report
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/gocarina/gocsv"
+	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/importer"
+)
+
+// writeCSV lays rows out with gocsv. A fresh SafeCSVWriter is built per
+// call rather than through gocsv's package-level SetCSVWriter, so
+// concurrent writers and tests never share configuration.
+func writeCSV(w io.Writer, rows any) error {
+	cw := gocsv.NewSafeCSVWriter(csv.NewWriter(w))
+	if err := gocsv.MarshalCSV(rows, cw); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteSummaryCSV writes summary.csv: one row per member with SPEC.md's
+// columns.
+func WriteSummaryCSV(w io.Writer, in Input) error {
+	return writeCSV(w, SummaryRows(in.Results))
+}
+
+// WriteActivitiesCSV writes activities.csv: one row per activity with
+// SPEC.md's columns.
+func WriteActivitiesCSV(w io.Writer, in Input) error {
+	return writeCSV(w, ActivityRows(in.Results))
+}
+
+// WriteIssuesCSV writes import-issues.csv: one row per import issue with
+// SPEC.md's columns.
+func WriteIssuesCSV(w io.Writer, in Input) error {
+	return writeCSV(w, IssueRows(in.Issues))
+}
+
+// RunRecord is the content of run.json: what was run, on what, and with
+// which rules. It holds no wall-clock time, so two runs over the same
+// input give the same file.
+type RunRecord struct {
+	Tool       string              `json:"tool"`
+	Version    string              `json:"version"`
+	CPDYear    int                 `json:"cpd_year"`
+	Policy     orderedObject       `json:"policy"`
+	Inputs     []importer.FileInfo `json:"inputs"`
+	Register   *importer.FileInfo  `json:"register"`
+	Rows       importer.Accounting `json:"rows"`
+	Members    int                 `json:"members"`
+	Outcomes   map[string]int      `json:"outcomes"`
+	IssueCount int                 `json:"import_issues"`
+}
+
+// NewRunRecord builds the run record from the run's input.
+func NewRunRecord(in Input) RunRecord {
+	outcomes := map[string]int{}
+	for _, v := range []audit.Verdict{audit.Met, audit.Review, audit.NotMet, audit.Exempt} {
+		outcomes[string(v)] = 0
+	}
+	for i := range in.Results {
+		outcomes[string(in.Results[i].Outcome)]++
+	}
+	inputs := in.Files
+	if inputs == nil {
+		inputs = []importer.FileInfo{}
+	}
+	return RunRecord{
+		Tool:       "cpdaudit",
+		Version:    in.Version,
+		CPDYear:    in.Year,
+		Policy:     tomlObject(reflect.ValueOf(in.Policy)),
+		Inputs:     inputs,
+		Register:   in.Register,
+		Rows:       in.Accounting,
+		Members:    len(in.Results),
+		Outcomes:   outcomes,
+		IssueCount: len(in.Issues),
+	}
+}
+
+// WriteRunJSON writes run.json: tool version, CPD year, the policy values
+// under the names the policy file uses, input files with their SHA-256 and
+// the row accounting.
+func WriteRunJSON(w io.Writer, in Input) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(NewRunRecord(in))
+}
+
+// field is one member of an orderedObject.
+type field struct {
+	Key   string
+	Value any
+}
+
+// orderedObject is a JSON object that keeps its keys in the given order.
+// The policy is written in the order of the policy file, which a reader
+// comparing the two expects; a map would sort the keys alphabetically.
+type orderedObject []field
+
+// MarshalJSON writes the fields in order.
+func (o orderedObject) MarshalJSON() ([]byte, error) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, f := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, err := json.Marshal(f.Key)
+		if err != nil {
+			return nil, err
+		}
+		v, err := json.Marshal(f.Value)
+		if err != nil {
+			return nil, err
+		}
+		b.Write(k)
+		b.WriteByte(':')
+		b.Write(v)
+	}
+	b.WriteByte('}')
+	return []byte(b.String()), nil
+}
+
+// tomlObject turns a policy struct into an ordered JSON object keyed by the
+// struct's toml tags: run.json then names every value exactly as the
+// policy file does, and a new policy field appears without code here.
+func tomlObject(v reflect.Value) orderedObject {
+	t := v.Type()
+	obj := orderedObject{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		if !sf.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		fv := v.Field(i)
+		switch {
+		case fv.Kind() == reflect.Struct:
+			obj = append(obj, field{name, tomlObject(fv)})
+		case fv.Kind() == reflect.Slice && fv.IsNil():
+			obj = append(obj, field{name, []any{}})
+		default:
+			obj = append(obj, field{name, fv.Interface()})
+		}
+	}
+	return obj
+}
+
+// policyValue is one policy setting for the Run sheet.
+type policyValue struct {
+	Name  string
+	Value any
+}
+
+// policyValues flattens the policy to dotted names (hours.required) for the
+// Run sheet. Numbers stay numbers; word lists are joined with commas.
+func policyValues(p audit.Policy) []policyValue {
+	var out []policyValue
+	var walk func(prefix string, o orderedObject)
+	walk = func(prefix string, o orderedObject) {
+		for _, f := range o {
+			name := prefix + f.Key
+			switch v := f.Value.(type) {
+			case orderedObject:
+				walk(name+".", v)
+			case []string:
+				out = append(out, policyValue{name, strings.Join(v, ", ")})
+			case []any:
+				out = append(out, policyValue{name, ""})
+			default:
+				out = append(out, policyValue{name, v})
+			}
+		}
+	}
+	walk("", tomlObject(reflect.ValueOf(p)))
+	return out
+}

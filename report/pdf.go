@@ -1,0 +1,677 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/ies/cpdaudit/audit"
+)
+
+// PDFOptions are the run-wide settings of the feedback PDFs.
+type PDFOptions struct {
+	// Version is the tool version, written in the metadata and the footer.
+	Version string
+	// Created is the fixed creation date, for byte-identical output (the
+	// pipeline derives it from SOURCE_DATE_EPOCH or uses a constant).
+	Created time.Time
+}
+
+// Page geometry in millimetres (A4 portrait).
+const (
+	pageW, pageH   = 210.0, 297.0
+	marginX        = 15.0
+	marginTop      = 14.0
+	contentW       = pageW - 2*marginX
+	bottomLimit    = pageH - 18.0 // below it only the footer is drawn
+	bodySize       = 9.0
+	lineH          = 4.2 // for bodySize text
+	tableSize      = 8.5 // activity table text: smaller, to keep a typical record within three pages
+	cellPad        = 1.4 // vertical padding inside table cells
+	maxLinesInCell = 24  // a pasted essay in a title must not outgrow a page
+)
+
+type rgb struct{ r, g, b int }
+
+var (
+	colText      = rgb{33, 33, 33}
+	colMuted     = rgb{100, 100, 100}
+	colRule      = rgb{205, 205, 205}
+	colHeadFill  = rgb{232, 238, 245}
+	colZebra     = rgb{248, 248, 248}
+	colAccent    = rgb{31, 78, 121}
+	colBar       = rgb{78, 143, 58}
+	colBarLow    = rgb{201, 162, 39}
+	colThreshold = rgb{192, 57, 43}
+)
+
+// verdictStyle is how a verdict is shown: its words, a strong colour for the
+// outcome badge and a light fill with dark text for table cells (the same
+// pair the workbook's conditional formats use).
+type verdictStyle struct {
+	words       string
+	strong      rgb
+	fill, ink   rgb
+	explanation string
+}
+
+var verdictStyles = map[audit.Verdict]verdictStyle{
+	audit.Met: {"MET", rgb{46, 125, 50}, rgb{198, 239, 206}, rgb{0, 97, 0},
+		"Your record meets all four standards on this pre-screen."},
+	audit.Review: {"REVIEW", rgb{204, 122, 0}, rgb{255, 235, 156}, rgb{156, 87, 0},
+		"An assessor will look at the points marked REVIEW before deciding."},
+	audit.NotMet: {"NOT MET", rgb{198, 40, 40}, rgb{255, 199, 206}, rgb{156, 0, 6},
+		"Your record does not yet meet every standard: the next steps below say what to add."},
+	audit.Exempt: {"EXEMPT", rgb{117, 117, 117}, rgb{231, 230, 230}, rgb{58, 56, 56},
+		"You are exempt from the CPD requirements for this year; nothing needs doing."},
+}
+
+func styleOf(v audit.Verdict) verdictStyle {
+	if s, ok := verdictStyles[v]; ok {
+		return s
+	}
+	return verdictStyle{words: string(v), strong: colMuted, fill: colZebra, ink: colText}
+}
+
+// tcell is one table cell.
+type tcell struct {
+	text string
+	bold bool
+	// boldFirst sets the first line in bold (a finding's level word).
+	boldFirst bool
+	size      float64 // font size in points; 0 means bodySize
+	ink       rgb
+	fill      *rgb
+	align     string // "L" (default), "C" or "R"
+}
+
+// feedback lays out one member's PDF.
+type feedback struct {
+	p    *fpdf.Fpdf
+	r    *audit.MemberResult
+	opts PDFOptions
+	row  int // rows drawn in the current table, for zebra striping
+}
+
+// WritePDF writes one member's feedback PDF. The same arguments always give
+// the same bytes: the dates come from opts and nothing reads the clock.
+func WritePDF(w io.Writer, r audit.MemberResult, f *Fonts, opts PDFOptions) error {
+	if f == nil {
+		return fmt.Errorf("WritePDF: no fonts (call LoadFonts once per run)")
+	}
+	p := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "mm", Size: fpdf.SizeType{Wd: pageW, Ht: pageH}})
+	// The alias must be set before the fonts are added: fpdf reserves the
+	// glyphs it needs for the page count when it registers a font.
+	p.AliasNbPages("{nb}")
+	f.register(p)
+	d := &feedback{p: p, r: &r, opts: opts}
+	d.setup()
+	p.AddPage()
+	d.header()
+	d.standards()
+	d.chart()
+	d.activities()
+	d.notes()
+	d.closing()
+	if err := p.Error(); err != nil {
+		return fmt.Errorf("laying out the feedback for member %s: %w", r.Member.ID, err)
+	}
+	return p.Output(w)
+}
+
+func (d *feedback) setup() {
+	p, r := d.p, d.r
+	title := fmt.Sprintf("CPD feedback %s: %s (%s)", yearText(r.Year), clean(r.Member.Name), clean(r.Member.ID))
+	p.SetTitle(title, true)
+	p.SetAuthor("Institution of Environmental Sciences", true)
+	p.SetSubject("Pre-screen of a CPD record against the four IES standards", true)
+	p.SetCreator("cpdaudit "+d.opts.Version, true)
+	p.SetProducer("cpdaudit "+d.opts.Version, true)
+	p.SetLang("en-GB")
+	p.SetCreationDate(d.opts.Created)
+	p.SetModificationDate(d.opts.Created)
+	p.SetCatalogSort(true)
+	p.SetCompression(true)
+	p.SetMargins(marginX, marginTop, marginX)
+	// Page breaks are placed by hand (see need) so a table row is never
+	// split and every new page repeats the table header.
+	p.SetAutoPageBreak(false, pageH-bottomLimit)
+	p.SetCellMargin(1.5)
+	p.SetHeaderFunc(func() {
+		if p.PageNo() == 1 {
+			return
+		}
+		d.font(false, 8, colMuted)
+		p.SetXY(marginX, 8)
+		p.CellFormat(contentW, 4, title, "", 0, "L", false, 0, "")
+		d.rule(13)
+		p.SetXY(marginX, marginTop+2)
+	})
+	p.SetFooterFunc(func() {
+		d.font(false, 7.5, colMuted)
+		p.SetXY(marginX, pageH-12)
+		p.CellFormat(contentW*0.75, 4, "cpdaudit "+d.opts.Version+" · a pre-screen that an IES assessor confirms", "", 0, "L", false, 0, "")
+		p.CellFormat(contentW*0.25, 4, "Page "+strconv.Itoa(p.PageNo())+" of {nb}", "", 0, "R", false, 0, "")
+	})
+}
+
+// font selects the text font. Bold is drawn, not embedded: the regular
+// face is filled and also stroked with a thin outline in the text colour
+// (PDF text rendering mode 2), as word processors do for "faux bold". A
+// second embedded face would double fpdf's per-document font cost (see
+// Fonts), and the text stays real, selectable text either way.
+func (d *feedback) font(bold bool, size float64, c rgb) {
+	p := d.p
+	p.SetFont(fontFamily, "", size)
+	p.SetTextColor(c.r, c.g, c.b)
+	if bold {
+		p.SetTextRenderingMode(2)
+		p.SetDrawColor(c.r, c.g, c.b)
+		p.SetLineWidth(size * boldStroke)
+	} else {
+		p.SetTextRenderingMode(0)
+	}
+}
+
+// boldStroke is the outline width of faux-bold text per point of font
+// size, in millimetres: 0.045 pt per pt, close to DejaVu Sans Bold's weight.
+const boldStroke = 0.045 * 25.4 / 72
+
+func (d *feedback) rule(y float64) {
+	d.p.SetDrawColor(colRule.r, colRule.g, colRule.b)
+	d.p.SetLineWidth(0.2)
+	d.p.Line(marginX, y, pageW-marginX, y)
+}
+
+// need starts a new page when h millimetres do not fit on this one and
+// reports whether it did.
+func (d *feedback) need(h float64) bool {
+	if d.p.GetY()+h <= bottomLimit {
+		return false
+	}
+	d.p.AddPage()
+	return true
+}
+
+func (d *feedback) heading(text string) {
+	d.need(20) // keep a heading with at least a couple of lines after it
+	p := d.p
+	p.SetY(p.GetY() + 3)
+	d.font(true, 12, colAccent)
+	p.SetX(marginX)
+	p.CellFormat(contentW, 7, text, "", 1, "L", false, 0, "")
+	p.SetY(p.GetY() + 1)
+}
+
+func (d *feedback) header() {
+	p, r := d.p, d.r
+	st := styleOf(r.Outcome)
+	d.font(false, 8.5, colMuted)
+	p.SetXY(marginX, marginTop)
+	p.CellFormat(contentW, 4, "Institution of Environmental Sciences · CPD record feedback "+yearText(r.Year), "", 1, "L", false, 0, "")
+
+	badgeW, badgeH := 40.0, 15.0
+	badgeX := pageW - marginX - badgeW
+	d.font(true, 18, colText)
+	p.SetXY(marginX, marginTop+6)
+	name := clean(r.Member.Name)
+	if name == "" {
+		name = "Member " + clean(r.Member.ID)
+	}
+	// The name may be long: wrap it in the space left of the badge.
+	for i, line := range d.split(name, badgeX-marginX-4, 3) {
+		p.SetXY(marginX, marginTop+6+float64(i)*8)
+		p.CellFormat(badgeX-marginX-4, 8, line, "", 0, "L", false, 0, "")
+	}
+	y := p.GetY() + 9
+
+	d.font(false, 10, colText)
+	p.SetXY(marginX, y)
+	p.CellFormat(badgeX-marginX-4, 5, memberLine(r), "", 1, "L", false, 0, "")
+
+	// Outcome badge: the word in white on the outcome colour.
+	p.SetFillColor(st.strong.r, st.strong.g, st.strong.b)
+	p.RoundedRect(badgeX, marginTop+6, badgeW, badgeH, 2, "1234", "F")
+	d.font(false, 7, rgb{255, 255, 255})
+	p.SetXY(badgeX, marginTop+7.5)
+	p.CellFormat(badgeW, 3.5, "PRE-SCREEN OUTCOME", "", 0, "C", false, 0, "")
+	d.font(true, 14, rgb{255, 255, 255})
+	p.SetXY(badgeX, marginTop+11.5)
+	p.CellFormat(badgeW, 7, st.words, "", 0, "C", false, 0, "")
+
+	y = math.Max(p.GetY(), marginTop+6+badgeH) + 3
+	p.SetY(y)
+	d.paragraph(st.explanation+" "+hoursLine(r), false, colText)
+	d.rule(p.GetY() + 1.5)
+	p.SetY(p.GetY() + 3)
+}
+
+func memberLine(r *audit.MemberResult) string {
+	parts := []string{"Member " + clean(r.Member.ID)}
+	if r.Member.Grade != audit.GradeUnknown {
+		parts = append(parts, clean(string(r.Member.Grade))+" member")
+	} else {
+		parts = append(parts, "grade not on record")
+	}
+	if len(r.Member.Registrations) > 0 {
+		parts = append(parts, clean(strings.Join(r.Member.Registrations, ", ")))
+	}
+	parts = append(parts, "CPD year "+yearText(r.Year))
+	return strings.Join(parts, " · ")
+}
+
+func hoursLine(r *audit.MemberResult) string {
+	if r.Outcome == audit.Exempt {
+		return ""
+	}
+	return fmt.Sprintf("Hours counted: %s of %s required. Substantive categories: %d of %d required.",
+		formatHours(r.CountedHours), formatHours(r.RequiredHours), r.SubstantiveCategories, r.RequiredCategories)
+}
+
+func yearText(y int) string {
+	if y == 0 {
+		return ""
+	}
+	return strconv.Itoa(y)
+}
+
+// split wraps text to width w in the current font, at most max lines (the
+// last one ending in an ellipsis when text was cut).
+func (d *feedback) split(text string, w float64, max int) []string {
+	var lines []string
+	for _, para := range strings.Split(text, "\n") {
+		if para == "" {
+			lines = append(lines, "")
+			continue
+		}
+		lines = append(lines, d.p.SplitText(para, w)...)
+	}
+	if len(lines) > max {
+		lines = lines[:max]
+		lines[max-1] = strings.TrimRight(lines[max-1], " ") + " …"
+	}
+	return lines
+}
+
+// paragraph writes wrapped body text across the full width.
+func (d *feedback) paragraph(text string, bold bool, c rgb) {
+	if text == "" {
+		return
+	}
+	d.font(bold, bodySize, c)
+	for _, line := range d.split(clean(text), contentW, 1000) {
+		d.need(lineH)
+		d.p.SetX(marginX)
+		d.p.CellFormat(contentW, lineH, line, "", 1, "L", false, 0, "")
+	}
+}
+
+// tableRow draws one row: every cell wrapped to its column, the row as high
+// as its tallest cell. When the row does not fit, it starts a new page and
+// calls header first, so tables break cleanly with their header repeated.
+// It returns the row's top and height.
+func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebra bool) (float64, float64) {
+	p := d.p
+	wrapped := make([][]string, len(cells))
+	h := lineH
+	for i, c := range cells {
+		d.cellFont(c)
+		wrapped[i] = d.split(clean(c.text), widths[i], maxLinesInCell)
+		h = max(h, float64(len(wrapped[i]))*c.lineHeight())
+	}
+	h += 2 * cellPad
+	if d.need(h) && header != nil {
+		header()
+	}
+	x, y := marginX, p.GetY()
+	for i, c := range cells {
+		fill := c.fill
+		if fill == nil && zebra && d.row%2 == 1 {
+			fill = &colZebra
+		}
+		if fill != nil {
+			p.SetFillColor(fill.r, fill.g, fill.b)
+			p.Rect(x, y, widths[i], h, "F")
+		}
+		align := c.align
+		if align == "" {
+			align = "L"
+		}
+		lh := c.lineHeight()
+		for k, line := range wrapped[i] {
+			bold := c.bold || (c.boldFirst && k == 0)
+			d.cellFont(tcell{bold: bold, size: c.size, ink: c.ink})
+			p.SetXY(x, y+cellPad+float64(k)*lh)
+			p.CellFormat(widths[i], lh, line, "", 0, align, false, 0, "")
+		}
+		x += widths[i]
+	}
+	p.SetDrawColor(colRule.r, colRule.g, colRule.b)
+	p.SetLineWidth(0.15)
+	p.Line(marginX, y+h, marginX+sum(widths), y+h)
+	p.SetXY(marginX, y+h)
+	d.row++
+	return y, h
+}
+
+// lineHeight is the distance between the cell's lines: 0.46 mm per point
+// of font size, which is lineH at bodySize.
+func (c tcell) lineHeight() float64 {
+	if c.size == 0 {
+		return lineH
+	}
+	return c.size * lineH / bodySize
+}
+
+func (d *feedback) cellFont(c tcell) {
+	size := c.size
+	if size == 0 {
+		size = bodySize
+	}
+	ink := c.ink
+	if ink == (rgb{}) {
+		ink = colText
+	}
+	d.font(c.bold, size, ink)
+}
+
+func sum(ws []float64) float64 {
+	t := 0.0
+	for _, w := range ws {
+		t += w
+	}
+	return t
+}
+
+// headerRow returns a function drawing a table's header row.
+func (d *feedback) headerRow(widths []float64, titles ...string) func() {
+	return func() {
+		cells := make([]tcell, len(titles))
+		for i, t := range titles {
+			cells[i] = tcell{text: t, bold: true, size: tableSize, fill: &colHeadFill}
+		}
+		d.tableRow(widths, cells, nil, false)
+		d.row = 0
+	}
+}
+
+var standardWidths = []float64{50, 24, contentW - 74}
+
+func (d *feedback) standards() {
+	d.heading("The four standards")
+	header := d.headerRow(standardWidths, "Standard", "Verdict", "Why, and what to do next")
+	header()
+	for _, s := range d.r.Standards {
+		st := styleOf(s.Verdict)
+		text := strings.TrimSpace(s.Reason)
+		if len(s.NextSteps) > 0 {
+			text += "\nNext steps:"
+			for _, n := range s.NextSteps {
+				text += "\n• " + n
+			}
+		}
+		d.tableRow(standardWidths, []tcell{
+			{text: fmt.Sprintf("%d. %s", s.Standard, s.Standard.Title()), bold: true},
+			{text: st.words, bold: true, fill: &st.fill, ink: st.ink, align: "C"},
+			{text: text},
+		}, header, false)
+	}
+}
+
+// chart draws hours per category as horizontal bars against the
+// substantive threshold, with fpdf's primitives so it stays vector and
+// its labels stay text.
+func (d *feedback) chart() {
+	r, p := d.r, d.p
+	if r.Outcome == audit.Exempt && r.CountedHours == 0 {
+		return // an empty chart tells an exempt member nothing
+	}
+	const labelW, valueW, barH, gap = 46.0, 22.0, 5.0, 2.2
+	plotW := contentW - labelW - valueW
+	h := 14 + float64(audit.NumCategories)*(barH+gap) + 12
+	d.need(h + 12)
+	d.heading("Hours per learning category")
+
+	top := p.GetY() + 6 // room for the threshold label above the plot
+	scale := r.SubstantiveThreshold
+	for _, v := range r.CategoryHours {
+		scale = math.Max(scale, v)
+	}
+	scale = niceCeil(scale * 1.05)
+	x0 := marginX + labelW
+	xOf := func(v float64) float64 { return x0 + plotW*v/scale }
+
+	// Light vertical grid with hour labels.
+	step := niceStep(scale)
+	bottom := top + float64(audit.NumCategories)*(barH+gap)
+	for v := 0.0; v <= scale+1e-9; v += step {
+		x := xOf(v)
+		p.SetDrawColor(235, 235, 235)
+		p.SetLineWidth(0.15)
+		p.Line(x, top-1, x, bottom)
+		d.font(false, 7, colMuted)
+		p.SetXY(x-8, bottom+0.5)
+		p.CellFormat(16, 3.5, formatHours(v), "", 0, "C", false, 0, "")
+	}
+	for i, c := range audit.Categories {
+		v := r.CategoryHours[i]
+		y := top + float64(i)*(barH+gap)
+		d.font(false, bodySize, colText)
+		p.SetXY(marginX, y)
+		p.CellFormat(labelW, barH, string(c), "", 0, "L", false, 0, "")
+		col := colBar
+		if v < r.SubstantiveThreshold {
+			col = colBarLow
+		}
+		if v > 0 {
+			p.SetFillColor(col.r, col.g, col.b)
+			p.Rect(x0, y, math.Max(xOf(v)-x0, 0.3), barH, "F")
+		}
+		d.font(v >= r.SubstantiveThreshold && v > 0, bodySize, colText)
+		// A short bar's label goes past the threshold line, not through it.
+		lx := xOf(v)
+		if v < r.SubstantiveThreshold {
+			lx = math.Max(lx, xOf(r.SubstantiveThreshold))
+		}
+		p.SetXY(lx+1, y)
+		p.CellFormat(valueW, barH, formatHours(v)+" h", "", 0, "L", false, 0, "")
+	}
+	// The threshold line, dashed, labelled above the plot.
+	tx := xOf(r.SubstantiveThreshold)
+	p.SetDrawColor(colThreshold.r, colThreshold.g, colThreshold.b)
+	p.SetLineWidth(0.4)
+	p.SetDashPattern([]float64{1.2, 0.9}, 0)
+	p.Line(tx, top-2, tx, bottom)
+	p.SetDashPattern([]float64{}, 0)
+	d.font(false, 7, colThreshold)
+	p.SetXY(tx-30, top-5.5)
+	p.CellFormat(60, 3.5, "substantive: "+formatHours(r.SubstantiveThreshold)+" h", "", 0, "C", false, 0, "")
+
+	p.SetY(bottom + 5)
+	d.font(false, 8, colMuted)
+	p.SetX(marginX)
+	note := fmt.Sprintf("Green bars reach the dashed line (at least %s hours, the larger of 3 hours and 10%% of your counted hours) and count toward the balance of standard 2; amber bars are below it.",
+		formatHours(r.SubstantiveThreshold))
+	for _, line := range d.split(note, contentW, 3) {
+		p.SetX(marginX)
+		p.CellFormat(contentW, 3.8, line, "", 1, "L", false, 0, "")
+	}
+}
+
+// niceCeil rounds an axis maximum up to a round multiple of a power of ten
+// (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8), so the bars use most of the width.
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	mag := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+		if v <= m*mag {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// niceStep picks a grid step of 1, 2 or 5 times a power of ten giving
+// about four to ten grid lines, so the hour labels read as round numbers.
+func niceStep(scale float64) float64 {
+	raw := scale / 6
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if raw <= m*mag {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+var activityWidths = []float64{18, 45, 26, 14, 18, contentW - 121}
+
+func (d *feedback) activities() {
+	d.heading("Your activities")
+	acts := d.r.Activities
+	if len(acts) == 0 {
+		d.paragraph("No activities were recorded for this member.", false, colText)
+		return
+	}
+	header := d.headerRow(activityWidths, "Date", "Activity", "Category", "Hours", "Counted", "Reflection finding")
+	header()
+	for i := range acts {
+		a := &acts[i]
+		counted := "Yes"
+		if !a.Counted {
+			counted = "No"
+			if a.NotCountedReason != "" {
+				counted += ": " + a.NotCountedReason
+			}
+		}
+		st := reflectionStyle(a.Reflection.Level)
+		finding := a.Reflection.Advice
+		if len(a.Flags) > 0 {
+			finding += "\nFor the assessor: " + strings.Join(a.Flags, "; ")
+		}
+		date := ""
+		if !a.Date.IsZero() {
+			date = a.Date.Format("02 Jan 2006")
+		}
+		y, h := d.tableRow(activityWidths, []tcell{
+			{text: date, size: tableSize},
+			{text: a.Title, size: tableSize},
+			{text: string(a.Category), size: tableSize},
+			{text: formatHours(a.Hours), size: tableSize, align: "R"},
+			{text: counted, size: tableSize},
+			{text: strings.TrimSpace(levelWords(a.Reflection.Level) + "\n" + finding), size: tableSize, boldFirst: true},
+		}, header, true)
+		// A coloured bar at the left of the finding shows its level at a
+		// glance (green adequate, amber partial, red descriptive/missing).
+		d.p.SetFillColor(st.r, st.g, st.b)
+		d.p.Rect(marginX+sum(activityWidths[:5]), y, 0.9, h, "F")
+	}
+}
+
+func levelWords(l audit.ReflectionLevel) string {
+	switch l {
+	case audit.Adequate:
+		return "Adequate reflection"
+	case audit.Partial:
+		return "Partial reflection"
+	case audit.Descriptive:
+		return "Descriptive only"
+	case audit.Missing:
+		return "No reflection"
+	}
+	return string(l)
+}
+
+func reflectionStyle(l audit.ReflectionLevel) rgb {
+	switch l {
+	case audit.Adequate:
+		return styleOf(audit.Met).strong
+	case audit.Partial:
+		return styleOf(audit.Review).strong
+	default:
+		return styleOf(audit.NotMet).strong
+	}
+}
+
+func (d *feedback) bullets(title string, items []string) {
+	if len(items) == 0 {
+		return
+	}
+	d.heading(title)
+	w := []float64{5, contentW - 5}
+	for _, it := range items {
+		d.tableRowPlain(w, []tcell{{text: "•"}, {text: it}})
+	}
+}
+
+// tableRowPlain is tableRow without rules or stripes, for bullet lists.
+func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
+	p := d.p
+	wrapped := make([][]string, len(cells))
+	lines := 1
+	for i, c := range cells {
+		d.cellFont(c)
+		wrapped[i] = d.split(clean(c.text), widths[i], maxLinesInCell)
+		lines = max(lines, len(wrapped[i]))
+	}
+	h := float64(lines)*lineH + 0.8
+	d.need(h)
+	x, y := marginX, p.GetY()
+	for i, c := range cells {
+		d.cellFont(c)
+		for k, line := range wrapped[i] {
+			p.SetXY(x, y+float64(k)*lineH)
+			p.CellFormat(widths[i], lineH, line, "", 0, "L", false, 0, "")
+		}
+		x += widths[i]
+	}
+	p.SetXY(marginX, y+h)
+}
+
+func (d *feedback) notes() {
+	d.bullets("Good and great practice", d.r.Notes)
+	d.bullets("Points for the assessor", d.r.Flags)
+}
+
+func (d *feedback) closing() {
+	d.need(14)
+	p := d.p
+	p.SetY(p.GetY() + 4)
+	d.rule(p.GetY())
+	p.SetY(p.GetY() + 2)
+	d.paragraph("This feedback is a pre-screen made by cpdaudit from your CPD record. An IES assessor reviews it "+
+		"and confirms the final outcome; where it says REVIEW, the assessor decides.", false, colMuted)
+}
+
+// clean makes text safe for the PDF: tabs and other control characters
+// become spaces and characters outside the Basic Multilingual Plane (emoji)
+// become "?", because fpdf's width table only covers the BMP.
+func clean(s string) string {
+	ok := true
+	for _, c := range s {
+		if c > 0xFFFF || (c < 0x20 && c != '\n') || c == 0x7F {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	return strings.Map(func(c rune) rune {
+		switch {
+		case c == '\n':
+			return c
+		case c > 0xFFFF:
+			return '?'
+		case c < 0x20 || c == 0x7F:
+			return ' '
+		}
+		return c
+	}, s)
+}

@@ -1,0 +1,226 @@
+package report
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/importer"
+)
+
+// Text is a string that came from the input files (a name, a title, a
+// reflection, a cell value in an import issue). Spreadsheet programs run a
+// cell that starts with =, +, -, @, tab or carriage return as a formula, so
+// the CSV form of Text is defused with a leading single quote, as OWASP
+// advises for CSV injection. The workbook writes Text as a string cell,
+// which no spreadsheet evaluates, so it keeps the value unchanged.
+type Text string
+
+// MarshalCSV returns the text, prefixed with ' when a spreadsheet would
+// otherwise read it as a formula.
+func (t Text) MarshalCSV() (string, error) { return defuse(string(t)), nil }
+
+// defuse prefixes s with a single quote when it starts with a character
+// that makes a spreadsheet evaluate the cell.
+func defuse(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// Hours is a number of hours. Its CSV form has a decimal dot and at most
+// two decimals, so binary floating-point noise (1.5000000001) never shows.
+type Hours float64
+
+// MarshalCSV formats the hours as a plain decimal number.
+func (h Hours) MarshalCSV() (string, error) { return formatHours(float64(h)), nil }
+
+// roundHours rounds to two decimals: finer than a minute, and the same
+// value the CSV shows, so the workbook and the CSV agree.
+func roundHours(h float64) float64 { return math.Round(h*100) / 100 }
+
+func formatHours(h float64) string {
+	return strconv.FormatFloat(roundHours(h), 'f', -1, 64)
+}
+
+// Date is a calendar day; its CSV form is ISO 8601 (YYYY-MM-DD), empty for
+// the zero time.
+type Date time.Time
+
+// MarshalCSV formats the date as YYYY-MM-DD.
+func (d Date) MarshalCSV() (string, error) {
+	t := time.Time(d)
+	if t.IsZero() {
+		return "", nil
+	}
+	return t.Format(time.DateOnly), nil
+}
+
+// RowNumber is a spreadsheet row number; 0 (an issue about a whole file or
+// sheet) is written as an empty cell rather than a misleading row 0.
+type RowNumber int
+
+// MarshalCSV formats the row number, empty for 0.
+func (n RowNumber) MarshalCSV() (string, error) {
+	if n <= 0 {
+		return "", nil
+	}
+	return strconv.Itoa(int(n)), nil
+}
+
+// SummaryRow is one member in summary.csv and on the Summary sheet. The csv
+// tags are SPEC.md's column names, in SPEC.md's order.
+type SummaryRow struct {
+	MemberID              Text          `csv:"member_id"`
+	Name                  Text          `csv:"name"`
+	Grade                 Text          `csv:"grade"`
+	CountedHours          Hours         `csv:"counted_hours"`
+	RequiredHours         Hours         `csv:"required_hours"`
+	SubstantiveCategories int           `csv:"substantive_categories"`
+	RequiredCategories    int           `csv:"required_categories"`
+	Standard1             audit.Verdict `csv:"standard1"`
+	Standard2             audit.Verdict `csv:"standard2"`
+	Standard3             audit.Verdict `csv:"standard3"`
+	Standard4             audit.Verdict `csv:"standard4"`
+	Outcome               audit.Verdict `csv:"outcome"`
+	// Flags are the assessor flags joined with "; ". They may quote input
+	// (an activity title), hence Text.
+	Flags Text `csv:"flags"`
+}
+
+// ActivityRow is one activity in activities.csv and on the Activities
+// sheet. The fields tagged csv:"-" appear only in the workbook, where an
+// assessor reads them; the CSV keeps SPEC.md's stable columns.
+type ActivityRow struct {
+	MemberID        Text                  `csv:"member_id"`
+	Source          Text                  `csv:"source"`
+	Title           Text                  `csv:"title"`
+	Category        audit.Category        `csv:"category"`
+	Date            Date                  `csv:"date"`
+	Hours           Hours                 `csv:"hours"`
+	Counted         bool                  `csv:"counted"`
+	Reflection      audit.ReflectionLevel `csv:"reflection"`
+	Quality         bool                  `csv:"quality"`
+	Users           bool                  `csv:"users"`
+	QualityEvidence Text                  `csv:"quality_evidence"`
+	UsersEvidence   Text                  `csv:"users_evidence"`
+
+	NotCountedReason Text `csv:"-"`
+	Advice           Text `csv:"-"`
+	Flags            Text `csv:"-"`
+}
+
+// IssueRow is one import issue in import-issues.csv and on the Import
+// issues sheet.
+type IssueRow struct {
+	SourceFile Text      `csv:"source_file"`
+	Sheet      Text      `csv:"sheet"`
+	Row        RowNumber `csv:"row"`
+	Column     Text      `csv:"column"`
+	Value      Text      `csv:"value"`
+	// Problem is what is wrong followed by what to do about it, so a reader
+	// of the CSV alone knows how to fix the file.
+	Problem Text `csv:"problem"`
+}
+
+// flagSeparator joins several flags in one cell.
+const flagSeparator = "; "
+
+// SummaryRows builds one SummaryRow per member result, in input order.
+func SummaryRows(results []audit.MemberResult) []SummaryRow {
+	rows := make([]SummaryRow, len(results))
+	for i := range results {
+		rows[i] = summaryRow(&results[i])
+	}
+	return rows
+}
+
+func summaryRow(r *audit.MemberResult) SummaryRow {
+	return SummaryRow{
+		MemberID:              Text(r.Member.ID),
+		Name:                  Text(r.Member.Name),
+		Grade:                 Text(r.Member.Grade),
+		CountedHours:          Hours(r.CountedHours),
+		RequiredHours:         Hours(r.RequiredHours),
+		SubstantiveCategories: r.SubstantiveCategories,
+		RequiredCategories:    r.RequiredCategories,
+		Standard1:             r.Standards[0].Verdict,
+		Standard2:             r.Standards[1].Verdict,
+		Standard3:             r.Standards[2].Verdict,
+		Standard4:             r.Standards[3].Verdict,
+		Outcome:               r.Outcome,
+		Flags:                 Text(strings.Join(r.Flags, flagSeparator)),
+	}
+}
+
+// ActivityRows builds one ActivityRow per activity of every member, members
+// in input order and each member's activities in their result order.
+func ActivityRows(results []audit.MemberResult) []ActivityRow {
+	n := 0
+	for i := range results {
+		n += len(results[i].Activities)
+	}
+	rows := make([]ActivityRow, 0, n)
+	for i := range results {
+		for j := range results[i].Activities {
+			rows = append(rows, activityRow(results[i].Member.ID, &results[i].Activities[j]))
+		}
+	}
+	return rows
+}
+
+func activityRow(memberID string, a *audit.ActivityResult) ActivityRow {
+	f := a.Reflection
+	return ActivityRow{
+		MemberID:         Text(memberID),
+		Source:           Text(a.Source.String()),
+		Title:            Text(a.Title),
+		Category:         a.Category,
+		Date:             Date(a.Date),
+		Hours:            Hours(a.Hours),
+		Counted:          a.Counted,
+		Reflection:       f.Level,
+		Quality:          f.Quality,
+		Users:            f.Users,
+		QualityEvidence:  Text(f.QualityEvidence),
+		UsersEvidence:    Text(f.UsersEvidence),
+		NotCountedReason: Text(a.NotCountedReason),
+		Advice:           Text(f.Advice),
+		Flags:            Text(strings.Join(a.Flags, flagSeparator)),
+	}
+}
+
+// IssueRows builds one IssueRow per import issue, in input order.
+func IssueRows(issues []importer.Issue) []IssueRow {
+	rows := make([]IssueRow, len(issues))
+	for i, is := range issues {
+		rows[i] = IssueRow{
+			SourceFile: Text(is.File),
+			Sheet:      Text(is.Sheet),
+			Row:        RowNumber(is.Row),
+			Column:     Text(is.Column),
+			Value:      Text(is.Value),
+			Problem:    Text(problemText(is)),
+		}
+	}
+	return rows
+}
+
+// problemText joins the problem and the action into one sentence pair.
+func problemText(is importer.Issue) string {
+	p := strings.TrimSpace(is.Problem)
+	a := strings.TrimSpace(is.Action)
+	switch {
+	case a == "":
+		return p
+	case p == "":
+		return a
+	case strings.HasSuffix(p, ".") || strings.HasSuffix(p, "!") || strings.HasSuffix(p, "?"):
+		return p + " " + a
+	default:
+		return p + ". " + a
+	}
+}

@@ -1,0 +1,431 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ies/cpdaudit/audit"
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheet names of summary.xlsx, in tab order.
+const (
+	SheetSummary    = "Summary"
+	SheetActivities = "Activities"
+	SheetIssues     = "Import issues"
+	SheetCompliance = "Compliance"
+	SheetRun        = "Run"
+)
+
+// Assessor decisions offered by the drop-down on the Summary sheet.
+var assessorDecisions = []string{"Confirm", "Override to MET", "Override to NOT_MET"}
+
+// column is one column of a streamed table sheet: its header, its width in
+// Excel's character units and its style.
+type column struct {
+	header string
+	width  float64
+	style  int
+}
+
+// styles are the cell and conditional styles of one workbook.
+type styles struct {
+	header, text, wrap, hours, integer, date, percent, title, note, centre int
+	// verdict maps a verdict (or reflection level) to a conditional style.
+	verdict map[string]int
+}
+
+// Fill colours shared by the PDF and the workbook, so a verdict looks the
+// same wherever the office meets it.
+var verdictColours = map[audit.Verdict]struct{ fill, font string }{
+	audit.Met:    {"C6EFCE", "006100"},
+	audit.Review: {"FFEB9C", "9C5700"},
+	audit.NotMet: {"FFC7CE", "9C0006"},
+	audit.Exempt: {"E7E6E6", "3A3838"},
+}
+
+func newStyles(f *excelize.File) (*styles, error) {
+	var s styles
+	var err error
+	mk := func(st *excelize.Style) int {
+		if err != nil {
+			return 0
+		}
+		var id int
+		id, err = f.NewStyle(st)
+		return id
+	}
+	top := &excelize.Alignment{Vertical: "top"}
+	hoursFmt, dateFmt, pctFmt := "0.0", "yyyy-mm-dd", "0.0%"
+	s.header = mk(&excelize.Style{
+		Font:      &excelize.Font{Bold: true, Family: "Calibri", Size: 11},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		Border:    []excelize.Border{{Type: "bottom", Color: "5B9BD5", Style: 2}},
+		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+	})
+	s.text = mk(&excelize.Style{Alignment: top})
+	s.centre = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}})
+	s.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
+	s.hours = mk(&excelize.Style{CustomNumFmt: &hoursFmt, Alignment: top})
+	s.integer = mk(&excelize.Style{NumFmt: 1, Alignment: top})
+	s.date = mk(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: top})
+	s.percent = mk(&excelize.Style{CustomNumFmt: &pctFmt})
+	s.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Calibri", Size: 14}})
+	s.note = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Family: "Calibri", Size: 11, Color: "595959"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	if err != nil {
+		return nil, err
+	}
+	s.verdict = map[string]int{}
+	add := func(key string, c struct{ fill, font string }) {
+		if err != nil {
+			return
+		}
+		var id int
+		id, err = f.NewConditionalStyle(&excelize.Style{
+			Font: &excelize.Font{Color: c.font},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{c.fill}},
+		})
+		s.verdict[key] = id
+	}
+	for _, v := range []audit.Verdict{audit.Met, audit.Review, audit.NotMet, audit.Exempt} {
+		add(string(v), verdictColours[v])
+	}
+	add(string(audit.Adequate), verdictColours[audit.Met])
+	add(string(audit.Partial), verdictColours[audit.Review])
+	add(string(audit.Descriptive), verdictColours[audit.NotMet])
+	add(string(audit.Missing), verdictColours[audit.NotMet])
+	return &s, err
+}
+
+// WriteWorkbook writes summary.xlsx: the Summary, Activities, Import issues,
+// Compliance and Run sheets. The three sheets that grow with the membership
+// are streamed; the output is byte-identical for the same input.
+func WriteWorkbook(w io.Writer, in Input) (err error) {
+	f := excelize.NewFile()
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return err
+	}
+	for _, name := range []string{SheetActivities, SheetIssues, SheetCompliance, SheetRun} {
+		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	st, err := newStyles(f)
+	if err != nil {
+		return err
+	}
+	steps := []func() error{
+		func() error { return writeSummarySheet(f, st, SummaryRows(in.Results)) },
+		func() error { return writeActivitiesSheet(f, st, ActivityRows(in.Results)) },
+		func() error { return writeIssuesSheet(f, st, IssueRows(in.Issues)) },
+		func() error { return writeComplianceSheet(f, st, in) },
+		func() error { return writeRunSheet(f, st, in) },
+		func() error { return setDocProps(f, in.Version, in.Year, in.Created) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	f.SetActiveSheet(0)
+	return save(f, w)
+}
+
+// save writes the workbook through sortedZip so the archive's entry order
+// does not depend on map iteration inside excelize.
+func save(f *excelize.File, w io.Writer) error {
+	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newSortedZip(w) })
+	_, err := f.WriteTo(w)
+	return err
+}
+
+// setDocProps fixes the document properties. excelize's default core.xml
+// carries a fixed 2006 date rather than the current time; a caller that
+// passes a creation time gets that instead, never the wall clock.
+func setDocProps(f *excelize.File, version string, year int, created time.Time) error {
+	p := &excelize.DocProperties{
+		Title:          fmt.Sprintf("CPD audit summary %d", year),
+		Subject:        "CPD audit pre-screen",
+		Creator:        "cpdaudit " + version,
+		LastModifiedBy: "cpdaudit " + version,
+		Description:    "Generated by cpdaudit. Verdicts are a pre-screen that an assessor confirms.",
+	}
+	if year == 0 {
+		p.Title = "CPD audit summary"
+	}
+	if !created.IsZero() {
+		ts := created.UTC().Format(time.RFC3339)
+		p.Created, p.Modified = ts, ts
+	}
+	return f.SetDocProps(p)
+}
+
+// startTable opens a streamed sheet: column widths and styles, a frozen
+// header row and the bold header. Widths and panes must be set on the
+// stream writer before its first row, because it writes them at the top of
+// the sheet XML as soon as rows start.
+func startTable(f *excelize.File, st *styles, sheet string, cols []column) (*excelize.StreamWriter, error) {
+	// Printed, a table is landscape and one page wide. The stream writer
+	// writes sheetPr (which holds fitToPage) when it is created, so this
+	// comes first; pageSetup is written at Flush.
+	fit, landscape, wide, tall := true, "landscape", 1, 0
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return nil, err
+	}
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	for i, c := range cols {
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return nil, err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{
+		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}},
+	}); err != nil {
+		return nil, err
+	}
+	header := make([]any, len(cols))
+	for i, c := range cols {
+		header[i] = excelize.Cell{StyleID: st.header, Value: c.header}
+	}
+	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
+		return nil, err
+	}
+	return sw, nil
+}
+
+// finishTable adds the autofilter and conditional formats, then flushes.
+// The stream writer copies the sheet's autoFilter, conditionalFormatting
+// and dataValidations elements from the worksheet model at Flush, so the
+// ordinary File methods may set them while the sheet is being streamed.
+func finishTable(f *excelize.File, sw *excelize.StreamWriter, sheet string, ncols, nrows int, extra func(last int) error) error {
+	last := nrows + 1
+	if last < 2 {
+		last = 2
+	}
+	lastCol, _ := excelize.ColumnNumberToName(ncols)
+	if err := f.AutoFilter(sheet, fmt.Sprintf("A1:%s%d", lastCol, last), nil); err != nil {
+		return err
+	}
+	if extra != nil {
+		if err := extra(last); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
+}
+
+// colourCells adds one conditional format per key to rangeRef: cells equal
+// to the key get the key's colours.
+func colourCells(f *excelize.File, st *styles, sheet, rangeRef string, keys []string) error {
+	var opts []excelize.ConditionalFormatOptions
+	for _, k := range keys {
+		id := st.verdict[k]
+		opts = append(opts, excelize.ConditionalFormatOptions{
+			Type: "cell", Criteria: "==", Value: `"` + k + `"`, Format: &id,
+		})
+	}
+	return f.SetConditionalFormat(sheet, rangeRef, opts)
+}
+
+var verdictKeys = []string{string(audit.Met), string(audit.Review), string(audit.NotMet), string(audit.Exempt)}
+
+func cellName(col, row int) string {
+	n, _ := excelize.CoordinatesToCellName(col, row)
+	return n
+}
+
+func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow) error {
+	cols := []column{
+		{"Member ID", 12, st.text}, {"Name", 24, st.text}, {"Grade", 11, st.text},
+		{"Counted hours", 10, st.hours}, {"Required hours", 10, st.hours},
+		{"Substantive categories", 12, st.integer}, {"Required categories", 11, st.integer},
+		{"Standard 1: hours", 11, st.centre}, {"Standard 2: balance", 11, st.centre},
+		{"Standard 3: level", 11, st.centre}, {"Standard 4: reflections", 12, st.centre},
+		{"Outcome", 11, st.centre}, {"Flags for the assessor", 50, st.wrap},
+		{"Assessor decision", 20, st.text}, {"Assessor comment", 40, st.wrap},
+	}
+	sw, err := startTable(f, st, SheetSummary, cols)
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		vals := []any{
+			string(r.MemberID), string(r.Name), string(r.Grade),
+			roundHours(float64(r.CountedHours)), roundHours(float64(r.RequiredHours)),
+			r.SubstantiveCategories, r.RequiredCategories,
+			string(r.Standard1), string(r.Standard2), string(r.Standard3), string(r.Standard4),
+			string(r.Outcome), string(r.Flags), nil, nil,
+		}
+		if err := sw.SetRow(cellName(1, i+2), styled(vals, cols)); err != nil {
+			return err
+		}
+	}
+	return finishTable(f, sw, SheetSummary, len(cols), len(rows), func(last int) error {
+		if err := colourCells(f, st, SheetSummary, fmt.Sprintf("H2:L%d", last), verdictKeys); err != nil {
+			return err
+		}
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("N2:N%d", last)
+		if err := dv.SetDropList(assessorDecisions); err != nil {
+			return err
+		}
+		dv.SetInput("Assessor decision", "Confirm the pre-screen outcome, or override it.")
+		dv.SetError(excelize.DataValidationErrorStyleStop, "Assessor decision", "Choose Confirm, Override to MET or Override to NOT_MET.")
+		return f.AddDataValidation(SheetSummary, dv)
+	})
+}
+
+// styled wraps each value with its column's style; nil values still get
+// the style so an empty assessor cell keeps wrapping.
+func styled(vals []any, cols []column) []any {
+	out := make([]any, len(vals))
+	for i, v := range vals {
+		out[i] = excelize.Cell{StyleID: cols[i].style, Value: v}
+	}
+	return out
+}
+
+func writeActivitiesSheet(f *excelize.File, st *styles, rows []ActivityRow) error {
+	cols := []column{
+		{"Member ID", 12, st.text}, {"Source (file:sheet:row)", 24, st.text},
+		{"Title", 36, st.wrap}, {"Category", 20, st.text}, {"Date", 11, st.date},
+		{"Hours", 8, st.hours}, {"Counted", 9, st.text}, {"Reflection", 12, st.text},
+		{"Quality element", 9, st.text}, {"Users element", 9, st.text},
+		{"Quality evidence", 45, st.wrap}, {"Users evidence", 45, st.wrap},
+		{"Not counted because", 30, st.wrap}, {"What the reflection needs", 45, st.wrap},
+		{"Flags for the assessor", 40, st.wrap},
+	}
+	sw, err := startTable(f, st, SheetActivities, cols)
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		var date any
+		if t := time.Time(r.Date); !t.IsZero() {
+			date = t
+		}
+		vals := []any{
+			string(r.MemberID), string(r.Source), string(r.Title), string(r.Category), date,
+			roundHours(float64(r.Hours)), r.Counted, string(r.Reflection), r.Quality, r.Users,
+			string(r.QualityEvidence), string(r.UsersEvidence),
+			string(r.NotCountedReason), string(r.Advice), string(r.Flags),
+		}
+		if err := sw.SetRow(cellName(1, i+2), styled(vals, cols)); err != nil {
+			return err
+		}
+	}
+	return finishTable(f, sw, SheetActivities, len(cols), len(rows), func(last int) error {
+		return colourCells(f, st, SheetActivities, fmt.Sprintf("H2:H%d", last),
+			[]string{string(audit.Adequate), string(audit.Partial), string(audit.Descriptive), string(audit.Missing)})
+	})
+}
+
+func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow) error {
+	cols := []column{
+		{"Source file", 30, st.wrap}, {"Sheet", 14, st.text}, {"Row", 7, st.integer},
+		{"Column", 18, st.text}, {"Value", 24, st.wrap}, {"Problem and what to do", 70, st.wrap},
+	}
+	sw, err := startTable(f, st, SheetIssues, cols)
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		var row any
+		if r.Row > 0 {
+			row = int(r.Row)
+		}
+		vals := []any{string(r.SourceFile), string(r.Sheet), row, string(r.Column), string(r.Value), string(r.Problem)}
+		if err := sw.SetRow(cellName(1, i+2), styled(vals, cols)); err != nil {
+			return err
+		}
+	}
+	return finishTable(f, sw, SheetIssues, len(cols), len(rows), nil)
+}
+
+// setRow writes values from the given cell in a normally written sheet.
+func setRow(f *excelize.File, sheet string, col, row int, vals ...any) error {
+	return f.SetSheetRow(sheet, cellName(col, row), &vals)
+}
+
+func writeRunSheet(f *excelize.File, st *styles, in Input) error {
+	const s = SheetRun
+	if err := f.SetColWidth(s, "A", "A", 42); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(s, "B", "B", 70); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(s, "C", "C", 14); err != nil {
+		return err
+	}
+	// Column B holds hashes, paths and word lists: wrap it and align left so
+	// numbers (policy values) line up with the text around them.
+	if err := f.SetColStyle(s, "B", st.wrap); err != nil {
+		return err
+	}
+	rec := NewRunRecord(in)
+	row := 1
+	section := func(title string) error {
+		if row > 1 {
+			row++
+		}
+		err := setRow(f, s, 1, row, title)
+		if err == nil {
+			err = f.SetCellStyle(s, cellName(1, row), cellName(3, row), st.header)
+		}
+		row++
+		return err
+	}
+	put := func(vals ...any) error {
+		err := setRow(f, s, 1, row, vals...)
+		row++
+		return err
+	}
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
+	add(section("Run"))
+	add(put("Tool", "cpdaudit"))
+	add(put("Version", rec.Version))
+	add(put("CPD year", rec.CPDYear))
+	add(put("Members", rec.Members))
+	add(put("Import issues", rec.IssueCount))
+	add(section("Row accounting"))
+	add(put("rows_read", rec.Rows.Read))
+	add(put("rows_accepted", rec.Rows.Accepted))
+	add(put("rows_rejected", rec.Rows.Rejected))
+	add(put("rows_blank", rec.Rows.Blank))
+	add(section("Policy"))
+	for _, pv := range policyValues(in.Policy) {
+		add(put(pv.Name, pv.Value))
+	}
+	add(section("Input files"))
+	add(put("Path", "SHA-256", "Size (bytes)"))
+	for _, fi := range in.Files {
+		add(put(fi.Path, fi.SHA256, fi.Size))
+	}
+	add(section("Member register"))
+	if in.Register != nil {
+		add(put(in.Register.Path, in.Register.SHA256, in.Register.Size))
+	} else {
+		add(put("(none given)"))
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
