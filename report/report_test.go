@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -410,4 +411,14 @@ func TestWriteSampleOutputs(t *testing.T) {
 		t.Skip("set CPDAUDIT_SAMPLE_OUT to write the sample outputs")
 	}
 	writeSample(t, dir)
+}
+
+// TestHoursNeverNegativeZero: an exempt member's required hours come out of
+// 30 x 0 / 12 rounded up, which can be -0; no cell may read "-0".
+func TestHoursNeverNegativeZero(t *testing.T) {
+	for _, h := range []float64{math.Copysign(0, -1), -0.001, 0} {
+		if got := formatHours(h); got != "0" {
+			t.Errorf("formatHours(%g) = %q, want 0", h, got)
+		}
+	}
 }

@@ -39,8 +39,10 @@ type Hours float64
 func (h Hours) MarshalCSV() (string, error) { return formatHours(float64(h)), nil }
 
 // roundHours rounds to two decimals: finer than a minute, and the same
-// value the CSV shows, so the workbook and the CSV agree.
-func roundHours(h float64) float64 { return math.Round(h*100) / 100 }
+// value the CSV shows, so the workbook and the CSV agree. Adding 0 turns a
+// negative zero (from rounding a tiny negative, or 30 x 0 / 12 rounded up)
+// into 0, so no cell ever reads "-0".
+func roundHours(h float64) float64 { return math.Round(h*100)/100 + 0 }
 
 func formatHours(h float64) string {
 	return strconv.FormatFloat(roundHours(h), 'f', -1, 64)
