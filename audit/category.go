@@ -5,11 +5,11 @@ type Category string
 
 // The five canonical learning categories, in the order the IES lists them.
 const (
-	FormalLearning        Category = "Formal Learning"
-	WorkBasedLearning     Category = "Work-Based Learning"
-	ProfessionalActivity  Category = "Professional Activity"
-	SelfDirectedLearning  Category = "Self-Directed Learning"
-	OtherCategory         Category = "Other"
+	FormalLearning       Category = "Formal Learning"
+	WorkBasedLearning    Category = "Work-Based Learning"
+	ProfessionalActivity Category = "Professional Activity"
+	SelfDirectedLearning Category = "Self-Directed Learning"
+	OtherCategory        Category = "Other"
 )
 
 // NumCategories is the number of learning categories.

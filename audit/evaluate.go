@@ -1,17 +1,177 @@
 package audit
 
-// Evaluate audits one member's activities for one CPD year against the four
-// standards. It is pure and deterministic: the same arguments always give
-// the same result, so results can be computed in any order, concurrently.
-func Evaluate(m Member, acts []Activity, p Policy, year int) MemberResult {
-	r := MemberResult{Member: m, Year: year}
-	// Walking-skeleton placeholder; the audit engine replaces it.
-	for i := range r.Standards {
-		r.Standards[i] = StandardResult{Standard: Standard(i + 1), Verdict: Review, Reason: "not yet assessed"}
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Evaluate audits one member's activities for one CPD year against the
+// four standards. It is pure and deterministic: the same arguments always
+// give the same result (nothing depends on map order or the clock), and it
+// only reads env, so members can be evaluated concurrently.
+//
+// Every activity is returned, in input order, with whether it counted and
+// its reflection finding. A member exempt for 12 months or more is EXEMPT
+// on every standard; the activities are still analysed so the feedback and
+// activities.csv are complete.
+func Evaluate(m Member, acts []Activity, env Env) MemberResult {
+	p := env.Policy
+	year := env.Year
+	if year == 0 {
+		year, _ = InferYear(acts)
 	}
-	for _, a := range acts {
-		r.Activities = append(r.Activities, ActivityResult{Activity: a, Counted: a.Date.Year() == year})
+	c := compiledPolicy(p)
+	r := MemberResult{Member: m, Year: year, Flags: slices.Clone(m.Flags)}
+	r.Activities = make([]ActivityResult, len(acts))
+	for i, a := range acts {
+		ar := ActivityResult{Activity: a}
+		ar.Counted, ar.NotCountedReason = counts(a, year)
+		ar.Reflection = c.refl.analyse(a.Reflection)
+		if ar.Counted {
+			r.CountedHours += a.Hours
+			r.CategoryHours[a.Category.Index()] += a.Hours
+		}
+		r.Activities[i] = ar
+	}
+
+	r.RequiredHours = requiredHours(m.ExemptMonths, p.Hours)
+	r.RequiredCategories = p.Balance.RequiredCategories
+	if m.HigherEducation {
+		r.RequiredCategories = p.Balance.RequiredCategoriesHigherEducation
+	}
+	r.SubstantiveThreshold = substantiveThreshold(r.CountedHours, p.Balance)
+	for _, h := range r.CategoryHours {
+		if isSubstantive(h, r.SubstantiveThreshold) {
+			r.SubstantiveCategories++
+		}
+	}
+
+	r.Standards[0] = hoursStandard(&r, p.Hours)
+	r.Standards[1] = balanceStandard(&r, p)
+	r.Standards[2] = levelStandard(&r, c, p.Level)
+	r.Standards[3] = reflectionStandard(&r, p.Reflection, env.Shared)
+	r.Notes = practiceNotes(&r, c, p.Reflection)
+	if m.ExemptMonths >= 12 {
+		r.Standards = exemptStandards(m, year)
 	}
 	r.Outcome = Outcome(r.Standards)
 	return r
+}
+
+// InferYear returns the CPD year when every activity falls in one calendar
+// year; ok is false when there are none or they span several years.
+func InferYear(acts []Activity) (year int, ok bool) {
+	for i, a := range acts {
+		y := a.Date.Year()
+		if i == 0 {
+			year = y
+		} else if y != year {
+			return 0, false
+		}
+	}
+	return year, len(acts) > 0
+}
+
+// counts says whether an activity's hours count in the CPD year, and why
+// not when they do not.
+func counts(a Activity, year int) (bool, string) {
+	switch {
+	case a.Date.Year() != year:
+		return false, fmt.Sprintf("Dated %s, outside the %d CPD year (1 January to 31 December %d): it is accepted but its hours do not count toward %d.",
+			longDate(a.Date), year, year, year)
+	case !a.Category.Valid():
+		return false, fmt.Sprintf("Its category %q is not one of the five learning categories, so its hours cannot be placed.", string(a.Category))
+	case !(a.Hours >= 0):
+		return false, "Its hours are not a valid number, so they cannot be counted."
+	}
+	return true, ""
+}
+
+// requiredHours is the pro-rata requirement: required x (12 - exempt
+// months) / 12, rounded up to the policy step.
+func requiredHours(exemptMonths int, p HoursPolicy) float64 {
+	months := min(max(12-exemptMonths, 0), 12)
+	if months == 12 {
+		return p.Required
+	}
+	return roundUpTo(p.Required*float64(months)/12, p.RoundUpTo)
+}
+
+// exemptStandards is the result for a member exempt the whole year.
+func exemptStandards(m Member, year int) [4]StandardResult {
+	why := "You are exempt from CPD for " + strconv.Itoa(year)
+	if m.ExemptionReason != "" {
+		why += " (" + m.ExemptionReason + ")"
+	}
+	why += ", so no CPD is required and this standard does not apply."
+	var out [4]StandardResult
+	for i := range out {
+		out[i] = StandardResult{Standard: Standard(i + 1), Verdict: Exempt, Reason: why}
+	}
+	return out
+}
+
+// where names an activity for flags and notes: its title and row.
+func where(a Activity) string {
+	s := fmt.Sprintf("%q (", a.Title)
+	if f := baseName(a.Source.File); f != "" {
+		s += f + " "
+	}
+	if a.Source.Sheet != "" {
+		s += "sheet " + a.Source.Sheet + " "
+	}
+	return s + "row " + strconv.Itoa(a.Source.Row) + ")"
+}
+
+func baseName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
+// longDate is the date as people write it: 14 March 2025.
+func longDate(t time.Time) string {
+	if t.IsZero() {
+		return "with no date"
+	}
+	return t.Format("2 January 2006")
+}
+
+// percent formats a share as a whole percentage, rounded down so that a
+// share just under a threshold never prints as the threshold itself.
+func percent(share float64) string {
+	return strconv.Itoa(int(share*100+1e-9)) + "%"
+}
+
+// ordinal is "second", "third" ... for "to reach a third substantive
+// category".
+func ordinal(n int) string {
+	switch n {
+	case 1:
+		return "first"
+	case 2:
+		return "second"
+	case 3:
+		return "third"
+	case 4:
+		return "fourth"
+	case 5:
+		return "fifth"
+	}
+	return strconv.Itoa(n) + "th"
+}
+
+// orList joins names as "A", "A or B", "A, B or C".
+func orList(names []string, conj string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
 }

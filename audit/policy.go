@@ -1,5 +1,11 @@
 package audit
 
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
 // Policy holds every number and word list of the rules. The IES office can
 // change any of them in a policy file (TOML, read by the importer) without
 // touching code; DefaultPolicy gives the values SPEC.md sets.
@@ -40,8 +46,8 @@ type BalancePolicy struct {
 type LevelPolicy struct {
 	// EntryLevelWords mark an activity as entry level.
 	EntryLevelWords []string `toml:"entry_level_words"`
-	// ContextWords in a description cancel the entry-level signal (a new
-	// role, a refresher, a return from a break, preparing to teach).
+	// ContextWords in a title or description cancel the entry-level signal
+	// (a new role, a refresher, a return from a break, preparing to teach).
 	ContextWords []string `toml:"context_words"`
 	// SeniorGrades and CharteredRegistrations make a member senior.
 	SeniorGrades           []string `toml:"senior_grades"`
@@ -61,10 +67,127 @@ type ReflectionPolicy struct {
 	ReviewShare float64 `toml:"review_share"`
 	// GapMonths: a gap this long with no activity is noted (good practice).
 	GapMonths int `toml:"gap_months"`
-	// Word lists of the reflection analyser.
+	// Word lists of the reflection analyser. QualityWords name the quality
+	// of work (accurate, efficient ...); WorkWords anchor it to the
+	// member's own work when no "I"/"my" is there (reports, advice ...);
+	// UserWords name the users of the work; BenefitWords say they gained
+	// something; ReasonWords give the why (because, so that, by -ing ...).
 	QualityWords []string `toml:"quality_words"`
+	WorkWords    []string `toml:"work_words"`
 	UserWords    []string `toml:"user_words"`
+	BenefitWords []string `toml:"benefit_words"`
 	ReasonWords  []string `toml:"reason_words"`
+	// NotReasons look like reasons but explain no benefit: naming the
+	// activity ("by attending") or an outside cause ("because my manager").
+	NotReasons []string `toml:"not_reasons"`
+	// CareerWords: a benefit to the member's own career (CV, chartership,
+	// CPD hours, networking) counts for neither element.
+	CareerWords []string `toml:"career_words"`
+	// LearningWords after a quality word make it about knowledge gained,
+	// not the quality of work ("a better understanding").
+	LearningWords []string `toml:"learning_words"`
+	// NegationWords cancel an element in the same clause ("it did not
+	// change how I work", "no real benefit to clients").
+	NegationWords []string `toml:"negation_words"`
+	// NotNegations are phrases that contain a negation word but do not
+	// negate ("not only", "no longer").
+	NotNegations []string `toml:"not_negations"`
+	// HedgeWords mark speculation ("might", "hopefully"): an element after
+	// one in the same sentence does not count. A firm intention ("I will use
+	// the checklist on every survey because ...") is not a hedge: the
+	// guidance asks for the value the member believes the activity had, and
+	// a firm, reasoned plan states it.
+	HedgeWords []string `toml:"hedge_words"`
+	// Copy check: reflections of at least CopyMinWords words that are the
+	// same, or near the same (word-triple overlap at least
+	// NearSameSimilarity), on several activities are flagged.
+	CopyMinWords       int     `toml:"copy_min_words"`
+	NearSameSimilarity float64 `toml:"near_same_similarity"`
 	// YearRoundTitles are titles recognised as a year-round reflection.
 	YearRoundTitles []string `toml:"year_round_titles"`
+}
+
+// Validate checks every value is usable and returns one error per bad
+// value, each naming the policy file key (e.g. reflection.met_share) so
+// office staff can find it.
+func (p Policy) Validate() error {
+	var errs []error
+	bad := func(key, format string, a ...any) {
+		errs = append(errs, fmt.Errorf("policy key %s: %s", key, fmt.Sprintf(format, a...)))
+	}
+	num := func(key string, v, lo, hi float64, openLo bool) {
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+			bad(key, "must be a number (it is %v)", v)
+		case openLo && v <= lo:
+			bad(key, "must be more than %s (it is %s)", FormatHours(lo), FormatHours(v))
+		case v < lo || v > hi:
+			bad(key, "must be from %s to %s (it is %s)", FormatHours(lo), FormatHours(hi), FormatHours(v))
+		}
+	}
+	share := func(key string, v float64) { num(key, v, 0, 1, false) }
+	integer := func(key string, v, lo, hi int) {
+		if v < lo || v > hi {
+			bad(key, "must be a whole number from %d to %d (it is %d)", lo, hi, v)
+		}
+	}
+	words := func(key string, list []string) {
+		if len(list) == 0 {
+			bad(key, "must list at least one word")
+		}
+		for i, w := range list {
+			if len(tokenize(w)) == 0 {
+				bad(key, "entry %d (%q) has no letters", i+1, w)
+			}
+		}
+	}
+	optWords := func(key string, list []string) {
+		if len(list) > 0 {
+			words(key, list)
+		}
+	}
+
+	h := p.Hours
+	num("hours.required", h.Required, 0, 8760, true)
+	num("hours.round_up_to", h.RoundUpTo, 0, 24, false)
+	num("hours.max_per_activity", h.MaxPerActivity, 0, 8760, true)
+	num("hours.max_per_day", h.MaxPerDay, 0, 24, true)
+
+	b := p.Balance
+	num("balance.substantive_min_hours", b.SubstantiveMinHours, 0, 8760, false)
+	share("balance.substantive_min_share", b.SubstantiveMinShare)
+	integer("balance.required_categories", b.RequiredCategories, 1, NumCategories)
+	integer("balance.required_categories_higher_education", b.RequiredCategoriesHigherEducation, 1, NumCategories)
+	num("balance.max_largest_share", b.MaxLargestShare, 0, 1, true)
+
+	l := p.Level
+	optWords("level.entry_level_words", l.EntryLevelWords)
+	optWords("level.context_words", l.ContextWords)
+	optWords("level.senior_grades", l.SeniorGrades)
+	optWords("level.chartered_registrations", l.CharteredRegistrations)
+	integer("level.thin_min_words", l.ThinMinWords, 0, 1000)
+	share("level.thin_max_share", l.ThinMaxShare)
+
+	r := p.Reflection
+	share("reflection.met_share", r.MetShare)
+	share("reflection.review_share", r.ReviewShare)
+	if r.ReviewShare > r.MetShare {
+		bad("reflection.review_share", "must not be more than reflection.met_share (%s > %s)", FormatHours(r.ReviewShare), FormatHours(r.MetShare))
+	}
+	integer("reflection.gap_months", r.GapMonths, 1, 12)
+	words("reflection.quality_words", r.QualityWords)
+	optWords("reflection.work_words", r.WorkWords)
+	words("reflection.user_words", r.UserWords)
+	words("reflection.benefit_words", r.BenefitWords)
+	words("reflection.reason_words", r.ReasonWords)
+	optWords("reflection.not_reasons", r.NotReasons)
+	optWords("reflection.career_words", r.CareerWords)
+	optWords("reflection.learning_words", r.LearningWords)
+	optWords("reflection.negation_words", r.NegationWords)
+	optWords("reflection.not_negations", r.NotNegations)
+	optWords("reflection.hedge_words", r.HedgeWords)
+	integer("reflection.copy_min_words", r.CopyMinWords, 1, 1000)
+	num("reflection.near_same_similarity", r.NearSameSimilarity, 0, 1, true)
+	optWords("reflection.year_round_titles", r.YearRoundTitles)
+	return errors.Join(errs...)
 }

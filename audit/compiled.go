@@ -1,0 +1,107 @@
+package audit
+
+import (
+	"hash/fnv"
+	"math"
+	"strconv"
+	"sync"
+)
+
+// compiled is a policy with its word lists turned into matchers. Building
+// the matchers costs far more than using them, so they are built once per
+// distinct policy and shared; they are read-only after construction, so
+// concurrent Evaluate calls may share them.
+type compiled struct {
+	refl      *reflectionMatchers
+	entry     *matcher
+	context   *matcher
+	yearRound [][]string
+}
+
+var (
+	compiledMu    sync.Mutex
+	compiledCache = map[uint64]*compiled{}
+)
+
+// compiledPolicy returns the matchers for p's word lists, from the cache
+// when the same lists were compiled before.
+func compiledPolicy(p Policy) *compiled {
+	key := fingerprint(p)
+	compiledMu.Lock()
+	defer compiledMu.Unlock()
+	if c, ok := compiledCache[key]; ok {
+		return c
+	}
+	c := &compiled{
+		refl:    compileReflection(p.Reflection),
+		entry:   newMatcher(p.Level.EntryLevelWords),
+		context: newMatcher(p.Level.ContextWords),
+	}
+	for _, t := range p.Reflection.YearRoundTitles {
+		c.yearRound = append(c.yearRound, words(t))
+	}
+	if len(compiledCache) >= 16 {
+		clear(compiledCache) // tests try many policies; a run uses one
+	}
+	compiledCache[key] = c
+	return c
+}
+
+// fingerprint hashes every word list and switch the matchers depend on.
+func fingerprint(p Policy) uint64 {
+	h := fnv.New64a()
+	lists := [][]string{
+		p.Level.EntryLevelWords, p.Level.ContextWords,
+		p.Reflection.QualityWords, p.Reflection.WorkWords, p.Reflection.UserWords,
+		p.Reflection.BenefitWords, p.Reflection.ReasonWords, p.Reflection.LearningWords,
+		p.Reflection.NotReasons, p.Reflection.CareerWords,
+		p.Reflection.NegationWords, p.Reflection.NotNegations, p.Reflection.HedgeWords,
+		p.Reflection.YearRoundTitles,
+	}
+	sep := []byte{0}
+	for _, l := range lists {
+		h.Write([]byte(strconv.Itoa(len(l))))
+		for _, w := range l {
+			h.Write([]byte(w))
+			h.Write(sep)
+		}
+		h.Write([]byte{1})
+	}
+	return h.Sum64()
+}
+
+// eps absorbs floating-point noise in hour sums (29.999999 is 30): a
+// thousandth of a second, far below any hours a member records.
+const eps = 1e-6
+
+// atLeast reports whether a >= b allowing for rounding noise.
+func atLeast(a, b float64) bool { return a >= b-eps }
+
+// roundUpTo rounds h up to a multiple of step (0 means no rounding).
+func roundUpTo(h, step float64) float64 {
+	if step <= 0 {
+		return h
+	}
+	return math.Ceil(h/step-eps) * step
+}
+
+// FormatHours formats hours for people: at most two decimals, no
+// trailing zeros, a dot as the decimal mark (1.5, 30, 1.33).
+func FormatHours(h float64) string {
+	return strconv.FormatFloat(math.Round(h*100)/100, 'f', -1, 64)
+}
+
+// formatHoursUp formats h rounded up to the hundredth, for amounts a
+// member must add: adding the shown amount is always enough.
+func formatHoursUp(h float64) string {
+	return strconv.FormatFloat(math.Ceil(h*100-eps*100)/100, 'f', -1, 64)
+}
+
+// hoursWord is "1 hour" or "2.5 hours".
+func hoursWord(h float64) string {
+	s := FormatHours(h)
+	if s == "1" {
+		return "1 hour"
+	}
+	return s + " hours"
+}

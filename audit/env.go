@@ -1,0 +1,119 @@
+package audit
+
+import (
+	"hash/fnv"
+	"strings"
+	"unicode"
+)
+
+// Env is what every member's evaluation shares.
+type Env struct {
+	// Year is the CPD year audited. When it is 0, Evaluate takes it from
+	// the member's activities if they all fall in one calendar year.
+	Year   int
+	Policy Policy
+	// Shared finds reflections shared word for word between members. It
+	// may be nil: then there is no cross-member copy check.
+	Shared *ReflectionIndex
+}
+
+// ReflectionIndex finds reflections shared word for word (after
+// normalising case, spaces and punctuation) between members. It is built
+// sequentially with Add before evaluation and only read afterwards, so
+// Evaluate may run concurrently on it. It keeps a 64-bit hash of each
+// normalised reflection and at most the first two member numbers that used
+// it (as small integers), so 1.5 million activities need tens of
+// megabytes, not the texts themselves.
+type ReflectionIndex struct {
+	minWords int
+	ids      []string
+	idOf     map[string]int32
+	seen     map[uint64][2]int32 // hash -> first two members (index+1; 0 = none)
+}
+
+// NewReflectionIndex returns an empty index. Reflections shorter than the
+// default policy's copy_min_words are not indexed: two members writing
+// "Useful course." is no copying. Use NewReflectionIndexFor to follow
+// another policy.
+func NewReflectionIndex() *ReflectionIndex {
+	return NewReflectionIndexFor(DefaultPolicy().Reflection)
+}
+
+// NewReflectionIndexFor returns an empty index following p's copy_min_words.
+func NewReflectionIndexFor(p ReflectionPolicy) *ReflectionIndex {
+	return &ReflectionIndex{minWords: p.CopyMinWords, idOf: map[string]int32{}, seen: map[uint64][2]int32{}}
+}
+
+// Add records the reflections of one member's activities. Calling it
+// again for the same member adds nothing twice.
+func (ix *ReflectionIndex) Add(memberID string, acts []Activity) {
+	id, ok := ix.idOf[memberID]
+	if !ok {
+		ix.ids = append(ix.ids, memberID)
+		id = int32(len(ix.ids))
+		ix.idOf[memberID] = id
+	}
+	for _, a := range acts {
+		h, ok := copyHash(a.Reflection, ix.minWords)
+		if !ok {
+			continue
+		}
+		e := ix.seen[h]
+		switch {
+		case e[0] == 0:
+			e[0] = id
+		case e[0] == id || e[1] == id:
+			continue
+		case e[1] == 0:
+			e[1] = id
+		default:
+			continue // two members are enough to show it is shared
+		}
+		ix.seen[h] = e
+	}
+}
+
+// otherMember returns a member other than memberID whose record holds the
+// same reflection word for word, if any.
+func (ix *ReflectionIndex) otherMember(memberID, reflection string) (string, bool) {
+	if ix == nil {
+		return "", false
+	}
+	h, ok := copyHash(reflection, ix.minWords)
+	if !ok {
+		return "", false
+	}
+	e, ok := ix.seen[h]
+	if !ok {
+		return "", false
+	}
+	for _, id := range e {
+		if id != 0 && ix.ids[id-1] != memberID {
+			return ix.ids[id-1], true
+		}
+	}
+	return "", false
+}
+
+// copyWords returns the words of s, lowercased, ignoring punctuation and
+// spacing: the form in which two reflections are "word for word" the same.
+func copyWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// copyHash hashes the normalised words of s; ok is false when s has fewer
+// than minWords words.
+func copyHash(s string, minWords int) (uint64, bool) {
+	ws := copyWords(s)
+	if len(ws) < max(minWords, 1) {
+		return 0, false
+	}
+	h := fnv.New64a()
+	for _, w := range ws {
+		h.Write([]byte(w))
+		h.Write([]byte{' '})
+	}
+	return h.Sum64(), true
+}

@@ -1,0 +1,90 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+)
+
+// seniority says whether the member is senior (a senior grade or a
+// chartered registration) and in words why, or that it is unknown.
+func seniority(m Member, p LevelPolicy) (senior, known bool, why string) {
+	for _, reg := range p.CharteredRegistrations {
+		if m.HasRegistration(reg) {
+			return true, true, "you hold the chartered registration " + reg
+		}
+	}
+	if m.Grade == GradeUnknown {
+		return false, false, ""
+	}
+	for _, g := range p.SeniorGrades {
+		if strings.EqualFold(string(m.Grade), g) {
+			return true, true, "you are a " + string(m.Grade) + " member"
+		}
+	}
+	return false, true, "you are a " + string(m.Grade) + " member"
+}
+
+// levelStandard is standard 3. It is a judgement the tool leaves to an
+// assessor: it returns REVIEW with each signal and its evidence, or MET
+// when it finds none, never NOT_MET.
+func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
+	s := StandardResult{Standard: StandardLevel}
+	senior, known, who := seniority(r.Member, p)
+
+	var entry []string
+	counted, thin := 0, 0
+	var thinEv []Evidence
+	for i := range r.Activities {
+		a := &r.Activities[i]
+		if !a.Counted {
+			continue
+		}
+		counted++
+		text := a.Title + ". " + a.Description
+		if n := len(words(a.Title)) + len(words(a.Description)); strings.TrimSpace(a.Description) == "" || n < p.ThinMinWords {
+			thin++
+			thinEv = append(thinEv, Evidence{Source: a.Source, Activity: a.Title, Text: strings.TrimSpace(a.Description),
+				Note: fmt.Sprintf("Described in %d word%s (title and description together): too little to judge the level.", n, plural(n))})
+		}
+		if !senior {
+			continue
+		}
+		word, ok := c.entry.contains(text)
+		if !ok {
+			continue
+		}
+		if ctx, ok := c.context.contains(text); ok {
+			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: word,
+				Note: fmt.Sprintf("Entry-level wording (%q), explained by the description (%q): no signal.", word, ctx)})
+			continue
+		}
+		note := fmt.Sprintf("entry-level activity (%q) for a senior member", word)
+		a.Flags = append(a.Flags, note)
+		entry = append(entry, fmt.Sprintf("%q", a.Title))
+		s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: word,
+			Note: fmt.Sprintf("The title or description says %q, which suggests an entry-level activity, and %s; nothing in the description explains why (a new role, a refresher, a return from a break, preparing to teach or supervise).", word, who)})
+		s.NextSteps = append(s.NextSteps, fmt.Sprintf("If %q was a refresher, for a new role, after a career break, or to teach, train or supervise others, say so in its description.", a.Title))
+	}
+
+	var reasons []string
+	if len(entry) > 0 {
+		reasons = append(reasons, fmt.Sprintf("%s looks entry level for your experience (%s): an assessor will check it.", orList(entry, "and"), who))
+	}
+	if counted > 0 && float64(thin) > p.ThinMaxShare*float64(counted)+eps {
+		s.Evidence = append(s.Evidence, thinEv...)
+		reasons = append(reasons, fmt.Sprintf("%d of your %d activities have descriptions too short to judge their level (no description, or fewer than %d words in title and description together).", thin, counted, p.ThinMinWords))
+		s.NextSteps = append(s.NextSteps, fmt.Sprintf("Describe each activity in at least %d words (title and description together): what it covered and why it suited your role and experience. %d of your %d activities have less.", p.ThinMinWords, thin, counted))
+	}
+	gradeNote := ""
+	if !known {
+		gradeNote = " Your membership grade is not known, so no check of level against grade was possible."
+	}
+	if len(reasons) == 0 {
+		s.Verdict = Met
+		s.Reason = "Nothing suggests an activity below the level of your role and experience, and the descriptions are detailed enough to judge." + gradeNote
+		return s
+	}
+	s.Verdict = Review
+	s.Reason = strings.Join(reasons, " ") + gradeNote
+	return s
+}

@@ -1,0 +1,447 @@
+package audit
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// token is one word of a text, normalised for matching, with its byte
+// position in the text it came from. A boundary token stands for clause
+// punctuation (, ; : brackets, a free-standing dash); it has no word.
+type token struct {
+	w          string
+	start, end int
+	boundary   bool
+}
+
+// tokenize splits s into normalised words and clause boundaries. A hyphen
+// or slash joins nothing (year-round = year round); apostrophes vanish so
+// that didn't, didnt and client's, clients match alike.
+func tokenize(s string) []token {
+	var toks []token
+	var b strings.Builder
+	start := -1
+	flush := func(end int) {
+		if start >= 0 {
+			if w := normWord(b.String()); w != "" {
+				toks = append(toks, token{w: w, start: start, end: end})
+			}
+			b.Reset()
+			start = -1
+		}
+	}
+	for i, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+			b.WriteRune(unicode.ToLower(r))
+		case r == '\'' || r == '’' || r == '‘':
+			// Inside a word: dropped. Elsewhere: a quote, ignored.
+		default:
+			flush(i)
+			if isClausePunct(r, s, i) {
+				toks = append(toks, token{start: i, end: i + utf8.RuneLen(r), boundary: true})
+			}
+		}
+	}
+	flush(len(s))
+	return toks
+}
+
+// isClausePunct reports whether the rune at s[i] ends a clause: commas,
+// semicolons, colons, brackets and a dash standing between spaces.
+func isClausePunct(r rune, s string, i int) bool {
+	switch r {
+	case ',', ';', ':', '(', ')', '[', ']':
+		return true
+	case '-', '–', '—':
+		before := i == 0 || s[i-1] == ' '
+		after := i+utf8.RuneLen(r) >= len(s) || s[i+utf8.RuneLen(r)] == ' '
+		return (before && after) || r != '-'
+	}
+	return false
+}
+
+// words returns the words of s, normalised, without boundaries.
+func words(s string) []string {
+	var out []string
+	for _, t := range tokenize(s) {
+		if !t.boundary {
+			out = append(out, t.w)
+		}
+	}
+	return out
+}
+
+// britishSuffixes maps American spellings to British ones by their ending,
+// so lists and texts compare alike whichever spelling either uses.
+var britishSuffixes = [...][2]string{
+	{"izations", "isations"}, {"ization", "isation"}, {"izing", "ising"}, {"ized", "ised"},
+	{"izes", "ises"}, {"izer", "iser"}, {"ize", "ise"},
+	{"yzing", "ysing"}, {"yzed", "ysed"}, {"yzes", "yses"}, {"yze", "yse"},
+	{"eling", "elling"}, {"eled", "elled"},
+}
+
+// britishWords are whole-word spelling variants the suffix rules miss.
+var britishWords = map[string]string{
+	"behavior": "behaviour", "behaviors": "behaviours", "behavioral": "behavioural",
+	"color": "colour", "colors": "colours", "favor": "favour", "favorable": "favourable",
+	"honor": "honour", "labor": "labour", "neighbor": "neighbour", "neighbors": "neighbours",
+	"neighborhood": "neighbourhood", "endeavor": "endeavour", "programme": "program",
+	"programmes": "programs", "center": "centre", "centers": "centres", "fulfill": "fulfil",
+	"judgment": "judgement", "practise": "practice", "practised": "practiced", "practising": "practicing",
+	"license": "licence", "defense": "defence", "catalog": "catalogue", "dialog": "dialogue",
+	"enrollment": "enrolment", "skillful": "skilful", "rigor": "rigour", "gray": "grey",
+	"modeling": "modelling", "modeled": "modelled", "coworker": "co worker", "coworkers": "co workers",
+}
+
+// normWord lowercases w (already lowercase from tokenize) and folds
+// American spelling into British.
+func normWord(w string) string {
+	if v, ok := britishWords[w]; ok {
+		return v
+	}
+	for _, s := range britishSuffixes {
+		if len(w) > len(s[0])+1 && strings.HasSuffix(w, s[0]) {
+			return w[:len(w)-len(s[0])] + s[1]
+		}
+	}
+	return w
+}
+
+// phrase is one compiled word-list entry: its normalised words. ing is
+// true for the "-ing" wildcard word ("by -ing").
+type phrase struct {
+	words []string
+	text  string // the entry as the policy wrote it, for evidence
+}
+
+// matcher finds the entries of one word list in a token slice. Lookups
+// go through a map on the first word so a long list costs little per word.
+type matcher struct {
+	byFirst map[string][]int // a form of the first word -> entries
+	phrases []phrase
+	fuzzy   map[fuzzyKey][]fuzzyForm // first letter and length -> single-word forms for typo matching
+}
+
+type fuzzyKey struct {
+	first byte
+	n     int
+}
+
+type fuzzyForm struct {
+	form  string
+	entry int
+}
+
+// suffixes a word-list entry's last word may take: plural, past, -ing, -ly.
+var suffixes = [...]string{"s", "es", "ed", "d", "ing", "ly"}
+
+// forms returns w and its inflected forms (improve: improves, improved,
+// improving; study: studies, studied).
+func forms(w string) []string {
+	out := []string{w}
+	for _, s := range suffixes {
+		out = append(out, w+s)
+	}
+	if strings.HasSuffix(w, "e") && len(w) > 2 {
+		out = append(out, w[:len(w)-1]+"ing")
+	}
+	if strings.HasSuffix(w, "y") && len(w) > 2 {
+		out = append(out, w[:len(w)-1]+"ies", w[:len(w)-1]+"ied")
+	}
+	return out
+}
+
+// fuzzyMin is the shortest word form matched despite a one-letter typo:
+// shorter words have too many real neighbours (better/letter).
+const fuzzyMin = 7
+
+// fuzzyExclude are real words one typo away from a list word.
+var fuzzyExclude = map[string]bool{"equality": true, "affective": true, "defective": true, "inequality": true, "thorough": true, "through": true}
+
+func newMatcher(list []string) *matcher {
+	m := &matcher{byFirst: map[string][]int{}, fuzzy: map[fuzzyKey][]fuzzyForm{}}
+	for _, e := range list {
+		ws := words(e)
+		if len(ws) == 0 {
+			continue
+		}
+		// "-ing" tokenizes to "ing": the wildcard for any -ing word.
+		id := len(m.phrases)
+		m.phrases = append(m.phrases, phrase{words: ws, text: e})
+		if len(ws) == 1 {
+			for _, f := range forms(ws[0]) {
+				m.byFirst[f] = appendUnique(m.byFirst[f], id)
+				// Typos are matched against the word and its plural only:
+				// a derived form one slip from a common word makes false
+				// matches (trainee -> "traineing" ~ "training").
+				if len(f) >= fuzzyMin && (f == ws[0] || f == ws[0]+"s") {
+					k := fuzzyKey{f[0], len(f)}
+					m.fuzzy[k] = append(m.fuzzy[k], fuzzyForm{f, id})
+				}
+			}
+			continue
+		}
+		m.byFirst[ws[0]] = appendUnique(m.byFirst[ws[0]], id)
+	}
+	return m
+}
+
+func appendUnique(s []int, v int) []int {
+	for _, x := range s {
+		if x == v {
+			return s
+		}
+	}
+	return append(s, v)
+}
+
+// match is one list entry found in a token slice: tokens [i, j).
+type match struct {
+	i, j  int
+	entry int
+}
+
+// find returns every match in toks, in order of position. A phrase never
+// spans a clause boundary.
+func (m *matcher) find(toks []token) []match {
+	var out []match
+	for i, t := range toks {
+		if t.boundary {
+			continue
+		}
+		ids := m.byFirst[t.w]
+		for _, id := range ids {
+			if j, ok := m.matchAt(toks, i, id); ok {
+				out = append(out, match{i, j, id})
+			}
+		}
+		if len(ids) == 0 {
+			if id, ok := m.fuzzyFind(t.w); ok {
+				out = append(out, match{i, i + 1, id})
+			}
+		}
+	}
+	return out
+}
+
+// fuzzyFind matches a long word with one typo (becuase, benifits,
+// stakholders) to a single-word entry starting with the same letter. Seven
+// letter words only match with two letters swapped: a single changed
+// letter too often makes another real word (learned/learner,
+// through/thorough).
+func (m *matcher) fuzzyFind(w string) (int, bool) {
+	if len(w) < fuzzyMin || fuzzyExclude[w] {
+		return 0, false
+	}
+	for d := -1; d <= 1; d++ {
+		for _, f := range m.fuzzy[fuzzyKey{w[0], len(w) + d}] {
+			if min(len(w), len(f.form)) < fuzzyAnyEdit {
+				if len(w) == len(f.form) && swappedPair(w, f.form) {
+					return f.entry, true
+				}
+				continue
+			}
+			if withinOneEdit(w, f.form) {
+				return f.entry, true
+			}
+		}
+	}
+	return 0, false
+}
+
+// fuzzyAnyEdit is the shortest word matched despite any one-letter slip.
+const fuzzyAnyEdit = 8
+
+// swappedPair reports whether a and b differ only by two neighbouring
+// letters swapped (becuase/because).
+func swappedPair(a, b string) bool {
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+}
+
+// matchAt checks whether entry id matches starting at toks[i]; the last
+// word may be inflected and "ing" matches any -ing word.
+func (m *matcher) matchAt(toks []token, i, id int) (int, bool) {
+	ws := m.phrases[id].words
+	if len(ws) == 1 {
+		return i + 1, true
+	}
+	for k, w := range ws {
+		p := i + k
+		if p >= len(toks) || toks[p].boundary {
+			return 0, false
+		}
+		got := toks[p].w
+		switch {
+		case w == "ing":
+			if len(got) <= 4 || !strings.HasSuffix(got, "ing") {
+				return 0, false
+			}
+		case k == len(ws)-1:
+			if !inflectionOf(got, w) {
+				return 0, false
+			}
+		case got != w:
+			return 0, false
+		}
+	}
+	return i + len(ws), true
+}
+
+func inflectionOf(got, w string) bool {
+	if !strings.HasPrefix(got, w[:len(w)-1]) {
+		return false
+	}
+	for _, f := range forms(w) {
+		if f == got {
+			return true
+		}
+	}
+	return false
+}
+
+// withinOneEdit reports whether a and b differ by at most one insertion,
+// deletion, substitution or swap of two neighbouring letters.
+func withinOneEdit(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] // swap
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}
+
+// contains reports whether any entry of m occurs in s.
+func (m *matcher) contains(s string) (phrase string, ok bool) {
+	ms := m.find(tokenize(s))
+	if len(ms) == 0 {
+		return "", false
+	}
+	return m.phrases[ms[0].entry].text, true
+}
+
+// span is a byte range [start, end) of a text.
+type span struct{ start, end int }
+
+// abbreviations end with a full stop that does not end a sentence.
+var abbreviations = map[string]bool{
+	"e.g": true, "i.e": true, "eg": true, "ie": true, "etc": true, "dr": true, "mr": true, "mrs": true,
+	"ms": true, "approx": true, "no": true, "vs": true, "cf": true, "inc": true, "ltd": true, "st": true,
+	"fig": true, "incl": true, "esp": true, "prof": true,
+}
+
+// sentences splits text into sentences, as byte ranges of text: lines
+// (bullet lists are one item a line) and, within a line, full stops,
+// question and exclamation marks followed by a space. Bullet markers and
+// surrounding spaces are left out of the range, so text[span] is the
+// sentence verbatim.
+func sentences(text string) []span {
+	var out []span
+	add := func(s, e int) {
+		for s < e {
+			r, n := utf8.DecodeRuneInString(text[s:])
+			if !unicode.IsSpace(r) && !isBullet(r) {
+				break
+			}
+			s += n
+		}
+		// A numbered bullet: "1." or "2)" at the start.
+		if k := s; k < e {
+			for k < e && text[k] >= '0' && text[k] <= '9' {
+				k++
+			}
+			if k > s && k < e && k-s <= 2 && (text[k] == '.' || text[k] == ')') && k+1 < e && text[k+1] == ' ' {
+				s = k + 2
+			}
+		}
+		for s < e {
+			r, n := utf8.DecodeLastRuneInString(text[s:e])
+			if !unicode.IsSpace(r) {
+				break
+			}
+			e -= n
+		}
+		if s < e {
+			out = append(out, span{s, e})
+		}
+	}
+	lineStart := 0
+	for i := 0; i <= len(text); i++ {
+		if i < len(text) && text[i] != '\n' && text[i] != '\r' {
+			continue
+		}
+		splitLine(text, lineStart, i, add)
+		lineStart = i + 1
+	}
+	return out
+}
+
+func isBullet(r rune) bool {
+	switch r {
+	case '-', '*', '•', '·', '▪', '◦', '‣', '–', '—', '>', '○', '■', '●', '➢', '✓':
+		return true
+	}
+	return false
+}
+
+// splitLine cuts text[s:e] into sentences at . ! ? followed by a space, and
+// at bullets written inline (" • ").
+func splitLine(text string, s, e int, add func(int, int)) {
+	start := s
+	for i := s; i < e; {
+		r, n := utf8.DecodeRuneInString(text[i:e])
+		switch {
+		case r == '.' || r == '!' || r == '?':
+			j := i + n
+			for j < e && (text[j] == '.' || text[j] == '!' || text[j] == '?' || text[j] == '"' || text[j] == ')') {
+				j++
+			}
+			if (j == e || text[j] == ' ' || text[j] == '\t') && !(r == '.' && endsWithAbbreviation(text[start:i])) {
+				add(start, j)
+				start = j
+			}
+			i = j
+			continue
+		case r == '•' || r == '▪' || r == '●' || r == '◦' || r == '➢':
+			add(start, i)
+			start = i
+		}
+		i += n
+	}
+	add(start, e)
+}
+
+// endsWithAbbreviation reports whether s ends with e.g, etc or a single
+// letter (an initial), so the full stop after it is no sentence end.
+func endsWithAbbreviation(s string) bool {
+	k := len(s)
+	for k > 0 && s[k-1] != ' ' && s[k-1] != '(' {
+		k--
+	}
+	w := strings.ToLower(s[k:])
+	return abbreviations[w] || (utf8.RuneCountInString(w) == 1 && w != "i" && unicode.IsLetter([]rune(w)[0]))
+}
