@@ -23,3 +23,5 @@ require (
 )
 
 tool honnef.co/go/tools/cmd/staticcheck
+
+replace codeberg.org/go-pdf/fpdf => ./third_party/fpdf
