@@ -2,15 +2,28 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
+	"strings"
+)
+
+// Exit statuses: the contract scripts and other systems rely on.
+const (
+	exitOK          = 0   // the run completed, whatever the verdicts
+	exitFailed      = 1   // the run could not complete
+	exitUsage       = 2   // wrong usage
+	exitIssues      = 3   // check: import issues were found
+	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
 )
 
 // IO is where a command reads and writes; tests replace it with buffers.
 type IO struct {
 	In    io.Reader
-	Out   io.Writer // results only
+	Out   io.Writer // results only: the final summary
 	Err   io.Writer // progress, warnings and errors
 	IsTTY bool      // Err is a terminal: draw a progress bar
 }
@@ -21,8 +34,214 @@ func stdIO() IO {
 	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, IsTTY: tty}
 }
 
-func run(ctx context.Context, args []string, io IO) int {
-	_ = ctx
-	fmt.Fprintln(io.Err, "cpdaudit: not yet implemented")
-	return 1
+const usageText = `cpdaudit audits IES members' CPD records against the four CPD standards.
+
+Usage:
+  cpdaudit run   [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] INPUT...
+  cpdaudit check [--year YYYY] [--register FILE] INPUT...
+  cpdaudit sample --rate 5% [--min N] [--seed S] [--stratify grade] [--exclude-audited-since FILE...] RUN_DIR
+  cpdaudit finalize RUN_DIR --decisions FILE.xlsx
+  cpdaudit policy
+  cpdaudit template FILE.xlsx
+  cpdaudit version
+
+INPUT is a CSV or Excel file (.csv, .xlsx, .xlsm) or a folder, read recursively.
+Run "cpdaudit COMMAND --help" for the options of a command.
+
+Exit status:
+  0   the run completed (whatever the verdicts)
+  1   the run could not complete (no readable input, an output that could not be written)
+  2   wrong usage
+  3   check found import issues
+  130 interrupted (Ctrl-C)
+`
+
+// usageError is wrong usage: the message is printed with a hint and the
+// exit status is 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+// run is the whole program behind main, testable in-process.
+func run(ctx context.Context, args []string, stdio IO) int {
+	if len(args) == 0 {
+		fmt.Fprint(stdio.Err, usageText)
+		return exitUsage
+	}
+	var err error
+	code := exitOK
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "run":
+		err = cmdRun(ctx, rest, stdio)
+	case "check":
+		code, err = cmdCheck(ctx, rest, stdio)
+	case "sample":
+		err = cmdSample(ctx, rest, stdio)
+	case "finalize", "finalise":
+		err = cmdFinalize(ctx, rest, stdio)
+	case "policy":
+		err = cmdPolicy(rest, stdio)
+	case "template":
+		err = cmdTemplate(rest, stdio)
+	case "version", "--version":
+		err = cmdVersion(rest, stdio)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdio.Out, usageText)
+	default:
+		err = usagef("unknown command %q", cmd)
+	}
+	return reportError(err, code, stdio)
+}
+
+// reportError prints err, if any, and chooses the exit status.
+func reportError(err error, code int, stdio IO) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return code
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stdio.Err, "cpdaudit: %s\nRun \"cpdaudit --help\" for usage.\n", ue.msg)
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stdio.Err, "cpdaudit: interrupted; no partial output was left behind.")
+		return exitInterrupted
+	default:
+		fmt.Fprintf(stdio.Err, "cpdaudit: %v\n", err)
+		return exitFailed
+	}
+}
+
+// auditOptions are the flags of run and check.
+type auditOptions struct {
+	Year         int
+	Register     string
+	Policy       string
+	Out          string
+	Workers      int
+	SharedOutput bool
+	Quiet        bool
+	CPUProfile   string
+	MemProfile   string
+	Inputs       []string
+}
+
+func (o *auditOptions) validate() error {
+	if len(o.Inputs) == 0 {
+		return usagef("no INPUT given: name the CSV or Excel files, or the folders holding them")
+	}
+	if o.Year != 0 && (o.Year < 1990 || o.Year > 2200) {
+		return usagef("--year %d is not a plausible CPD year (give it as YYYY, e.g. --year 2025)", o.Year)
+	}
+	if o.Workers < 1 {
+		return usagef("--workers must be 1 or more (it is %d)", o.Workers)
+	}
+	return nil
+}
+
+// newFlagSet makes a flag set whose errors and help go to stderr and never exit.
+func newFlagSet(name, synopsis string, stdio IO) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stdio.Err)
+	fs.Usage = func() {
+		fmt.Fprintf(stdio.Err, "Usage:\n  %s\n\nOptions:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseInterleaved parses flags that may come before, between or after the
+// positional arguments (office staff type "cpdaudit run exports/ --year 2025").
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error) {
+	o := &auditOptions{Out: "cpdaudit-out", Workers: runtime.GOMAXPROCS(0)}
+	synopsis := "cpdaudit check [--year YYYY] [--register FILE] [--policy FILE] INPUT..."
+	if name == "run" {
+		synopsis = "cpdaudit run [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] INPUT..."
+	}
+	fs := newFlagSet(name, synopsis, stdio)
+	fs.IntVar(&o.Year, "year", 0, "CPD `year` to audit (default: taken from the data when every activity falls in one year)")
+	fs.StringVar(&o.Register, "register", "", "member register `file` (CSV or Excel): grades, registrations, exemptions")
+	fs.StringVar(&o.Policy, "policy", "", "policy `file` (TOML) overriding the default rules; see \"cpdaudit policy\"")
+	fs.IntVar(&o.Workers, "workers", o.Workers, "number of files and members processed at once")
+	fs.BoolVar(&o.Quiet, "quiet", false, "print no progress, only warnings and the final summary")
+	if name == "run" {
+		fs.StringVar(&o.Out, "out", o.Out, "output `folder`")
+		fs.BoolVar(&o.SharedOutput, "shared-output", false, "make output readable by other users of this machine (default: owner only, as it holds personal data)")
+		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "for developers: write a CPU profile (pprof) to `file`")
+		fs.StringVar(&o.MemProfile, "memprofile", "", "for developers: write a heap profile (pprof) at the end to `file`")
+	}
+	inputs, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	o.Inputs = inputs
+	return o, o.validate()
+}
+
+func cmdRun(ctx context.Context, args []string, stdio IO) error {
+	o, err := parseAuditFlags("run", args, stdio)
+	if err != nil {
+		return err
+	}
+	stop, err := startProfiles(o)
+	if err != nil {
+		return err
+	}
+	err = runAudit(ctx, o, stdio)
+	if perr := stop(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+func cmdCheck(ctx context.Context, args []string, stdio IO) (int, error) {
+	o, err := parseAuditFlags("check", args, stdio)
+	if err != nil {
+		return 0, err
+	}
+	return runCheck(ctx, o, stdio)
+}
+
+func noArgs(name string, args []string, stdio IO) error {
+	fs := newFlagSet(name, "cpdaudit "+name, stdio)
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usagef("%s takes no arguments (got %s)", name, strings.Join(rest, " "))
+	}
+	return nil
+}
+
+func cmdVersion(args []string, stdio IO) error {
+	if err := noArgs("version", args, stdio); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdio.Out, "cpdaudit %s\n", version)
+	return nil
 }

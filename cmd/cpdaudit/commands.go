@@ -1,0 +1,41 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/report"
+)
+
+// cmdPolicy prints the default policy file, ready to be edited and passed
+// back with --policy.
+func cmdPolicy(args []string, stdio IO) error {
+	if err := noArgs("policy", args, stdio); err != nil {
+		return err
+	}
+	_, err := stdio.Out.Write(importer.DefaultPolicyFile)
+	return err
+}
+
+// cmdTemplate writes a blank member CPD workbook.
+func cmdTemplate(args []string, stdio IO) error {
+	fs := newFlagSet("template", "cpdaudit template FILE.xlsx", stdio)
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) != 1 {
+		return usagef("template takes one argument, the workbook to write (e.g. cpdaudit template my-cpd-2025.xlsx)")
+	}
+	path := rest[0]
+	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		return usagef("the template must be an .xlsx file (got %s)", path)
+	}
+	if err := report.WriteFileAtomic(path, 0o644, report.WriteTemplate); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdio.Out, "Wrote %s: a blank CPD record for a member to fill in.\n", path)
+	return nil
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// progress reports on stderr: a redrawn bar on a terminal, plain lines
+// (at most about ten for the members) otherwise, nothing with --quiet
+// except warnings. It is safe for concurrent use by the workers.
+type progress struct {
+	mu         sync.Mutex
+	stdio      IO
+	quiet      bool
+	total      int
+	done       int
+	lastPlain  int
+	barVisible bool
+}
+
+func newProgress(stdio IO, quiet bool) *progress { return &progress{stdio: stdio, quiet: quiet} }
+
+func (p *progress) line(s string) {
+	p.clearBar()
+	fmt.Fprintln(p.stdio.Err, s)
+}
+
+func (p *progress) stage(s string) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.line(s + "...")
+}
+
+func (p *progress) note(s string) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.line(s)
+}
+
+func (p *progress) warn(s string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.line("warning: " + s)
+}
+
+func (p *progress) fileDone(path string, rows, issues int) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	msg := fmt.Sprintf("  read %s: %d %s", path, rows, plural(rows, "row", "rows"))
+	if issues > 0 {
+		msg += fmt.Sprintf(", %d %s", issues, plural(issues, "issue", "issues"))
+	}
+	p.line(msg)
+}
+
+func (p *progress) startMembers(n int) {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.total, p.done, p.lastPlain = n, 0, 0
+	p.line(fmt.Sprintf("Auditing %d %s and writing their feedback...", n, plural(n, "member", "members")))
+}
+
+func (p *progress) memberDone() {
+	if p.quiet {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.done++
+	if p.stdio.IsTTY {
+		const width = 30
+		filled := width * p.done / max(p.total, 1)
+		fmt.Fprintf(p.stdio.Err, "\r  [%s%s] %d/%d members", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), p.done, p.total)
+		p.barVisible = true
+		return
+	}
+	// Plain lines at each tenth of a large run, and one line at the end, so
+	// a log file stays short whatever the membership size.
+	pct := 100 * p.done / max(p.total, 1)
+	if p.done == p.total || (p.total >= 100 && pct >= p.lastPlain+10) {
+		p.lastPlain = pct - pct%10
+		fmt.Fprintf(p.stdio.Err, "  %d/%d members (%d%%)\n", p.done, p.total, pct)
+	}
+}
+
+func (p *progress) clearBar() {
+	if p.barVisible {
+		fmt.Fprint(p.stdio.Err, "\r\033[K")
+		p.barVisible = false
+	}
+}
+
+func (p *progress) finish() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearBar()
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/importer"
+)
+
+func TestUsage(t *testing.T) {
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"no command", nil, exitUsage, "Usage:"},
+		{"unknown command", []string{"audit"}, exitUsage, `unknown command "audit"`},
+		{"run without input", []string{"run"}, exitUsage, "no INPUT given"},
+		{"bad year", []string{"run", "--year", "25", "x.csv"}, exitUsage, "not a plausible CPD year"},
+		{"bad workers", []string{"run", "--workers", "0", "x.csv"}, exitUsage, "--workers must be 1 or more"},
+		{"unknown flag", []string{"run", "--colour", "x.csv"}, exitUsage, "flag provided but not defined"},
+		{"template without file", []string{"template"}, exitUsage, "template takes one argument"},
+		{"template not xlsx", []string{"template", "a.csv"}, exitUsage, "must be an .xlsx file"},
+		{"policy with argument", []string{"policy", "x"}, exitUsage, "takes no arguments"},
+		{"help", []string{"run", "--help"}, exitOK, "--register"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runInProcess(t, context.Background(), tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d\nstderr: %s", r.code, tt.code, r.stderr)
+			}
+			if !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.stderr, r.stderr)
+			}
+		})
+	}
+}
+
+func TestVersionAndPolicy(t *testing.T) {
+	r := runInProcess(t, context.Background(), "version")
+	if r.code != 0 || !strings.HasPrefix(r.stdout, "cpdaudit ") {
+		t.Errorf("version: exit %d, stdout %q", r.code, r.stdout)
+	}
+	r = runInProcess(t, context.Background(), "policy")
+	if r.code != 0 {
+		t.Fatalf("policy: exit %d: %s", r.code, r.stderr)
+	}
+	// What "policy" prints is a policy file that reads back as the default.
+	path := filepath.Join(t.TempDir(), "policy.toml")
+	if err := os.WriteFile(path, []byte(r.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p, err := importer.ReadPolicy(path)
+	if err != nil {
+		t.Fatalf("the printed policy does not read back: %v", err)
+	}
+	if p.Hours.Required != audit.DefaultPolicy().Hours.Required {
+		t.Errorf("printed policy requires %g hours, default %g", p.Hours.Required, audit.DefaultPolicy().Hours.Required)
+	}
+}
+
+// TestDeterministicAcrossWorkers: 1 and 8 workers give byte-identical files.
+func TestDeterministicAcrossWorkers(t *testing.T) {
+	dir := t.TempDir()
+	var trees []map[string][]byte
+	for _, w := range []string{"1", "8"} {
+		out := filepath.Join(dir, "w"+w)
+		r := runInProcess(t, context.Background(), sampleArgs(out, "--workers", w)...)
+		if r.code != 0 {
+			t.Fatalf("workers %s: exit %d: %s", w, r.code, r.stderr)
+		}
+		trees = append(trees, treeFiles(t, out))
+	}
+	compareTrees(t, trees[0], trees[1])
+}
+
+// TestRerunReplacesOutputs: a second run into the same folder gives the
+// same files, and a PDF left from a member no longer in the input is gone.
+func TestRerunReplacesOutputs(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if r := runInProcess(t, context.Background(), sampleArgs(out)...); r.code != 0 {
+		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
+	}
+	first := treeFiles(t, out)
+	stale := filepath.Join(out, "feedback", "999999.pdf")
+	if err := os.WriteFile(stale, []byte("%PDF-old"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := runInProcess(t, context.Background(), sampleArgs(out)...); r.code != 0 {
+		t.Fatalf("second run: exit %d: %s", r.code, r.stderr)
+	}
+	compareTrees(t, first, treeFiles(t, out))
+}
+
+func compareTrees(t *testing.T, a, b map[string][]byte) {
+	t.Helper()
+	if len(a) == 0 {
+		t.Fatal("no output files")
+	}
+	for name, data := range a {
+		if other, ok := b[name]; !ok {
+			t.Errorf("%s is in one run's output only", name)
+		} else if !bytes.Equal(data, other) {
+			t.Errorf("%s differs between runs", name)
+		}
+	}
+	for name := range b {
+		if _, ok := a[name]; !ok {
+			t.Errorf("%s is in one run's output only", name)
+		}
+	}
+}
+
+func TestOutputPermissions(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if r := runInProcess(t, context.Background(), sampleArgs(out)...); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, p := range []string{"summary.xlsx", "summary.csv", "run.json"} {
+		fi, err := os.Stat(filepath.Join(out, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s has mode %v, want 0600 (personal data)", p, fi.Mode().Perm())
+		}
+	}
+	fi, err := os.Stat(filepath.Join(out, "feedback"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o700 {
+		t.Errorf("feedback/ has mode %v, want 0700", fi.Mode().Perm())
+	}
+}
+
+// TestUnwritableOutput: an output folder that cannot be written ends the run
+// with exit 1 and a message naming the path.
+func TestUnwritableOutput(t *testing.T) {
+	// A path under a regular file fails for every user, root included
+	// (root ignores permission bits, so a chmod-ed folder would not do).
+	file := filepath.Join(t.TempDir(), "not-a-folder")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(file, "out")
+	r := runInProcess(t, context.Background(), sampleArgs(out)...)
+	if r.code != exitFailed {
+		t.Errorf("exit %d, want %d", r.code, exitFailed)
+	}
+	if !strings.Contains(r.stderr, out) {
+		t.Errorf("the error does not name the output folder %s:\n%s", out, r.stderr)
+	}
+}
+
+// TestCancelledRunLeavesNothing: a run cancelled part way through exits 130
+// and leaves no staging or partial files behind.
+func TestCancelledRunLeavesNothing(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := runInProcess(t, ctx, sampleArgs(out)...)
+	if r.code != exitInterrupted {
+		t.Errorf("exit %d, want %d\n%s", r.code, exitInterrupted, r.stderr)
+	}
+	assertNoLeftovers(t, out)
+}
+
+// TestSIGINTLeavesNothing sends a real SIGINT to the built binary while it
+// works, then checks the exit status and that nothing partial is left.
+func TestSIGINTLeavesNothing(t *testing.T) {
+	bin := buildBinary(t)
+	out := filepath.Join(t.TempDir(), "out")
+	for delay := 5 * time.Millisecond; delay < 2*time.Second; delay *= 2 {
+		os.RemoveAll(out)
+		cmd := exec.Command(bin, sampleArgs(out, "--workers", "1")...)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		err := cmd.Wait()
+		code := cmd.ProcessState.ExitCode()
+		if err == nil && code == 0 {
+			// The run finished before the signal: it must then be complete.
+			if _, err := os.Stat(filepath.Join(out, "run.json")); err != nil {
+				t.Fatalf("a completed run has no run.json")
+			}
+			continue
+		}
+		if code != exitInterrupted {
+			t.Fatalf("after SIGINT at %v: exit %d, want %d\n%s", delay, code, exitInterrupted, stderr.String())
+		}
+		assertNoLeftovers(t, out)
+		return
+	}
+	t.Skip("the sample run always finished before the signal; nothing to interrupt")
+}
+
+func assertNoLeftovers(t *testing.T, out string) {
+	t.Helper()
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return // no folder at all: nothing left behind
+	}
+	for _, e := range entries {
+		t.Errorf("left behind in the output folder after an interrupted run: %s", e.Name())
+	}
+}
