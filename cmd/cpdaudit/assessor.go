@@ -2,19 +2,385 @@ package main
 
 import (
 	"context"
-	"errors"
+	"crypto/rand"
+	"fmt"
+	"io"
+	"math/big"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/review"
 )
 
-// cmdSample chooses the members for human review from a run's results.
-// Placeholder until the assessor's loop (issue 8) lands.
-func cmdSample(ctx context.Context, args []string, stdio IO) error {
-	_, _, _ = ctx, args, stdio
-	return errors.New("sample is not available yet")
+// sampleOptions are the flags of sample.
+type sampleOptions struct {
+	RunDir   string
+	Rate     string
+	Min      int
+	Seed     string
+	Stratify string
+	Exclude  []string
 }
 
-// cmdFinalize reads assessors' decisions back and writes the final letters.
-// Placeholder until the assessor's loop (issue 8) lands.
-func cmdFinalize(ctx context.Context, args []string, stdio IO) error {
-	_, _, _ = ctx, args, stdio
-	return errors.New("finalize is not available yet")
+const sampleSynopsis = "cpdaudit sample --rate 5% [--min N] [--seed S] [--stratify grade] [--exclude-audited-since FILE]... RUN_DIR"
+
+func parseSampleFlags(args []string, stdio IO) (*sampleOptions, error) {
+	o := &sampleOptions{}
+	fs := newFlagSet("sample", sampleSynopsis, stdio)
+	fs.StringVar(&o.Rate, "rate", "", "share of MET members drawn at random for review, e.g. 5% (required)")
+	fs.IntVar(&o.Min, "min", 0, "draw at least `N` MET members in all, raising the rate when it gives fewer")
+	fs.StringVar(&o.Seed, "seed", "", "random `seed` (a whole number); the same seed and run draw the same sample (default: chosen at random and printed)")
+	fs.StringVar(&o.Stratify, "stratify", "", "draw the rate within each membership `grade` separately (the only value is \"grade\")")
+	fs.Func("exclude-audited-since", "an earlier sample.csv (or the run `folder` holding it) whose members are not drawn again; repeat for several years", func(s string) error {
+		o.Exclude = append(o.Exclude, s)
+		return nil
+	})
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(rest) == 0:
+		return nil, usagef("sample needs the run folder to sample from (RUN_DIR, the --out folder of \"cpdaudit run\")")
+	case len(rest) > 1:
+		return nil, usagef("sample takes one RUN_DIR (got %s); give --exclude-audited-since once per earlier sample", strings.Join(rest, " "))
+	case o.Rate == "":
+		return nil, usagef("sample needs --rate, the share of MET members to review at random (e.g. --rate 5%%)")
+	case o.Min < 0:
+		return nil, usagef("--min must be 0 or more (it is %d)", o.Min)
+	case o.Stratify != "" && !strings.EqualFold(strings.TrimSpace(o.Stratify), "grade"):
+		return nil, usagef("--stratify %q: the only stratification is by membership grade (--stratify grade)", o.Stratify)
+	}
+	o.RunDir = rest[0]
+	return o, nil
+}
+
+// cmdSample chooses the members for human review from a run's results and
+// records the sample (sample.csv, sample.json, the workbook's Run sheet).
+func cmdSample(ctx context.Context, args []string, stdio IO) error {
+	o, err := parseSampleFlags(args, stdio)
+	if err != nil {
+		return err
+	}
+	rate, err := review.ParseRate(o.Rate)
+	if err != nil {
+		return usagef("--rate: %v", err)
+	}
+	seed, chosen, err := sampleSeed(o.Seed)
+	if err != nil {
+		return err
+	}
+	run, err := review.ReadRun(o.RunDir)
+	if err != nil {
+		return err
+	}
+	opts := review.SampleOptions{Rate: rate, Min: o.Min, Seed: seed, Stratify: o.Stratify != "", Exclude: map[string]bool{}}
+	var excluded []review.FileRef
+	for _, p := range o.Exclude {
+		ids, ref, err := review.ReadExcluded(p)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			opts.Exclude[id] = true
+		}
+		excluded = append(excluded, ref)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s := review.Draw(run.Members, opts)
+	summary, err := review.HashFile(filepath.Join(o.RunDir, "summary.csv"))
+	if err != nil {
+		return err
+	}
+	// Recorded relative to the run folder, so the record stays true when
+	// the folder is moved or archived.
+	summary.Path, summary.Members = "summary.csv", len(run.Members)
+	rec := s.Record(run.Year, summary, excluded)
+	if err := writeSample(o.RunDir, &s, rec); err != nil {
+		return err
+	}
+	printSample(stdio, o.RunDir, &s, chosen)
+	return nil
+}
+
+// sampleSeed parses --seed, or picks one from the system's secure random
+// source. A chosen seed stays below 10^12: twelve digits are easy to read
+// out and retype, and still far more draws than any audit can tell apart.
+func sampleSeed(s string) (uint64, bool, error) {
+	if s != "" {
+		v, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
+		if err != nil {
+			return 0, false, usagef("--seed %q is not a whole number from 0 to 18446744073709551615", s)
+		}
+		return v, false, nil
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(1e12))
+	if err != nil {
+		return 0, false, fmt.Errorf("cannot choose a random seed: %w; give one with --seed", err)
+	}
+	return n.Uint64(), true, nil
+}
+
+// writeSample records the sample on the workbook's Run sheet, then writes
+// sample.csv and sample.json; each file is replaced atomically. The
+// workbook goes first because it is the likeliest to fail (open in Excel
+// on Windows, which locks it), and then nothing is written; sample.json
+// goes last, as run.json does for a run.
+func writeSample(dir string, s *review.Sample, rec review.SampleRecord) error {
+	wb := filepath.Join(dir, "summary.xlsx")
+	if err := review.EditWorkbook(wb, wb, func(f *excelize.File, st report.SheetStyles) error {
+		return review.AddSampleToRun(f, st, s)
+	}); err != nil {
+		return err
+	}
+	if err := report.WriteFileAtomic(filepath.Join(dir, "sample.csv"), 0o600, func(w io.Writer) error {
+		return review.WriteSampleCSV(w, s)
+	}); err != nil {
+		return err
+	}
+	return report.WriteFileAtomic(filepath.Join(dir, "sample.json"), 0o600, rec.WriteJSON)
+}
+
+func printSample(stdio IO, dir string, s *review.Sample, chosen bool) {
+	fmt.Fprintf(stdio.Out, "Sample: %d %s for review: %d REVIEW, %d NOT_MET, %d drawn at random from MET members.\n",
+		len(s.Members), plural(len(s.Members), "member", "members"), s.Count(review.ReasonReview), s.Count(review.ReasonNotMet), s.Count(review.ReasonRandom))
+	rate := review.FormatRate(s.Options.Rate)
+	if s.EffectiveRate != s.Options.Rate {
+		rate += fmt.Sprintf(", raised to %s by --min %d", review.FormatRate(s.EffectiveRate), s.Options.Min)
+	}
+	fmt.Fprintf(stdio.Out, "Rate: %s; stratified by: %s.\n", rate, s.StratifiedBy())
+	for _, st := range s.Strata {
+		fmt.Fprintf(stdio.Out, "  %s: %d of %d MET drawn (%d left out as audited before)\n", st.Name, st.Drawn, st.MET, st.Excluded)
+		if st.Drawn < st.Target {
+			fmt.Fprintf(stdio.Err, "warning: %s: the rate asks for %d but only %d MET %s not audited before; all of them were drawn\n",
+				st.Name, st.Target, st.MET-st.Excluded, plural(st.MET-st.Excluded, "member is", "members are"))
+		}
+	}
+	if chosen {
+		fmt.Fprintf(stdio.Out, "Seed: %d (chosen at random; give --seed %d to draw the same sample again)\n", s.Options.Seed, s.Options.Seed)
+	} else {
+		fmt.Fprintf(stdio.Out, "Seed: %d\n", s.Options.Seed)
+	}
+	fmt.Fprintf(stdio.Out, "Wrote %s and %s; recorded the sample on the Run sheet of %s.\n",
+		filepath.Join(dir, "sample.csv"), filepath.Join(dir, "sample.json"), filepath.Join(dir, "summary.xlsx"))
+}
+
+// finalizeOptions are the flags of finalize.
+type finalizeOptions struct {
+	RunDir    string
+	Decisions string
+	Workers   int
+}
+
+const finalizeSynopsis = "cpdaudit finalize RUN_DIR --decisions FILE.xlsx"
+
+func parseFinalizeFlags(args []string, stdio IO) (*finalizeOptions, error) {
+	o := &finalizeOptions{Workers: runtime.GOMAXPROCS(0)}
+	fs := newFlagSet("finalize", finalizeSynopsis, stdio)
+	fs.StringVar(&o.Decisions, "decisions", "", "the assessors' copy of summary.xlsx with the Assessor decision and comment columns filled in (required)")
+	fs.IntVar(&o.Workers, "workers", o.Workers, "number of letters written at once")
+	rest, err := parseInterleaved(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(rest) != 1:
+		return nil, usagef("finalize takes one RUN_DIR, the --out folder of \"cpdaudit run\" (e.g. cpdaudit finalize cpdaudit-out --decisions decisions.xlsx)")
+	case o.Decisions == "":
+		return nil, usagef("finalize needs --decisions FILE.xlsx, the assessors' copy of summary.xlsx")
+	case o.Workers < 1:
+		return nil, usagef("--workers must be 1 or more (it is %d)", o.Workers)
+	}
+	o.RunDir = rest[0]
+	return o, nil
+}
+
+// finalizeStatus reads assessors' decisions back and writes the final
+// letters. It returns finalize's exit status: exitIssues (3) when some
+// decisions could not be applied, like check's 3 for import issues.
+func finalizeStatus(ctx context.Context, args []string, stdio IO) (int, error) {
+	o, err := parseFinalizeFlags(args, stdio)
+	if err != nil {
+		return 0, err
+	}
+	run, err := review.ReadRun(o.RunDir)
+	if err != nil {
+		return 0, err
+	}
+	d, err := review.ReadDecisions(o.Decisions)
+	if err != nil {
+		return 0, err
+	}
+	if d.Year != 0 && run.Year != 0 && d.Year != run.Year {
+		return 0, fmt.Errorf("%s is the summary of CPD year %d, but %s holds the run of %d: give the decisions for this run", o.Decisions, d.Year, o.RunDir, run.Year)
+	}
+	finals := review.Apply(run, d)
+	agreement := review.Measure(finals)
+	letters, err := writeLetters(ctx, o, run, finals)
+	if err != nil {
+		return 0, err
+	}
+	if err := report.WriteFileAtomic(filepath.Join(o.RunDir, "final-summary.csv"), 0o600, func(w io.Writer) error {
+		return review.WriteFinalSummaryCSV(w, finals)
+	}); err != nil {
+		return 0, err
+	}
+	if err := review.EditWorkbook(filepath.Join(o.RunDir, "summary.xlsx"), filepath.Join(o.RunDir, "final-summary.xlsx"),
+		func(f *excelize.File, st report.SheetStyles) error {
+			return review.FinalizeWorkbook(f, st, finals, agreement, d)
+		}); err != nil {
+		return 0, err
+	}
+	problems := review.Problems(finals)
+	for _, p := range problems {
+		who := ""
+		if p.InRun {
+			who = "member " + p.ID + ": "
+		}
+		fmt.Fprintf(stdio.Err, "%s: %s%s\n", o.Decisions, who, p.Problem)
+	}
+	printFinal(stdio.Out, o.RunDir, finals, agreement, letters)
+	if len(problems) > 0 {
+		fmt.Fprintf(stdio.Out, "%d %s could not be applied: listed above and in the problem column of final-summary.csv; those members have no final letter yet.\n",
+			len(problems), plural(len(problems), "decision", "decisions"))
+		return exitIssues, nil
+	}
+	return exitOK, nil
+}
+
+// hasLetter reports whether a member gets a final letter: only a final
+// outcome does. A member still at REVIEW, or whose decision could not be
+// applied, has none, so no letter can be sent before the outcome is final.
+func hasLetter(f *review.Final) bool {
+	return f.InRun && f.Problem == "" && (f.Final == audit.Met || f.Final == audit.NotMet || f.Final == audit.Exempt)
+}
+
+// writeLetters writes the final letters into a staging folder and swaps it
+// in as RUN_DIR/final, so letters from an earlier finalize never linger
+// beside the new ones and an interrupted run leaves the old set whole.
+func writeLetters(ctx context.Context, o *finalizeOptions, run *review.Run, finals []review.Final) (int, error) {
+	fonts, err := report.LoadFonts()
+	if err != nil {
+		return 0, fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
+	}
+	stage, err := os.MkdirTemp(o.RunDir, ".cpdaudit-final-*")
+	if err != nil {
+		return 0, fmt.Errorf("cannot write in the run folder %s: %w", o.RunDir, err)
+	}
+	defer os.RemoveAll(stage)
+	if err := os.Chmod(stage, 0o700); err != nil {
+		return 0, err
+	}
+	opts := report.PDFOptions{Version: version, Created: documentDate(run.Year)}
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(o.Workers)
+	n := 0
+	for i := range finals {
+		f := &finals[i]
+		if !hasLetter(f) {
+			continue
+		}
+		n++
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			name := report.FeedbackFileName(f.ID)
+			l := report.FinalLetter{
+				MemberID: f.ID, Name: f.Name, Grade: f.Grade, Year: run.Year, Standards: f.Standards,
+				Prescreen: f.Outcome, Reviewed: f.Applied(), Final: f.Final,
+				Comment: f.Comment, FeedbackFile: "feedback/" + name,
+			}
+			return createFile(filepath.Join(stage, name), filepath.Join(o.RunDir, "final", name), func(w io.Writer) error {
+				return report.WriteFinalPDF(w, l, fonts, opts)
+			})
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return 0, err
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	final := filepath.Join(o.RunDir, "final")
+	if _, err := os.Lstat(final); err == nil {
+		if err := os.Rename(final, filepath.Join(stage, "final.old")); err != nil {
+			return 0, fmt.Errorf("cannot replace %s: %w", final, err)
+		}
+	}
+	if err := os.Rename(stage, final); err != nil {
+		// Put the earlier letters back rather than let the deferred
+		// clean-up remove them with the staging folder.
+		os.Rename(filepath.Join(stage, "final.old"), final)
+		return 0, fmt.Errorf("cannot move the final letters into %s: %w", final, err)
+	}
+	// The old letters moved in with the new ones; remove them now.
+	if err := os.RemoveAll(filepath.Join(final, "final.old")); err != nil {
+		return 0, fmt.Errorf("cannot remove the earlier letters in %s: %w", filepath.Join(final, "final.old"), err)
+	}
+	return n, nil
+}
+
+// createFile writes a new file (0600: letters hold personal data); errors
+// name shown, the path the user will find the file at.
+func createFile(path, shown string, fn func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", shown, err)
+	}
+	err = fn(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", shown, err)
+	}
+	return nil
+}
+
+func printFinal(w io.Writer, dir string, finals []review.Final, a review.Agreement, letters int) {
+	var confirmed, overridden, none, awaiting int
+	outcomes := map[audit.Verdict]int{}
+	for i := range finals {
+		f := &finals[i]
+		switch {
+		case !f.InRun || f.Problem != "":
+			continue
+		case f.Decision == review.NoDecision:
+			none++
+			if f.Final == audit.Review {
+				awaiting++
+			}
+		case f.Final == f.Outcome:
+			confirmed++
+		default:
+			overridden++
+		}
+		outcomes[f.Final]++
+	}
+	fmt.Fprintf(w, "Decisions: %d kept the pre-screen outcome, %d changed it; %d %s no decision.\n", confirmed, overridden, none, plural(none, "member has", "members have"))
+	fmt.Fprintf(w, "Final outcomes: MET %d, NOT_MET %d, EXEMPT %d, still REVIEW %d.\n",
+		outcomes[audit.Met], outcomes[audit.NotMet], outcomes[audit.Exempt], outcomes[audit.Review])
+	if l := a.ToolDecided; l.N > 0 {
+		kappa := ""
+		if l.KappaDefined {
+			kappa = fmt.Sprintf(" (Cohen's kappa %.2f)", l.Kappa)
+		}
+		fmt.Fprintf(w, "Agreement: assessors kept %d of %d MET/NOT_MET pre-screens%s; see the Agreement sheet.\n", l.Agreed, l.N, kappa)
+	}
+	if awaiting > 0 {
+		fmt.Fprintf(w, "%d %s at REVIEW with no decision: no final letter until an assessor decides.\n", awaiting, plural(awaiting, "member is", "members are"))
+	}
+	fmt.Fprintf(w, "Wrote %s (%d %s), %s and %s.\n", filepath.Join(dir, "final"), letters, plural(letters, "letter", "letters"),
+		filepath.Join(dir, "final-summary.csv"), filepath.Join(dir, "final-summary.xlsx"))
 }

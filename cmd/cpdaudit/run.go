@@ -52,7 +52,7 @@ Exit status:
   0   the run completed (whatever the verdicts)
   1   the run could not complete (no readable input, an output that could not be written)
   2   wrong usage
-  3   check found import issues
+  3   check found import issues; finalize could not apply some decisions
   130 interrupted (Ctrl-C)
 `
 
@@ -80,7 +80,7 @@ func run(ctx context.Context, args []string, stdio IO) int {
 	case "sample":
 		err = cmdSample(ctx, rest, stdio)
 	case "finalize", "finalise":
-		err = cmdFinalize(ctx, rest, stdio)
+		code, err = finalizeStatus(ctx, rest, stdio)
 	case "policy":
 		err = cmdPolicy(rest, stdio)
 	case "template":

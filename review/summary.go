@@ -1,0 +1,134 @@
+package review
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/ies/cpdaudit/audit"
+)
+
+// Member is one row of a run's summary.csv: what an assessor may not change.
+type Member struct {
+	ID    string
+	Name  string
+	Grade audit.Grade
+	// Standards holds the pre-screen verdicts; Standards[i] is standard i+1.
+	Standards [4]audit.Verdict
+	Outcome   audit.Verdict
+}
+
+// Run is what the review steps need from a run folder.
+type Run struct {
+	Dir     string
+	Year    int
+	Members []Member // in summary.csv order (sorted by member id)
+	byID    map[string]int
+}
+
+// Lookup returns the member with the given id.
+func (r *Run) Lookup(id string) (Member, bool) {
+	i, ok := r.byID[id]
+	if !ok {
+		return Member{}, false
+	}
+	return r.Members[i], true
+}
+
+// summaryColumns are the summary.csv columns the review reads (SPEC.md's
+// stable names).
+var summaryColumns = []string{"member_id", "name", "grade", "standard1", "standard2", "standard3", "standard4", "outcome"}
+
+// ReadRun reads summary.csv and run.json from a run folder.
+func ReadRun(dir string) (*Run, error) {
+	run := &Run{Dir: dir, byID: map[string]int{}}
+	rec, err := readRunJSON(filepath.Join(dir, "run.json"))
+	if err != nil {
+		return nil, err
+	}
+	run.Year = rec.CPDYear
+	path := filepath.Join(dir, "summary.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w; RUN_DIR must be a folder written by \"cpdaudit run\"", path, err)
+	}
+	defer f.Close()
+	members, err := parseSummary(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i, m := range members {
+		if _, dup := run.byID[m.ID]; dup {
+			return nil, fmt.Errorf("%s: member id %s appears twice; re-run the audit", path, m.ID)
+		}
+		run.byID[m.ID] = i
+	}
+	run.Members = members
+	return run, nil
+}
+
+// parseSummary reads summary.csv rows, undoing the quote the report adds
+// in front of text a spreadsheet would take for a formula.
+func parseSummary(r io.Reader) ([]Member, error) {
+	cr := csv.NewReader(r)
+	header, err := cr.Read()
+	if err != nil {
+		return nil, fmt.Errorf("no header row: %w", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")] = i
+	}
+	for _, c := range summaryColumns {
+		if _, ok := col[c]; !ok {
+			return nil, fmt.Errorf("column %s is missing; this is not a summary.csv written by \"cpdaudit run\"", c)
+		}
+	}
+	var out []Member
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		get := func(name string) string { return undefuse(rec[col[name]]) }
+		m := Member{ID: get("member_id"), Name: get("name"), Grade: audit.Grade(get("grade")), Outcome: audit.Verdict(get("outcome"))}
+		for i := range m.Standards {
+			m.Standards[i] = audit.Verdict(get(fmt.Sprintf("standard%d", i+1)))
+		}
+		out = append(out, m)
+	}
+}
+
+// undefuse removes the single quote report.Text puts in front of a value
+// starting with =, +, -, @, tab or carriage return.
+func undefuse(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:]
+	}
+	return s
+}
+
+// runJSON is the part of run.json the review reads.
+type runJSON struct {
+	CPDYear int `json:"cpd_year"`
+}
+
+func readRunJSON(path string) (runJSON, error) {
+	var rec runJSON
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return rec, fmt.Errorf("cannot read %s: %w; RUN_DIR must be a folder written by a complete \"cpdaudit run\"", path, err)
+	}
+	if err := json.Unmarshal(b, &rec); err != nil {
+		return rec, fmt.Errorf("%s is not a valid run record: %w", path, err)
+	}
+	return rec, nil
+}

@@ -1,0 +1,379 @@
+package review
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/report"
+	"github.com/xuri/excelize/v2"
+)
+
+// Sheets the assessor's loop adds to the final workbook.
+const (
+	SheetFinal     = "Final outcomes"
+	SheetAgreement = "Agreement"
+)
+
+// EditWorkbook opens the workbook at path, lets edit change it and writes
+// it to out atomically (0600: it holds personal data). path and out may be
+// the same file: readers then see the old workbook or the new one, never a
+// half-written one.
+func EditWorkbook(path, out string, edit func(*excelize.File, report.SheetStyles) error) error {
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipSizeLimit, UnzipXMLSizeLimit: unzipXMLSizeLimit})
+	if err != nil {
+		return fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	defer f.Close()
+	st, err := report.NewSheetStyles(f)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if err := edit(f, st); err != nil {
+		return fmt.Errorf("updating %s: %w", out, err)
+	}
+	return report.WriteFileAtomic(out, 0o600, func(w io.Writer) error { return report.SaveWorkbook(f, w) })
+}
+
+// runSection writes a titled section of label/value rows on the Run sheet.
+// A section already there (from an earlier sample or finalize) is written
+// over in place, so running a step again does not pile up copies; a new
+// one goes after the last row, one row apart.
+func runSection(f *excelize.File, st report.SheetStyles, title string, rows [][]any) error {
+	const s = report.SheetRun
+	existing, err := f.GetRows(s)
+	if err != nil {
+		return err
+	}
+	start := len(existing) + 2
+	old := 0
+	for i, r := range existing {
+		if len(r) > 0 && r[0] == title {
+			start = i + 1
+			for j := i + 1; j < len(existing) && len(existing[j]) > 0 && existing[j][0] != ""; j++ {
+				old++
+			}
+			break
+		}
+	}
+	// Clear the old section's rows beyond the new one's length.
+	for i := len(rows); i < old; i++ {
+		for c := 1; c <= 3; c++ {
+			if err := f.SetCellValue(s, cell(c, start+1+i), nil); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SetSheetRow(s, cell(1, start), &[]any{title}); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(s, cell(1, start), cell(3, start), st.Header); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		vals := append([]any{}, r...)
+		for len(vals) < 3 {
+			vals = append(vals, nil)
+		}
+		if err := f.SetSheetRow(s, cell(1, start+1+i), &vals); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func cell(col, row int) string {
+	n, _ := excelize.CoordinatesToCellName(col, row)
+	return n
+}
+
+// AddSampleToRun records the sample on the Run sheet: seed, rate,
+// stratification and the number sampled. The seed is text, because a
+// spreadsheet keeps only 15 significant digits of a number.
+func AddSampleToRun(f *excelize.File, st report.SheetStyles, s *Sample) error {
+	rate := FormatRate(s.Options.Rate)
+	if s.EffectiveRate != s.Options.Rate {
+		rate += fmt.Sprintf(" (raised to %s to draw at least %d)", FormatRate(s.EffectiveRate), s.Options.Min)
+	}
+	excluded := 0
+	for _, st := range s.Strata {
+		excluded += st.Excluded
+	}
+	return runSection(f, st, "Assessor sample", [][]any{
+		{"Sample seed", strconv.FormatUint(s.Options.Seed, 10)},
+		{"Sample rate", rate},
+		{"Stratified by", s.StratifiedBy()},
+		{"Members sampled", len(s.Members), fmt.Sprintf("%d REVIEW, %d NOT_MET, %d random", s.Count(ReasonReview), s.Count(ReasonNotMet), s.Count(ReasonRandom))},
+		{"Left out (audited before)", excluded},
+		{"Sample list", "sample.csv; sample.json holds the method, to re-draw and check it"},
+	})
+}
+
+// FinalizeWorkbook turns the run's summary workbook into the final one: the
+// Summary sheet's assessor columns filled with what the assessors wrote, a
+// Final outcomes sheet (final-summary.csv's table), an Agreement sheet and
+// the decisions file recorded on the Run sheet.
+func FinalizeWorkbook(f *excelize.File, st report.SheetStyles, finals []Final, a Agreement, d *Decisions) error {
+	if err := fillSummary(f, finals); err != nil {
+		return err
+	}
+	for _, name := range []string{SheetFinal, SheetAgreement} {
+		if idx, _ := f.GetSheetIndex(name); idx >= 0 {
+			if err := f.DeleteSheet(name); err != nil {
+				return err
+			}
+		}
+		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	if err := writeFinalSheet(f, st, finals); err != nil {
+		return err
+	}
+	if err := writeAgreementSheet(f, st, a); err != nil {
+		return err
+	}
+	n := 0
+	for i := range finals {
+		if finals[i].Applied() {
+			n++
+		}
+	}
+	return runSection(f, st, "Assessor decisions", [][]any{
+		{"Decisions file", d.File.Path},
+		{"Decisions file SHA-256", d.File.SHA256},
+		{"Decisions applied", n},
+		{"Decisions not applied", len(Problems(finals)), "see the Problem column of Final outcomes"},
+	})
+}
+
+// fillSummary writes each member's decision and comment, as the assessor
+// wrote them, into the Summary sheet's assessor columns.
+func fillSummary(f *excelize.File, finals []Final) error {
+	rows, err := f.GetRows(report.SheetSummary)
+	if err != nil || len(rows) == 0 {
+		return fmt.Errorf("the workbook has no %s sheet to fill", report.SheetSummary)
+	}
+	cols, ok := matchColumns(rows[0])
+	if !ok || cols.comment < 0 {
+		return fmt.Errorf("the %s sheet has no Member ID, Assessor decision and Assessor comment columns", report.SheetSummary)
+	}
+	byID := map[string]*Final{}
+	for i := range finals {
+		if finals[i].InRun {
+			byID[finals[i].ID] = &finals[i]
+		}
+	}
+	for i := 1; i < len(rows); i++ {
+		if cols.id >= len(rows[i]) {
+			continue
+		}
+		fin := byID[rows[i][cols.id]]
+		if fin == nil || (fin.Written == "" && fin.Comment == "") {
+			continue
+		}
+		for _, c := range []struct {
+			col  int
+			text string
+		}{{cols.decision, fin.Written}, {cols.comment, fin.Comment}} {
+			if c.text == "" {
+				continue // an empty string cell is not an empty cell to Excel
+			}
+			if err := f.SetCellStr(report.SheetSummary, cell(c.col+1, i+1), c.text); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) error {
+	const s = SheetFinal
+	headers := []any{"Member ID", "Name", "Pre-screen outcome", "Assessor decision", "Final outcome", "Assessor comment", "Problem"}
+	widths := []float64{12, 24, 12, 22, 12, 50, 70}
+	for i, w := range widths {
+		c, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(s, c, c, w); err != nil {
+			return err
+		}
+	}
+	if err := f.SetSheetRow(s, "A1", &headers); err != nil {
+		return err
+	}
+	if err := f.SetCellStyle(s, "A1", cell(len(headers), 1), st.Header); err != nil {
+		return err
+	}
+	for i, r := range FinalRows(finals) {
+		vals := []any{r.MemberID, r.Name, r.Prescreen, r.Decision, r.Final, r.Comment, r.Problem}
+		if err := f.SetSheetRow(s, cell(1, i+2), &vals); err != nil {
+			return err
+		}
+	}
+	last := len(finals) + 1
+	if err := f.SetCellStyle(s, "F2", cell(7, max(last, 2)), st.Wrap); err != nil {
+		return err
+	}
+	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return f.AutoFilter(s, fmt.Sprintf("A1:G%d", max(last, 2)), nil)
+}
+
+// FinalRow is one row of final-summary.csv, as text.
+type FinalRow struct {
+	MemberID, Name, Prescreen, Decision, Final, Comment, Problem string
+}
+
+// FinalRows lays the finals out as final-summary.csv's rows. The decision
+// is the one applied, "no decision", or, when it could not be applied, what
+// the assessor wrote.
+func FinalRows(finals []Final) []FinalRow {
+	rows := make([]FinalRow, len(finals))
+	for i, f := range finals {
+		dec := string(f.Decision)
+		if f.Problem != "" {
+			dec = f.Written
+		}
+		rows[i] = FinalRow{f.ID, f.Name, string(f.Outcome), dec, string(f.Final), f.Comment, f.Problem}
+		if !f.InRun {
+			rows[i].Prescreen = ""
+		}
+	}
+	return rows
+}
+
+// FinalSummaryHeader is final-summary.csv's header.
+var FinalSummaryHeader = []string{"member_id", "name", "prescreen_outcome", "decision", "final_outcome", "assessor_comment", "problem"}
+
+func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) error {
+	const s = SheetAgreement
+	for c, w := range map[string]float64{"A": 46, "B": 12, "C": 12, "D": 12, "E": 12, "F": 60} {
+		if err := f.SetColWidth(s, c, c, w); err != nil {
+			return err
+		}
+	}
+	row := 1
+	var err error
+	var pctRows []int
+	put := func(style int, vals ...any) {
+		if err != nil {
+			return
+		}
+		if len(vals) > 3 {
+			if _, ok := vals[3].(float64); ok {
+				pctRows = append(pctRows, row)
+			}
+		}
+		err = f.SetSheetRow(s, cell(1, row), &vals)
+		if err == nil && style != 0 {
+			err = f.SetCellStyle(s, cell(1, row), cell(max(len(vals), 1), row), style)
+		}
+		row++
+	}
+	kappa := func(l Line) any {
+		if !l.KappaDefined {
+			return "n/a"
+		}
+		return roundTo(l.Kappa, 3)
+	}
+	// A note spans the table's width, with room for its lines: excelize
+	// cannot measure wrapped text, so the height is set by hand.
+	note := func(text string, height float64) {
+		if err != nil {
+			return
+		}
+		err = f.MergeCell(s, cell(1, row), cell(6, row))
+		if err == nil {
+			err = f.SetRowHeight(s, row, height)
+		}
+		put(st.Note, text)
+	}
+	rate := func(l Line) any {
+		if l.N == 0 {
+			return "n/a"
+		}
+		return l.Rate()
+	}
+	put(st.Title, "Agreement between the pre-screen and the assessors")
+	note("Only members with an applied decision count; EXEMPT members are left out (an exemption comes from the register, not the tool). Kappa is Cohen's kappa: 1 is full agreement, 0 no better than chance; n/a when every member has the same label on both sides, where chance alone would agree.", 32)
+	row++
+	put(st.Header, "Overall outcome", "Members", "Same outcome", "Agreement", "Cohen's kappa", "What it means")
+	put(0, "Members the tool decided (MET or NOT_MET)", a.ToolDecided.N, a.ToolDecided.Agreed, rate(a.ToolDecided), kappa(a.ToolDecided),
+		"How often assessors confirmed a MET or NOT_MET pre-screen.")
+	put(0, "All decided members (REVIEW counts as not the same)", a.Decided.N, a.Decided.Agreed, rate(a.Decided), kappa(a.Decided),
+		"Tool outcome against final outcome; REVIEW never equals a final outcome, so this is lower by design.")
+	put(0, "REVIEW settled as MET", a.ReviewToMet)
+	put(0, "REVIEW settled as NOT_MET", a.ReviewToNotMet)
+	row++
+	put(st.Header, "Pre-screen outcome \\ final outcome", "MET", "NOT_MET")
+	for i, l := range a.Confusion.Labels {
+		if l != string(audit.Met) && l != string(audit.NotMet) && l != string(audit.Review) {
+			continue
+		}
+		put(0, l, a.Confusion.Counts[i][0], a.Confusion.Counts[i][1])
+	}
+	row++
+	put(st.Title, "Per standard")
+	note("Assessors give one decision per member, not per standard, so a standard's own agreement can only be measured where the decision rests on it alone: members whose other three standards were MET on the pre-screen (taking the assessor to accept those). A NOT_MET standard with a final MET outcome was overturned for certain, whatever the other standards said.", 48)
+	put(st.Header, "Standard", "Members (decision rests on it)", "Same verdict", "Agreement", "Cohen's kappa", "Also")
+	for _, sa := range a.Standards {
+		if err == nil {
+			err = f.SetRowHeight(s, row, 30) // the "Also" text wraps to two lines
+		}
+		also := fmt.Sprintf("NOT_MET on %d decided %s, overturned to MET on %d; REVIEW (only non-MET standard) settled MET %d, NOT_MET %d.",
+			sa.NotMet, plural(sa.NotMet, "member", "members"), sa.Overturned, sa.ReviewToMet, sa.ReviewToNotMet)
+		put(0, fmt.Sprintf("%d. %s", sa.Standard, sa.Standard.Title()), sa.Attributable.N, sa.Attributable.Agreed,
+			rate(sa.Attributable), kappa(sa.Attributable), also)
+	}
+	if err != nil {
+		return err
+	}
+	// Agreement is a share: show it as a percentage where it is a number.
+	for _, r := range pctRows {
+		if err := f.SetCellStyle(s, cell(4, r), cell(4, r), st.Percent); err != nil {
+			return err
+		}
+	}
+	return f.SetCellStyle(s, "F4", cell(6, row), st.Wrap)
+}
+
+func roundTo(v float64, places int) float64 {
+	p := 1.0
+	for range places {
+		p *= 10
+	}
+	if v < 0 {
+		return -float64(int64(-v*p+0.5)) / p
+	}
+	return float64(int64(v*p+0.5)) / p
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// WriteFinalSummaryCSV writes final-summary.csv.
+func WriteFinalSummaryCSV(w io.Writer, finals []Final) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(FinalSummaryHeader); err != nil {
+		return err
+	}
+	for _, r := range FinalRows(finals) {
+		vals := []string{r.MemberID, r.Name, r.Prescreen, r.Decision, r.Final, r.Comment, r.Problem}
+		for i, v := range vals {
+			// Member text (names, comments) may start with "=": defuse it
+			// as every other CSV of the run does.
+			vals[i], _ = report.Text(v).MarshalCSV()
+		}
+		if err := cw.Write(vals); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
