@@ -1,0 +1,185 @@
+package importer
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ies/cpdaudit/audit"
+)
+
+// ImportActivities reads one CSV or Excel file of CPD activities. It never
+// panics and never returns an error: a bad file becomes one file-level
+// Issue (Row 0), and the caller goes on with the other files.
+// File.SHA256 is the hash of the bytes read. Zero or negative limits in
+// opts mean the defaults.
+func ImportActivities(path string, opts Options) FileResult {
+	opts = opts.withDefaults()
+	data, info, iss := readInput(path, opts)
+	if iss != nil {
+		return FileResult{File: info, Issues: []Issue{*iss}}
+	}
+	res, _ := importBytes(path, data, opts, activitySchema)
+	res.File = info
+	return res
+}
+
+// importBytes reads a file's content; it is what the fuzz targets call.
+// The file name decides CSV or Excel. For the register schema the members
+// come back too.
+func importBytes(name string, data []byte, opts Options, sc *schema) (res FileResult, members []audit.Member) {
+	defer func() {
+		// A library panic on a crafted file must cost that file only, and
+		// nothing half-read from it is kept.
+		if p := recover(); p != nil {
+			members = nil
+			res = FileResult{Issues: []Issue{{
+				File: name, Kind: ErrBadFile,
+				Problem: fmt.Sprintf("%s (%v)", panicProblem, p),
+				Action:  "Open it in Excel or LibreOffice, save it again as .xlsx or .csv, and run again",
+			}}}
+		}
+	}()
+	var ti tableImport
+	ti.init(name, sc)
+	if isCSV(name) {
+		readCSV(name, data, opts, &ti)
+	} else {
+		readWorkbook(name, data, opts, &ti)
+	}
+	return ti.res, ti.members
+}
+
+// panicProblem starts the issue of a file whose reading panicked.
+const panicProblem = "the file could not be read: it is damaged or in a form cpdaudit does not understand"
+
+// tableImport gathers what the sheets of one file give.
+type tableImport struct {
+	sc      *schema
+	res     FileResult
+	members []audit.Member // register rows, when sc is registerSchema
+	// firstID: for a register, where each member id was first seen.
+	firstID map[string]audit.Source
+}
+
+func (ti *tableImport) init(name string, sc *schema) {
+	ti.sc = sc
+	ti.res.File.Path = name
+	ti.firstID = map[string]audit.Source{}
+}
+
+// rowFunc returns the row converter for a table at a place.
+func (ti *tableImport) rowFunc(at place) rowFunc {
+	if ti.sc == registerSchema {
+		return func(h *header, _ *labels, r srcRow) (bool, []Issue) { return ti.member(at, h, r) }
+	}
+	return func(h *header, lb *labels, r srcRow) (bool, []Issue) { return ti.activity(at, h, lb, r) }
+}
+
+// activity turns one data row into an Activity, or the issues that reject it.
+func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool, []Issue) {
+	ri := &rowIssues{at: at, h: h, r: r}
+	a := audit.Activity{Source: audit.Source{File: at.file, Sheet: at.sheet, Row: r.row, Line: r.line}}
+
+	title, okTitle := ri.text(fTitle)
+	catCell, okCat := ri.get(fCategory)
+	dateCell, okDate := ri.get(fDate)
+	hoursCell, okHours := ri.get(fHours)
+	if title == "" && catCell.blank() && dateCell.blank() && looksLikeTotal(r) {
+		ri.add(fTitle, "", ErrBadRow, "this looks like a totals row, not an activity, so it was not counted",
+			"Nothing to do if it is a total; if it is an activity, fill in its title, category and date")
+		return false, ri.issues
+	}
+
+	idCell, okID := ri.get(fID)
+	a.MemberID = normalizeID(idCell.Raw)
+	if a.MemberID == "" {
+		a.MemberID = lb.id
+	}
+	if a.MemberID == "" && okID {
+		ri.add(fID, "", ErrMissingValue, "the member number is empty", "Fill in the member's IES membership number")
+	}
+	a.MemberName = ti.name(ri, lb)
+
+	if okTitle && title == "" {
+		ri.add(fTitle, "", ErrMissingValue, "the activity title is empty", "Give the activity a short title")
+	}
+	a.Title = title
+	if okCat {
+		c, err := ParseCategory(catCell.Text)
+		if err != nil {
+			ri.add(fCategory, catCell.Text, kindOf(err), err.Error(), "Use one of the five categories: "+categoryList)
+		}
+		a.Category = c
+	}
+	if okDate {
+		d, err := cellDate(dateCell, at.date1904)
+		if err != nil {
+			ri.add(fDate, dateCell.Text, kindOf(err), err.Error(), "Write the date day first, like 14/03/2025, or use an Excel date cell")
+		}
+		a.Date = d
+	}
+	if okHours {
+		hrs, err := cellHours(hoursCell)
+		if err != nil {
+			ri.add(fHours, hoursCell.Text, kindOf(err), err.Error(), "Write the hours as a number more than zero, like 1.5, 1h30 or 90 mins")
+		}
+		a.Hours = hrs
+	}
+	a.Description, _ = ri.text(fDescription)
+	a.Reflection, _ = ri.text(fReflection)
+	if len(ri.issues) > 0 {
+		return false, ri.issues
+	}
+	ti.res.Activities = append(ti.res.Activities, a)
+	return true, nil
+}
+
+// name is the member's name: a name column, else first + last name, else
+// the "Name:" label above the table.
+func (ti *tableImport) name(ri *rowIssues, lb *labels) string {
+	if n, _ := ri.text(fName); n != "" {
+		return n
+	}
+	first, _ := ri.text(fFirstName)
+	last, _ := ri.text(fLastName)
+	if n := strings.TrimSpace(first + " " + last); n != "" {
+		return n
+	}
+	if lb != nil {
+		return lb.name
+	}
+	return ""
+}
+
+// kindOf returns the sentinel a parser error matches.
+func kindOf(err error) error {
+	if ve, ok := err.(*valueError); ok {
+		return ve.kind
+	}
+	return err
+}
+
+// cellDate reads a date cell: a number is an Excel serial date (shifted
+// when the workbook uses the 1904 date system), anything else is text.
+func cellDate(c cell, date1904 bool) (time.Time, error) {
+	raw := strings.TrimSpace(c.Raw)
+	if f, err := strconv.ParseFloat(raw, 64); err == nil && date1904 && reSerial.MatchString(raw) {
+		raw = strconv.FormatFloat(f+excel1904Offset, 'f', -1, 64)
+	}
+	return ParseDate(raw)
+}
+
+// cellHours reads an hours cell. An Excel time cell (1:30 typed into a
+// cell formatted h:mm) stores a fraction of a day, so it is turned into
+// hours and rounded to the second to undo floating-point noise.
+func cellHours(c cell) (float64, error) {
+	if c.Time {
+		if f, err := strconv.ParseFloat(strings.TrimSpace(c.Raw), 64); err == nil && f > 0 && f*24 <= MaxHours {
+			return ParseHours(FormatHours(math.Round(f*24*3600) / 3600))
+		}
+	}
+	return ParseHours(c.Raw)
+}

@@ -1,0 +1,58 @@
+package importer
+
+import "errors"
+
+// Problem kinds. Every Issue's Kind is one of these, so callers (and tests)
+// tell problems apart with errors.Is instead of matching message text.
+var (
+	// ErrBadHours: an hours cell that is not a positive duration.
+	ErrBadHours = errors.New("bad hours")
+	// ErrBadDate: a date cell that is not a calendar date.
+	ErrBadDate = errors.New("bad date")
+	// ErrBadCategory: a category that is not one of the five.
+	ErrBadCategory = errors.New("bad category")
+	// ErrBadValue: another register value (grade, exempt months ...) that
+	// cannot be read.
+	ErrBadValue = errors.New("bad value")
+	// ErrMissingValue: a required cell is empty.
+	ErrMissingValue = errors.New("missing value")
+	// ErrBadRow: a CSV record that cannot be split into cells (a stray
+	// quote), or a row that is not an activity at all (a totals row).
+	ErrBadRow = errors.New("bad row")
+	// ErrDuplicate: an exact duplicate of an earlier row.
+	ErrDuplicate = errors.New("duplicate")
+	// ErrNoTable: a file or sheet where no header row was recognised.
+	ErrNoTable = errors.New("no table")
+	// ErrSheetSkipped: a sheet with no table at all, such as a notes or
+	// instructions sheet. It is informational (see Issue.Informational).
+	ErrSheetSkipped = errors.New("sheet skipped")
+	// ErrBadFile: a file that is damaged or is not a spreadsheet.
+	ErrBadFile = errors.New("bad file")
+	// ErrEncrypted: a password-protected workbook.
+	ErrEncrypted = errors.New("encrypted")
+	// ErrUnsupported: a file type cpdaudit does not read (.xls, .ods ...).
+	ErrUnsupported = errors.New("unsupported file type")
+	// ErrNotFound: a path on the command line that does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrTooLarge: a file, sheet, cell or unzipped size over a limit.
+	ErrTooLarge = errors.New("too large")
+	// ErrEmpty: a file with no data rows.
+	ErrEmpty = errors.New("empty")
+)
+
+// Informational reports whether the issue is a note rather than a problem
+// with the data (a notes sheet that was skipped). A run's "found import
+// issues" decision may leave these out.
+func (e Issue) Informational() bool { return errors.Is(e.Kind, ErrSheetSkipped) }
+
+// valueError is what the value parsers return: a plain-English message
+// for Issue.Problem that still matches its kind with errors.Is.
+type valueError struct {
+	kind error
+	msg  string
+}
+
+func (e *valueError) Error() string { return e.msg }
+func (e *valueError) Unwrap() error { return e.kind }
+
+func badValue(kind error, msg string) error { return &valueError{kind: kind, msg: msg} }

@@ -1,0 +1,181 @@
+package importer
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// readInput reads a whole input file, within the size limit, and hashes
+// it. The file is read once: parsing works on these bytes, so the SHA-256
+// in the run record is the hash of exactly what was audited.
+func readInput(path string, opts Options) ([]byte, FileInfo, *Issue) {
+	info := FileInfo{Path: path}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, info, openIssue(path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, info, openIssue(path, err)
+	}
+	if st.IsDir() {
+		return nil, info, &Issue{File: path, Kind: ErrUnsupported, Problem: "this is a folder, not a file"}
+	}
+	info.Size = st.Size()
+	if st.Size() > opts.MaxFileSize {
+		return nil, info, tooLarge(path, st.Size(), opts.MaxFileSize)
+	}
+	// The limit is applied to the read too: the file may grow meanwhile.
+	data, err := io.ReadAll(io.LimitReader(f, opts.MaxFileSize+1))
+	if err != nil {
+		return nil, info, openIssue(path, err)
+	}
+	if int64(len(data)) > opts.MaxFileSize {
+		return nil, info, tooLarge(path, int64(len(data)), opts.MaxFileSize)
+	}
+	sum := sha256.Sum256(data)
+	info.SHA256 = hex.EncodeToString(sum[:])
+	info.Size = int64(len(data))
+	return data, info, nil
+}
+
+func tooLarge(path string, size, limit int64) *Issue {
+	return &Issue{File: path, Kind: ErrTooLarge,
+		Problem: fmt.Sprintf("the file is %s, more than the limit of %s, so it was not read", byteSize(size), byteSize(limit)),
+		Action:  "Split it into smaller files, or check that it is the right file"}
+}
+
+func openIssue(path string, err error) *Issue {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return &Issue{File: path, Kind: ErrNotFound, Problem: "the file does not exist", Action: "Check the file name and folder"}
+	case errors.Is(err, fs.ErrPermission):
+		return &Issue{File: path, Kind: ErrBadFile, Problem: "the file cannot be opened: permission denied",
+			Action: "Ask whoever owns the file to let you read it, or copy it somewhere you can"}
+	}
+	return &Issue{File: path, Kind: ErrBadFile, Problem: "the file cannot be read: " + err.Error(),
+		Action: "Copy the file again and run again"}
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func isCSV(name string) bool { return strings.EqualFold(filepath.Ext(name), ".csv") }
+
+// kind of content, from its first bytes.
+type contentKind int
+
+const (
+	contentEmpty contentKind = iota
+	contentZip
+	contentODS // a zip whose mimetype says OpenDocument spreadsheet
+	contentOLE // an OLE2 compound file: a legacy .xls or an encrypted workbook
+	contentEncrypted
+	contentPDF
+	contentImage
+	contentBinary
+	contentText
+)
+
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// utf16le("EncryptedPackage"): the stream an encrypted Office file keeps
+// its real content in.
+var encryptedPackage = []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e\x00")
+
+func sniff(data []byte) contentKind {
+	switch {
+	case len(data) == 0:
+		return contentEmpty
+	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
+		if bytes.Contains(data[:min(len(data), 100)], []byte("application/vnd.oasis.opendocument")) {
+			return contentODS
+		}
+		return contentZip
+	case bytes.HasPrefix(data, oleMagic):
+		if bytes.Contains(data, encryptedPackage) {
+			return contentEncrypted
+		}
+		return contentOLE
+	case bytes.HasPrefix(data, []byte("%PDF")):
+		return contentPDF
+	case bytes.HasPrefix(data, []byte("\x89PNG")), bytes.HasPrefix(data, []byte("\xFF\xD8\xFF")),
+		bytes.HasPrefix(data, []byte("GIF8")):
+		return contentImage
+	}
+	if _, ok := utf16BOM(data); ok || looksUTF16(data) {
+		return contentText
+	}
+	if bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0 {
+		return contentBinary
+	}
+	return contentText
+}
+
+// contentIssue is the file-level issue for content that is not what the
+// file's name says, or nil when it is.
+func contentIssue(name string, k contentKind, wantCSV bool) *Issue {
+	iss := &Issue{File: name, Kind: ErrBadFile}
+	what := ""
+	switch k {
+	case contentEmpty:
+		iss.Kind = ErrEmpty
+		iss.Problem = "the file is empty (0 bytes)"
+		iss.Action = "Export or save the file again; the copy received has nothing in it"
+		return iss
+	case contentEncrypted:
+		iss.Kind = ErrEncrypted
+		iss.Problem = "the workbook is protected with a password, so it cannot be read"
+		iss.Action = "Ask the member to remove the password (File > Info > Protect Workbook > Encrypt with Password, then clear it) and send it again"
+		return iss
+	case contentODS:
+		iss.Kind = ErrUnsupported
+		iss.Problem = "this is an OpenDocument (.ods) spreadsheet, which cpdaudit does not read"
+		iss.Action = "Open it in LibreOffice or Excel and use File > Save As, choosing Excel 2007-365 (.xlsx)"
+		return iss
+	case contentOLE:
+		iss.Kind = ErrUnsupported
+		iss.Problem = "this is an old Excel 97-2003 workbook (.xls), which cpdaudit does not read"
+		iss.Action = "Open it in Excel and use File > Save As, choosing Excel Workbook (.xlsx)"
+		return iss
+	case contentZip:
+		if wantCSV {
+			iss.Problem = "this is an Excel workbook (or another zip file), not a CSV text file"
+			iss.Action = "If it is a workbook, rename it to end in .xlsx"
+			return iss
+		}
+		return nil
+	case contentText:
+		if wantCSV {
+			return nil
+		}
+		iss.Problem = "this is a text file, not an Excel workbook"
+		iss.Action = "If it is a CSV export, rename it to end in .csv; otherwise open it in Excel and save it as .xlsx"
+		return iss
+	case contentPDF:
+		what = "a PDF document"
+	case contentImage:
+		what = "an image"
+	default:
+		what = "some other kind of file"
+	}
+	iss.Problem = "this is not a spreadsheet: it is " + what
+	iss.Action = "Send the CPD record as an Excel workbook (.xlsx) or a CSV file"
+	return iss
+}

@@ -1,0 +1,269 @@
+package importer
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ies/cpdaudit/audit"
+)
+
+func TestParseHours(t *testing.T) {
+	tests := []struct {
+		in   string
+		want float64
+		kind error // nil: no error
+	}{
+		{"1.5", 1.5, nil},
+		{"1,5", 1.5, nil},
+		{" 2 ", 2, nil},
+		{".5", 0.5, nil},
+		{"1h30", 1.5, nil},
+		{"1 h 30 min", 1.5, nil},
+		{"1hr 30mins", 1.5, nil},
+		{"1 hour 30 minutes", 1.5, nil},
+		{"1h 15m", 1.25, nil},
+		{"1.5h", 1.5, nil},
+		{"2 hours", 2, nil},
+		{"2 Hours", 2, nil},
+		{"90 mins", 1.5, nil},
+		{"45 min", 0.75, nil},
+		{"30 minutes", 0.5, nil},
+		{"1:30", 1.5, nil},
+		{"0:45", 0.75, nil},
+		{"1:30:00", 1.5, nil},
+		{"25:30", 25.5, nil},
+		{"", 0, ErrMissingValue},
+		{"   ", 0, ErrMissingValue},
+		{"0", 0, ErrBadHours},
+		{"0:00", 0, ErrBadHours},
+		{"-1", 0, ErrBadHours},
+		{"two", 0, ErrBadHours},
+		{"1h75", 0, ErrBadHours},
+		{"1:75", 0, ErrBadHours},
+		{"1.2.3", 0, ErrBadHours},
+		{"1,000,000", 0, ErrBadHours},
+		{"9000", 0, ErrBadHours},
+		{"NaN", 0, ErrBadHours},
+		{"Inf", 0, ErrBadHours},
+		{"1e3", 0, ErrBadHours},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseHours(tt.in)
+			if tt.kind != nil {
+				if !errors.Is(err, tt.kind) {
+					t.Fatalf("ParseHours(%q) = %v, %v; want error %v", tt.in, got, err, tt.kind)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("ParseHours(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	tests := []struct {
+		in   string
+		want time.Time
+		kind error
+	}{
+		{"2025-03-14", day(2025, 3, 14), nil},
+		{"2025/3/4", day(2025, 3, 4), nil},
+		{"2025-03-14T00:00:00Z", day(2025, 3, 14), nil},
+		{"2025-03-14 09:30:00", day(2025, 3, 14), nil},
+		{"14/03/2025", day(2025, 3, 14), nil},
+		{"4/3/2025", day(2025, 3, 4), nil},
+		{"14-03-2025", day(2025, 3, 14), nil},
+		{"14.03.25", day(2025, 3, 14), nil},
+		{"14/03/2025 00:00", day(2025, 3, 14), nil},
+		{"14 Mar 2025", day(2025, 3, 14), nil},
+		{"14 March 2025", day(2025, 3, 14), nil},
+		{"14-Mar-25", day(2025, 3, 14), nil},
+		{"14th March 2025", day(2025, 3, 14), nil},
+		{"Friday 14 March 2025", day(2025, 3, 14), nil},
+		{"March 14, 2025", day(2025, 3, 14), nil},
+		{"Mar 14 2025", day(2025, 3, 14), nil},
+		{"sept 1, 2025", day(2025, 9, 1), nil},
+		{"45730", day(2025, 3, 14), nil},
+		{"45730.75", day(2025, 3, 14), nil}, // a date-time serial: the time is dropped
+		{"29/02/2024", day(2024, 2, 29), nil},
+		{"", time.Time{}, ErrMissingValue},
+		{"29/02/2025", time.Time{}, ErrBadDate},
+		{"31/04/2025", time.Time{}, ErrBadDate},
+		{"03/14/2025", time.Time{}, ErrBadDate}, // US order: there is no month 14
+		{"14 Smarch 2025", time.Time{}, ErrBadDate},
+		{"yesterday", time.Time{}, ErrBadDate},
+		{"12", time.Time{}, ErrBadDate}, // a small number is not a serial date
+		{"14/03/1850", time.Time{}, ErrBadDate},
+		{"2025-13-01", time.Time{}, ErrBadDate},
+		{"99999999999999999999", time.Time{}, ErrBadDate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseDate(tt.in)
+			if tt.kind != nil {
+				if !errors.Is(err, tt.kind) {
+					t.Fatalf("ParseDate(%q) = %v, %v; want error %v", tt.in, got, err, tt.kind)
+				}
+				return
+			}
+			if err != nil || !got.Equal(tt.want) || got.Location() != time.UTC {
+				t.Fatalf("ParseDate(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseDateUSOrderMessage(t *testing.T) {
+	_, err := ParseDate("03/14/2025")
+	if err == nil || err.Error() != "there is no month 14; dates are read day first (14/03/2025 is 14 March)" {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestParseCategory(t *testing.T) {
+	tests := []struct {
+		in   string
+		want audit.Category
+		kind error
+	}{
+		{"Formal Learning", audit.FormalLearning, nil},
+		{"formal", audit.FormalLearning, nil},
+		{"Formal/Educational", audit.FormalLearning, nil},
+		{"FORMAL / EDUCATIONAL LEARNING", audit.FormalLearning, nil},
+		{"Work-Based Learning", audit.WorkBasedLearning, nil},
+		{"Work based learning", audit.WorkBasedLearning, nil},
+		{"workbased", audit.WorkBasedLearning, nil},
+		{"WBL", audit.WorkBasedLearning, nil},
+		{"Professional Activity", audit.ProfessionalActivity, nil},
+		{"Professional activities", audit.ProfessionalActivity, nil},
+		{"professional", audit.ProfessionalActivity, nil},
+		{"Self-Directed Learning", audit.SelfDirectedLearning, nil},
+		{"Self directed", audit.SelfDirectedLearning, nil},
+		{"self-directed", audit.SelfDirectedLearning, nil},
+		{"SDL", audit.SelfDirectedLearning, nil},
+		{"Other", audit.OtherCategory, nil},
+		{" other ", audit.OtherCategory, nil},
+		{"", "", ErrMissingValue},
+		{"Gardening", "", ErrBadCategory},
+		{"Learning", "", ErrBadCategory},
+		{"Work", "", ErrBadCategory}, // not clearly work-based: not guessed
+		{"Informal", "", ErrBadCategory},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParseCategory(tt.in)
+			if tt.kind != nil {
+				if !errors.Is(err, tt.kind) {
+					t.Fatalf("ParseCategory(%q) = %q, %v; want error %v", tt.in, got, err, tt.kind)
+				}
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Fatalf("ParseCategory(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseCategoryNamesTheFive(t *testing.T) {
+	_, err := ParseCategory("Gardening")
+	want := "this is not one of the five learning categories: Formal Learning, Work-Based Learning, Professional Activity, Self-Directed Learning or Other"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+}
+
+func TestMatchHeader(t *testing.T) {
+	tests := []struct {
+		in   string
+		want field
+		ok   bool
+	}{
+		{"Member Number", fID, true},
+		{"member no.", fID, true},
+		{"MEMBERSHIP NUMBER", fID, true},
+		{"Member ID", fID, true},
+		{"member_id", fID, true},
+		{"MemberNumber", fID, true},
+		{"IES Number", fID, true},
+		{"Name", fName, true},
+		{"Full name", fName, true},
+		{"First Name", fFirstName, true},
+		{"Surname", fLastName, true},
+		{"Last name", fLastName, true},
+		{"Title", fTitle, true},
+		{"Activity", fTitle, true},
+		{"CPD Activity", fTitle, true},
+		{"Activity Title", fTitle, true},
+		{"Learning Category", fCategory, true},
+		{"Category", fCategory, true},
+		{"CPD Category", fCategory, true},
+		{"Activity Type", fCategory, true},
+		{"Date", fDate, true},
+		{"Activity date", fDate, true},
+		{"Date Completed", fDate, true},
+		{"Start Date", fDate, true},
+		{"Number of hours", fHours, true},
+		{"Hours", fHours, true},
+		{"CPD Hours", fHours, true},
+		{"Hours (CPD)", fHours, true}, // word order
+		{"Duration", fHours, true},
+		{"Time (hours)", fHours, true},
+		{"Description", fDescription, true},
+		{"Details", fDescription, true},
+		{"Activity Description", fDescription, true},
+		{"Reflections", fReflection, true},
+		{"Reflection", fReflection, true},
+		{"Reflection on activity", fReflection, true},
+		{"Membership Grade", fGrade, true},
+		{"Grade", fGrade, true},
+		{"Registrations", fRegistrations, true},
+		{"Job Title", fRole, true},
+		{"Role", fRole, true},
+		{"Exemption", fExemptionReason, true},
+		{"Exemption Reason", fExemptionReason, true},
+		{"Exempt Months", fExemptMonths, true},
+		{"Months Exempt", fExemptMonths, true},
+		{"Higher Education", fHigherEducation, true},
+		{"Studying for a Masters", fHigherEducation, true},
+		{"Notes", 0, false},
+		{"", 0, false},
+		{"Date of birth", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, ok := matchHeader(tt.in)
+			if ok != tt.ok || (ok && got != tt.want) {
+				t.Fatalf("matchHeader(%q) = %v, %v; want %v, %v", tt.in, fieldSpecs[got].label, ok, fieldSpecs[tt.want].label, tt.ok)
+			}
+		})
+	}
+}
+
+func TestNormalizeID(t *testing.T) {
+	for in, want := range map[string]string{
+		" 12345 ": "12345", "12345.0": "12345", "1.2345E4": "12345", "012345": "012345",
+		"AB-12": "AB-12", "": "", "12.5": "12.5",
+	} {
+		if got := normalizeID(in); got != want {
+			t.Errorf("normalizeID(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestCompareIDs(t *testing.T) {
+	ids := []string{"10", "9", "A1", "0100", "99"}
+	want := []string{"9", "10", "99", "0100", "A1"}
+	slices.SortFunc(ids, compareIDs)
+	for i := range ids {
+		if ids[i] != want[i] {
+			t.Fatalf("sorted %v, want %v", ids, want)
+		}
+	}
+}

@@ -1,0 +1,179 @@
+package importer
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// readWorkbook reads every sheet of an Excel workbook into ti.
+func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
+	if iss := contentIssue(name, sniff(data), false); iss != nil {
+		ti.res.Issues = append(ti.res.Issues, *iss)
+		return
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+		UnzipSizeLimit:    opts.UnzipSizeLimit,
+		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
+	})
+	if err != nil {
+		ti.res.Issues = append(ti.res.Issues, openError(name, err, opts))
+		return
+	}
+	defer f.Close() // removes excelize's temporary files for large sheets
+	date1904 := false
+	if p, err := f.GetWorkbookProps(); err == nil && p.Date1904 != nil {
+		date1904 = *p.Date1904
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrBadFile,
+			Problem: "the file has no worksheets: it is not an Excel workbook, or it is damaged",
+			Action:  "Open it in Excel or LibreOffice and save it again as .xlsx"})
+		return
+	}
+	var (
+		tables, dataRows int
+		skipped          []string
+		sheetIssues      []Issue
+	)
+	for _, sheet := range sheets {
+		at := place{file: name, sheet: sheet, opts: opts, date1904: date1904}
+		t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
+		if err := readSheet(f, sheet, &t); err != nil {
+			sheetIssues = append(sheetIssues, Issue{File: name, Sheet: sheet, Kind: ErrBadFile,
+				Problem: "the sheet could not be read: " + plainError(err, opts),
+				Action:  "Open the workbook in Excel or LibreOffice, save it again as .xlsx, and run again"})
+		}
+		switch t.status {
+		case tableNone:
+			skipped = append(skipped, sheet)
+			sheetIssues = append(sheetIssues, Issue{File: name, Sheet: sheet, Kind: ErrSheetSkipped,
+				Problem: "the sheet has no table of " + ti.sc.what + " (no recognised column headers), so it was skipped",
+				Action:  "Nothing to do if it holds notes or instructions"})
+		case sheetEmpty:
+			skipped = append(skipped, sheet)
+		case tablePartial:
+			sheetIssues = append(sheetIssues, *t.problem)
+		case tableFound:
+			tables++
+			dataRows += t.dataRows
+			sheetIssues = append(sheetIssues, t.issues...)
+			ti.res.Accounting = ti.res.Accounting.Add(t.acc)
+		}
+	}
+	switch {
+	case tables == 0 && len(skipped) == len(sheets):
+		// Only notes or empty sheets: one file issue says it all.
+		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrNoTable,
+			Problem: fmt.Sprintf("no sheet has a table of %s (sheets: %s); no header row was found in the first %d rows",
+				ti.sc.what, quoteList(sheets), opts.HeaderScanRows),
+			Action: "Check this is the right file; the header row needs columns such as " + requiredList(ti.sc)})
+	case tables > 0 && dataRows == 0:
+		ti.res.Issues = append(ti.res.Issues, sheetIssues...)
+		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrEmpty,
+			Problem: "the workbook has a header row but no rows of data below it",
+			Action:  "Check this is the right file, or ask for the filled-in version"})
+	default:
+		ti.res.Issues = append(ti.res.Issues, sheetIssues...)
+	}
+}
+
+// readSheet streams one sheet through t. Two iterators walk the sheet in
+// step: one gives the stored values (an Excel date as its serial, a number
+// as typed), the other what Excel shows, which tells a time cell (1:30)
+// from a plain number. Neither loads the whole sheet.
+func readSheet(f *excelize.File, sheet string, t *tableScan) error {
+	raw, err := f.Rows(sheet)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	shown, err := f.Rows(sheet)
+	if err != nil {
+		return err
+	}
+	defer shown.Close()
+	rowNum := 0
+	var readErr error
+	next := func() (srcRow, bool) {
+		if !raw.Next() {
+			readErr = raw.Error()
+			return srcRow{}, false
+		}
+		shown.Next()
+		// Next advances one row at a time, also over rows missing from
+		// the file, so counting calls gives the row number.
+		rowNum++
+		rawCells, err := raw.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return srcRow{row: rowNum, err: fmt.Errorf("a cell in this row could not be read (%v)", err)}, true
+		}
+		shownCells, _ := shown.Columns()
+		r := srcRow{row: rowNum, cells: make([]cell, max(len(rawCells), len(shownCells)))}
+		for i := range r.cells {
+			var c cell
+			if i < len(rawCells) {
+				c.Raw = rawCells[i]
+			}
+			c.Text = c.Raw
+			if i < len(shownCells) {
+				c.Text = shownCells[i]
+			}
+			if c.Text != c.Raw && strings.Contains(c.Text, ":") {
+				_, err := strconv.ParseFloat(c.Raw, 64)
+				c.Time = err == nil
+			}
+			r.cells[i] = c
+		}
+		return r, true
+	}
+	t.run(next)
+	return readErr
+}
+
+// openError turns excelize's open errors into one plain-English issue.
+func openError(name string, err error, opts Options) Issue {
+	iss := Issue{File: name, Kind: ErrBadFile}
+	switch {
+	case errors.Is(err, excelize.ErrWorkbookPassword):
+		iss.Kind = ErrEncrypted
+		iss.Problem = "the workbook is protected with a password, so it cannot be read"
+		iss.Action = "Ask the member to remove the password and send it again"
+	case isUnzipLimit(err):
+		iss.Kind = ErrTooLarge
+		iss.Problem = fmt.Sprintf("the workbook unzips to more than %s, so it was not read (it may be a \"zip bomb\")", byteSize(opts.UnzipSizeLimit))
+		iss.Action = "Check where the file came from; a real CPD record is far smaller"
+	case errors.Is(err, excelize.ErrWorkbookFileFormat):
+		iss.Problem = "the file is not a workbook cpdaudit can read (it may be encrypted or in an old format)"
+		iss.Action = "Open it in Excel and use File > Save As, choosing Excel Workbook (.xlsx), without a password"
+	case errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrChecksum), errors.Is(err, zip.ErrAlgorithm),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, new(flate.CorruptInputError)):
+		iss.Problem = "the workbook is damaged or incomplete (it could not be unzipped)"
+		iss.Action = "Ask for the file again; if it was copied or downloaded, the copy may have been cut short"
+	default:
+		iss.Problem = "the workbook is damaged: " + err.Error()
+		iss.Action = "Open it in Excel or LibreOffice, save it again as .xlsx, and run again"
+	}
+	return iss
+}
+
+// isUnzipLimit: excelize reports its unzip limit with fmt.Errorf, so
+// there is no sentinel to match; this is the one place that reads text.
+func isUnzipLimit(err error) bool {
+	return strings.Contains(err.Error(), "unzip size exceeds")
+}
+
+func plainError(err error, opts Options) string {
+	if isUnzipLimit(err) {
+		return fmt.Sprintf("it unzips to more than %s", byteSize(opts.UnzipSizeLimit))
+	}
+	return err.Error()
+}
