@@ -13,14 +13,16 @@ type Options struct {
 	HeaderScanRows    int // how many top rows to scan for the header row
 }
 
-// DefaultOptions returns limits far above any real CPD record but well
-// below what would hurt the machine.
+// DefaultOptions returns limits above a whole federation's export (100,000
+// members, 1.6 million rows: a 130 MB workbook that unzips to 1.1 GB) but
+// below what would hurt the machine. Excel itself stops at 1,048,576 rows
+// a sheet; a CSV export may hold more.
 func DefaultOptions() Options {
 	return Options{
-		MaxFileSize:       100 << 20,
-		MaxRowsPerSheet:   100_000,
+		MaxFileSize:       1 << 30,
+		MaxRowsPerSheet:   2_000_000,
 		MaxCellLength:     32_767, // Excel's own limit for one cell
-		UnzipSizeLimit:    512 << 20,
+		UnzipSizeLimit:    4 << 30,
 		UnzipXMLSizeLimit: 16 << 20,
 		HeaderScanRows:    30,
 	}
