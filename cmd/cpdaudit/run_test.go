@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/importer"
 )
@@ -217,5 +219,63 @@ func assertNoLeftovers(t *testing.T, out string) {
 	}
 	for _, e := range entries {
 		t.Errorf("left behind in the output folder after an interrupted run: %s", e.Name())
+	}
+}
+
+// TestCheck: check validates without auditing; it exits 3 when a row needs
+// fixing, 0 on clean input, and prints the accounting either way.
+func TestCheck(t *testing.T) {
+	r := runInProcess(t, context.Background(), "check", "--year", "2025", "--register", sampleRegister, sampleDir)
+	if r.code != exitOK || !strings.Contains(r.stdout, "No import issues to fix") {
+		t.Errorf("check on the sample: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	r = runInProcess(t, context.Background(), "check", "../../fixtures/inputs/good/mixed-rows.csv")
+	if r.code != exitIssues {
+		t.Errorf("check on mixed-rows.csv: exit %d, want %d\n%s", r.code, exitIssues, r.stdout)
+	}
+	for _, want := range []string{"mixed-rows.csv, row ", "rows read 12 = accepted 3 + rejected 7 + blank 2", "to fix"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("check output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+
+	// A member fills in the template: its Notes sheet is reported as skipped
+	// but needs no action, so check passes.
+	tmpl := filepath.Join(t.TempDir(), "my-cpd.xlsx")
+	if r := runInProcess(t, context.Background(), "template", tmpl); r.code != 0 {
+		t.Fatalf("template: exit %d: %s", r.code, r.stderr)
+	}
+	fillTemplate(t, tmpl)
+	r = runInProcess(t, context.Background(), "check", "--year", "2025", tmpl)
+	if r.code != exitOK || !strings.Contains(r.stdout, "1 member from 1 file; rows read 1 = accepted 1") {
+		t.Errorf("check on a filled-in template: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if strings.Count(r.stdout, "Notes") != 1 {
+		t.Errorf("the skipped Notes sheet should be listed once:\n%s", r.stdout)
+	}
+}
+
+// fillTemplate writes a member number and one activity into a template, as
+// a member would in Excel.
+func fillTemplate(t *testing.T, path string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	for cell, v := range map[string]any{
+		"B1": 100101, "B2": "Zoë Hartley", "A6": time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC),
+		"B6": "Groundwater risk assessment course", "C6": "Formal Learning", "D6": 6.5,
+		"E6": "Two-day course on tiered groundwater risk assessment for contaminated sites.",
+		"F6": "It improved my risk assessments because I now screen for PFAS; clients benefit because they hear about costs sooner.",
+	} {
+		if err := f.SetCellValue(sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
 	}
 }
