@@ -162,7 +162,15 @@ func writeComplianceSheet(f *excelize.File, st *styles, in Input) error {
 			return err
 		}
 	}
-	return nil
+	if in.Previous == nil {
+		return nil
+	}
+	// The year-on-year section starts below this year's tables and charts.
+	end := max(stdLast, 4+chartRows)
+	if len(c.Grades) > 0 {
+		end = max(gradeLast, gradeTop+chartRows)
+	}
+	return writeYearOnYear(f, st, in, c, end+2)
 }
 
 // rateChart adds a native bar chart of the MET rates in rows first..last.

@@ -24,4 +24,9 @@ type Input struct {
 	// PDFOptions.Created). Zero keeps excelize's fixed default date; the
 	// wall clock is never used, so output stays byte-identical.
 	Created time.Time
+	// Previous is last year's run, when one was given (run --previous):
+	// the Summary sheet then shows each member's outcome last year and
+	// flags NOT_MET two years running, and the Compliance sheet puts both
+	// years' rates side by side. Nil leaves every output as without it.
+	Previous *PreviousRun
 }

@@ -91,6 +91,12 @@ type SummaryRow struct {
 	// Flags are the assessor flags joined with "; ". They may quote input
 	// (an activity title), hence Text.
 	Flags Text `csv:"flags"`
+	// PreviousOutcome is the member's outcome in the previous run given
+	// with --previous; empty when the member was not in it or when no
+	// previous run was given. It is not one of SPEC.md's columns: summary.csv
+	// carries it as previous_outcome only with --previous (see
+	// WriteSummaryCSVWithPrevious).
+	PreviousOutcome audit.Verdict `csv:"-"`
 }
 
 // ActivityRow is one activity in activities.csv and on the Activities

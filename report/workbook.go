@@ -121,7 +121,7 @@ func WriteWorkbook(w io.Writer, in Input) (err error) {
 		return err
 	}
 	steps := []func() error{
-		func() error { return writeSummarySheet(f, st, SummaryRows(in.Results)) },
+		func() error { return writeSummarySheet(f, st, summaryRows(in), in.Previous != nil) },
 		func() error { return writeActivitiesSheet(f, st, ActivityRows(in.Results)) },
 		func() error { return writeIssuesSheet(f, st, IssueRows(in.Issues)) },
 		func() error { return writeComplianceSheet(f, st, in) },
@@ -247,16 +247,27 @@ func cellName(col, row int) string {
 	return n
 }
 
-func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow) error {
+// writeSummarySheet writes the Summary sheet. With a previous run, a "Last
+// year's outcome" column follows Outcome and the columns after it move one
+// to the right; the assessor's loop finds columns by header text, so that
+// does not disturb it. Without one the sheet is as it always was.
+func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow, previous bool) error {
 	cols := []column{
 		{"Member ID", 12, st.text}, {"Name", 24, st.text}, {"Grade", 11, st.text},
 		{"Counted hours", 10, st.hours}, {"Required hours", 10, st.hours},
 		{"Substantive categories", 12, st.integer}, {"Required categories", 11, st.integer},
 		{"Standard 1: hours", 11, st.centre}, {"Standard 2: balance", 11, st.centre},
 		{"Standard 3: level", 11, st.centre}, {"Standard 4: reflections", 12, st.centre},
-		{"Outcome", 11, st.centre}, {"Flags for the assessor", 50, st.wrap},
-		{"Assessor decision", 20, st.text}, {"Assessor comment", 40, st.wrap},
+		{"Outcome", 11, st.centre},
 	}
+	const outcomeCol = 12 // L
+	if previous {
+		cols = append(cols, column{HeaderLastYear, 13, st.centre})
+	}
+	cols = append(cols,
+		column{"Flags for the assessor", 50, st.wrap},
+		column{"Assessor decision", 20, st.text}, column{"Assessor comment", 40, st.wrap},
+	)
 	sw, err := startTable(f, st, SheetSummary, cols)
 	if err != nil {
 		return err
@@ -267,18 +278,30 @@ func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow) error {
 			roundHours(float64(r.CountedHours)), roundHours(float64(r.RequiredHours)),
 			r.SubstantiveCategories, r.RequiredCategories,
 			string(r.Standard1), string(r.Standard2), string(r.Standard3), string(r.Standard4),
-			string(r.Outcome), string(r.Flags), nil, nil,
+			string(r.Outcome),
 		}
+		if previous {
+			last := NotInLastYear
+			if r.PreviousOutcome != "" {
+				last = string(r.PreviousOutcome)
+			}
+			vals = append(vals, last)
+		}
+		vals = append(vals, string(r.Flags), nil, nil)
 		if err := sw.SetRow(cellName(1, i+2), styled(vals, cols)); err != nil {
 			return err
 		}
 	}
+	// The verdict columns run from standard 1 (H) to Outcome, or to last
+	// year's outcome next to it; the assessor decision is third from last.
+	lastVerdict, _ := excelize.ColumnNumberToName(outcomeCol + boolInt(previous))
+	decision, _ := excelize.ColumnNumberToName(len(cols) - 1)
 	return finishTable(f, sw, SheetSummary, len(cols), len(rows), func(last int) error {
-		if err := colourCells(f, st, SheetSummary, fmt.Sprintf("H2:L%d", last), verdictKeys); err != nil {
+		if err := colourCells(f, st, SheetSummary, fmt.Sprintf("H2:%s%d", lastVerdict, last), verdictKeys); err != nil {
 			return err
 		}
 		dv := excelize.NewDataValidation(true)
-		dv.Sqref = fmt.Sprintf("N2:N%d", last)
+		dv.Sqref = fmt.Sprintf("%s2:%s%d", decision, decision, last)
 		if err := dv.SetDropList(assessorDecisions); err != nil {
 			return err
 		}
@@ -286,6 +309,13 @@ func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow) error {
 		dv.SetError(excelize.DataValidationErrorStyleStop, "Assessor decision", "Choose Confirm, Override to MET or Override to NOT_MET.")
 		return f.AddDataValidation(SheetSummary, dv)
 	})
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // styled wraps each value with its column's style; nil values still get

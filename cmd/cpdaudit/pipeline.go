@@ -17,6 +17,7 @@ import (
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/review"
 )
 
 // imported is everything the import stage produced, merged in input order.
@@ -175,6 +176,11 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
+	// Last year's run is read first, so a wrong folder fails fast.
+	previous, err := loadPrevious(o.Previous)
+	if err != nil {
+		return err
+	}
 	t0 := time.Now()
 	im, err := importAll(ctx, o, prog)
 	if err != nil {
@@ -183,6 +189,10 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	year, err := chooseYear(o, im.members)
 	if err != nil {
 		return err
+	}
+	if previous != nil && previous.Year != year-1 {
+		prog.warn(fmt.Sprintf("--previous %s holds the run for CPD year %d, but this run is for %d, so last year's would be %d; the two are compared all the same",
+			o.Previous, previous.Year, year, year-1))
 	}
 	tImport := time.Since(t0)
 
@@ -203,6 +213,7 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	in := report.Input{
 		Version: version, Year: year, Policy: policy, Results: results,
 		Issues: im.issues, Accounting: im.acc, Files: im.files, Register: im.register,
+		Previous: previous,
 	}
 	if err := writeTables(out, in); err != nil {
 		return err
@@ -219,6 +230,46 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 		tImport.Round(time.Millisecond), tAudit.Round(time.Millisecond), tTables.Round(time.Millisecond)))
 	printSummary(stdio.Out, in, o.Out)
 	return nil
+}
+
+// loadPrevious reads last year's run folder (--previous) through the
+// review package, which reads run folders, and hands the report plain
+// data. An empty dir means no --previous: nil, nil.
+func loadPrevious(dir string) (*report.PreviousRun, error) {
+	if dir == "" {
+		return nil, nil
+	}
+	const what = "give the output folder of last year's \"cpdaudit run\" (it holds summary.csv and run.json)"
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return nil, fmt.Errorf("--previous %s: there is no such folder; %s", dir, what)
+	case err != nil:
+		return nil, fmt.Errorf("--previous %s: %w; %s", dir, err, what)
+	case !fi.IsDir():
+		return nil, fmt.Errorf("--previous %s is a file, not a folder; %s", dir, what)
+	}
+	var missing []string
+	for _, name := range []string{"summary.csv", "run.json"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("--previous %s does not hold a complete cpdaudit run (no %s); %s", dir, strings.Join(missing, " and no "), what)
+	}
+	run, err := review.ReadRun(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--previous %s cannot be used: %w", dir, err)
+	}
+	if run.Year == 0 {
+		return nil, fmt.Errorf("--previous %s: its run.json gives no CPD year; %s", dir, what)
+	}
+	members := make([]report.PreviousMember, len(run.Members))
+	for i, m := range run.Members {
+		members[i] = report.PreviousMember{ID: m.ID, Grade: m.Grade, Standards: m.Standards, Outcome: m.Outcome}
+	}
+	return report.NewPreviousRun(run.Year, members), nil
 }
 
 // auditMembers evaluates every member and writes their PDF as soon as their
@@ -251,6 +302,8 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 			if err := out.write(name, func(w io.Writer) error { return report.WritePDF(w, r, fonts, pdfOpts) }); err != nil {
 				return err
 			}
+			members[i] = importer.MemberRecord{} // the result holds what the tables need
+			slimForTables(&r)
 			results[i] = r
 			prog.memberDone()
 			return nil
@@ -262,6 +315,27 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 	return results, ctx.Err()
 }
 
+// slimForTables drops what only the feedback PDF needed once it is
+// written: descriptions and reflection texts are most of a record's bytes,
+// and the tables show findings and evidence, not the texts. Evidence
+// sentences are copied so they no longer keep whole reflections in memory.
+// This is what lets a whole membership's results stay in memory until the
+// workbook is written.
+func slimForTables(r *audit.MemberResult) {
+	for j := range r.Activities {
+		a := &r.Activities[j]
+		a.Activity.Description, a.Activity.Reflection = "", ""
+		a.Reflection.QualityEvidence = strings.Clone(a.Reflection.QualityEvidence)
+		a.Reflection.UsersEvidence = strings.Clone(a.Reflection.UsersEvidence)
+	}
+	for k := range r.Standards {
+		for e := range r.Standards[k].Evidence {
+			ev := &r.Standards[k].Evidence[e]
+			ev.Text = strings.Clone(ev.Text)
+		}
+	}
+}
+
 // writeTables writes the office's workbook, the CSV tables and run.json.
 // run.json goes last: its presence marks a complete run.
 func writeTables(out *output, in report.Input) error {
@@ -270,7 +344,7 @@ func writeTables(out *output, in report.Input) error {
 		write func(io.Writer, report.Input) error
 	}{
 		{"summary.xlsx", report.WriteWorkbook},
-		{"summary.csv", report.WriteSummaryCSV},
+		{"summary.csv", report.WriteSummaryCSVWithPrevious},
 		{"activities.csv", report.WriteActivitiesCSV},
 		{"import-issues.csv", report.WriteIssuesCSV},
 		{"run.json", report.WriteRunJSON},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 )
@@ -37,7 +38,7 @@ func stdIO() IO {
 const usageText = `cpdaudit audits IES members' CPD records against the four CPD standards.
 
 Usage:
-  cpdaudit run   [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] INPUT...
+  cpdaudit run   [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] INPUT...
   cpdaudit check [--year YYYY] [--register FILE] INPUT...
   cpdaudit sample --rate 5% [--min N] [--seed S] [--stratify grade] [--exclude-audited-since FILE...] RUN_DIR
   cpdaudit finalize RUN_DIR --decisions FILE.xlsx
@@ -126,7 +127,10 @@ type auditOptions struct {
 	Quiet        bool
 	CPUProfile   string
 	MemProfile   string
-	Inputs       []string
+	// Previous is last year's run folder (run --previous), compared with
+	// this year's on the Summary and Compliance sheets.
+	Previous string
+	Inputs   []string
 }
 
 func (o *auditOptions) validate() error {
@@ -139,7 +143,23 @@ func (o *auditOptions) validate() error {
 	if o.Workers < 1 {
 		return usagef("--workers must be 1 or more (it is %d)", o.Workers)
 	}
+	if o.Previous != "" && sameFolder(o.Previous, o.Out) {
+		return usagef("--previous %s is also the output folder: this run would replace last year's; give this year's run another --out", o.Previous)
+	}
 	return nil
+}
+
+// sameFolder reports whether a and b name the same folder, by path or, when
+// both exist, as the same file on disk.
+func sameFolder(a, b string) bool {
+	if aa, err := filepath.Abs(a); err == nil {
+		if bb, err := filepath.Abs(b); err == nil && aa == bb {
+			return true
+		}
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 // newFlagSet makes a flag set whose errors and help go to stderr and never exit.
@@ -180,7 +200,7 @@ func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error
 	o := &auditOptions{Out: "cpdaudit-out", Workers: runtime.GOMAXPROCS(0)}
 	synopsis := "cpdaudit check [--year YYYY] [--register FILE] [--policy FILE] INPUT..."
 	if name == "run" {
-		synopsis = "cpdaudit run [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] INPUT..."
+		synopsis = "cpdaudit run [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] INPUT..."
 	}
 	fs := newFlagSet(name, synopsis, stdio)
 	fs.IntVar(&o.Year, "year", 0, "CPD `year` to audit (default: taken from the data when every activity falls in one year)")
@@ -190,6 +210,7 @@ func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error
 	fs.BoolVar(&o.Quiet, "quiet", false, "print no progress, only warnings and the final summary")
 	if name == "run" {
 		fs.StringVar(&o.Out, "out", o.Out, "output `folder`")
+		fs.StringVar(&o.Previous, "previous", "", "last year's run `folder` (the --out of its \"cpdaudit run\"): compare outcomes and rates with it")
 		fs.BoolVar(&o.SharedOutput, "shared-output", false, "make output readable by other users of this machine (default: owner only, as it holds personal data)")
 		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "for developers: write a CPU profile (pprof) to `file`")
 		fs.StringVar(&o.MemProfile, "memprofile", "", "for developers: write a heap profile (pprof) at the end to `file`")

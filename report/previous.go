@@ -1,0 +1,333 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+
+	"github.com/ies/cpdaudit/audit"
+	"github.com/xuri/excelize/v2"
+)
+
+// PreviousRun is last year's run, given with "cpdaudit run --previous", as
+// plain data: the command reads the run folder, the report only lays it out.
+type PreviousRun struct {
+	// Year is the previous run's CPD year (from its run.json).
+	Year int
+	// Outcomes maps a member id to their outcome in the previous run. It is
+	// only ever looked up, never iterated, so it decides no output order.
+	Outcomes map[string]audit.Verdict
+	// Compliance holds the previous year's rates, computed from its summary
+	// rows the way this year's are.
+	Compliance Compliance
+}
+
+// PreviousMember is one member row of the previous run's summary.
+type PreviousMember struct {
+	ID    string
+	Grade audit.Grade
+	// Standards holds the verdicts; Standards[i] is standard i+1.
+	Standards [4]audit.Verdict
+	Outcome   audit.Verdict
+}
+
+// NewPreviousRun builds a PreviousRun from the previous run's summary rows.
+func NewPreviousRun(year int, members []PreviousMember) *PreviousRun {
+	p := &PreviousRun{Year: year, Outcomes: make(map[string]audit.Verdict, len(members))}
+	results := make([]audit.MemberResult, len(members))
+	for i, m := range members {
+		p.Outcomes[m.ID] = m.Outcome
+		r := &results[i]
+		r.Member = audit.Member{ID: m.ID, Grade: m.Grade}
+		r.Outcome = m.Outcome
+		for j, v := range m.Standards {
+			r.Standards[j] = audit.StandardResult{Standard: audit.Standard(j + 1), Verdict: v}
+		}
+	}
+	p.Compliance = ComplianceRates(results)
+	return p
+}
+
+// Outcome returns the member's outcome in the previous run, and false when
+// the member was not in it.
+func (p *PreviousRun) Outcome(id string) (audit.Verdict, bool) {
+	v, ok := p.Outcomes[id]
+	return v, ok
+}
+
+// Header and cell text of the Summary sheet's year-on-year column.
+const (
+	HeaderLastYear = "Last year's outcome"
+	NotInLastYear  = "not in last year's run"
+)
+
+// repeatFlag is the assessor flag for a member NOT_MET in both runs. When
+// the previous run is not the year before (a warning at run time), the
+// words say "in both" rather than "two years running".
+func repeatFlag(prev, year int) string {
+	if year != 0 && prev == year-1 {
+		return fmt.Sprintf("NOT_MET two years running (%d and %d)", prev, year)
+	}
+	return fmt.Sprintf("NOT_MET in both %s and %s", yearLabel(prev, "last year"), yearLabel(year, "this year"))
+}
+
+func yearLabel(y int, unknown string) string {
+	if y == 0 {
+		return unknown
+	}
+	return fmt.Sprint(y)
+}
+
+// summaryRows builds the Summary rows of a run: SummaryRows, plus last
+// year's outcome and the two-years-running flag when in.Previous is set.
+func summaryRows(in Input) []SummaryRow {
+	rows := SummaryRows(in.Results)
+	p := in.Previous
+	if p == nil {
+		return rows
+	}
+	flag := repeatFlag(p.Year, in.Year)
+	for i := range rows {
+		r := &rows[i]
+		v, ok := p.Outcome(string(r.MemberID))
+		if !ok {
+			continue
+		}
+		r.PreviousOutcome = v
+		if v == audit.NotMet && r.Outcome == audit.NotMet {
+			if r.Flags != "" {
+				r.Flags += flagSeparator
+			}
+			r.Flags += Text(flag)
+		}
+	}
+	return rows
+}
+
+// summaryRowWithPrevious is a summary.csv row when a previous run was given:
+// SPEC.md's columns first and in order, then previous_outcome last.
+type summaryRowWithPrevious struct {
+	SummaryRow
+	// PreviousOutcome is empty when the member was not in the previous run:
+	// verdict cells hold only verdict words.
+	PreviousOutcome audit.Verdict `csv:"previous_outcome"`
+}
+
+// WriteSummaryCSVWithPrevious writes summary.csv for a run that may have a
+// previous year. Without in.Previous it is exactly WriteSummaryCSV.
+//
+// previous_outcome is added only when a previous run was given, rather
+// than always (empty): SPEC.md fixes summary.csv's columns, and a run
+// without --previous then stays exactly what it was, byte for byte, for the
+// systems that check the header. With --previous the new column comes last,
+// so readers of SPEC's columns, by name or by position, are not disturbed.
+// The two-years-running flag goes into the flags column either way.
+func WriteSummaryCSVWithPrevious(w io.Writer, in Input) error {
+	if in.Previous == nil {
+		return WriteSummaryCSV(w, in)
+	}
+	rows := summaryRows(in)
+	out := make([]summaryRowWithPrevious, len(rows))
+	for i, r := range rows {
+		out[i] = summaryRowWithPrevious{SummaryRow: r, PreviousOutcome: r.PreviousOutcome}
+	}
+	return writeCSV(w, out)
+}
+
+// yearOnYearRow is one group of the year-on-year table.
+type yearOnYearRow struct {
+	Label          string
+	Previous, This *Tally // nil when the group has no member that year
+}
+
+// yearOnYear pairs this year's tallies with last year's: overall and per
+// standard, then per grade over the grades of either year, in
+// ComplianceRates' order.
+func yearOnYear(this, prev Compliance) (std, grades []yearOnYearRow) {
+	std = append(std, yearOnYearRow{this.Overall.Label, &prev.Overall, &this.Overall})
+	for i := range this.Standards {
+		std = append(std, yearOnYearRow{this.Standards[i].Label, &prev.Standards[i], &this.Standards[i]})
+	}
+	find := func(ts []Tally, label string) *Tally {
+		for i := range ts {
+			if ts[i].Label == label {
+				return &ts[i]
+			}
+		}
+		return nil
+	}
+	var labels []string
+	for _, ts := range [][]Tally{this.Grades, prev.Grades} {
+		for _, t := range ts {
+			if !containsString(labels, t.Label) {
+				labels = append(labels, t.Label)
+			}
+		}
+	}
+	sort.SliceStable(labels, func(i, j int) bool {
+		ri, rj := gradeRank(labels[i]), gradeRank(labels[j])
+		if ri != rj {
+			return ri < rj
+		}
+		return labels[i] < labels[j]
+	})
+	for _, l := range labels {
+		grades = append(grades, yearOnYearRow{l, find(prev.Grades, l), find(this.Grades, l)})
+	}
+	return std, grades
+}
+
+func containsString(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// gradeRank orders grade labels as ComplianceRates does: the known grades
+// junior to senior, then other names (sorted by the caller), then unknown.
+func gradeRank(label string) int {
+	for i, g := range audit.Grades {
+		if string(g) == label {
+			return i
+		}
+	}
+	if label == unknownGrade {
+		return len(audit.Grades) + 1
+	}
+	return len(audit.Grades)
+}
+
+// chartRows is how many sheet rows a Compliance chart covers (260 px at the
+// default 20 px a row), so a section below a chart starts clear of it.
+const chartRows = 14
+
+const yearOnYearNote = "MET rate of each year's pre-screen outcomes (before assessors' decisions), as in the tables above: " +
+	"MET ÷ members assessed, exempt members left out. Change is in percentage points. A grade with no member " +
+	"assessed in a year has no rate that year. Last year's figures come from the summary.csv of the run given with --previous."
+
+// writeYearOnYear writes the year-on-year section of the Compliance sheet
+// from row top: two tables (overall and per standard; per grade), each with
+// a clustered column chart of the two years' MET rates.
+func writeYearOnYear(f *excelize.File, st *styles, in Input, this Compliance, top int) error {
+	const s = SheetCompliance
+	p := in.Previous
+	prevName, thisName := yearLabel(p.Year, "Last year"), yearLabel(in.Year, "This year")
+	pointsFmt := `+0.0" pts";-0.0" pts";0.0" pts"`
+	points, err := f.NewStyle(&excelize.Style{CustomNumFmt: &pointsFmt})
+	if err != nil {
+		return err
+	}
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
+	title := "Year on year"
+	if p.Year != 0 && in.Year != 0 {
+		title = fmt.Sprintf("Year on year: CPD years %d and %d", p.Year, in.Year)
+	}
+	add(f.SetCellValue(s, cellName(1, top), title))
+	add(f.SetCellStyle(s, cellName(1, top), cellName(1, top), st.title))
+	add(f.MergeCell(s, cellName(1, top+1), cellName(7, top+1)))
+	add(f.SetCellValue(s, cellName(1, top+1), yearOnYearNote))
+	add(f.SetCellStyle(s, cellName(1, top+1), cellName(7, top+1), st.note))
+	add(f.SetRowHeight(s, top+1, 48))
+
+	rate := func(t *Tally) any {
+		if t == nil {
+			return nil
+		}
+		if r, ok := t.MetRate(); ok {
+			return r
+		}
+		return nil
+	}
+	assessed := func(t *Tally) any {
+		if t == nil {
+			return 0
+		}
+		return t.Assessed()
+	}
+	table := func(top int, group string, rows []yearOnYearRow) (int, int) {
+		add(setRow(f, s, 1, top, group,
+			"Members assessed "+prevName, "MET rate "+prevName,
+			"Members assessed "+thisName, "MET rate "+thisName, "Change (points)"))
+		add(f.SetCellStyle(s, cellName(1, top), cellName(6, top), st.header))
+		add(f.SetRowHeight(s, top, 45)) // "Members assessed 2024" wraps to three lines
+		for i, r := range rows {
+			var change any
+			r0, ok0 := rate(r.Previous).(float64)
+			r1, ok1 := rate(r.This).(float64)
+			if ok0 && ok1 {
+				change = roundPoints(r1 - r0)
+			}
+			add(setRow(f, s, 1, top+1+i, r.Label, assessed(r.Previous), rate(r.Previous), assessed(r.This), rate(r.This), change))
+		}
+		first, last := top+1, top+len(rows)
+		if len(rows) > 0 {
+			add(f.SetCellStyle(s, cellName(3, first), cellName(3, last), st.percent))
+			add(f.SetCellStyle(s, cellName(5, first), cellName(5, last), st.percent))
+			add(f.SetCellStyle(s, cellName(6, first), cellName(6, last), points))
+		}
+		return first, last
+	}
+	std, grades := yearOnYear(this, p.Compliance)
+	stdTop := top + 3
+	stdFirst, stdLast := table(stdTop, "Overall and per standard", std)
+	gradeTop := max(stdLast, stdTop+chartRows) + 2
+	var gradeFirst, gradeLast int
+	if len(grades) > 0 {
+		gradeFirst, gradeLast = table(gradeTop, "Per membership grade (outcome)", grades)
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	if err := yearChart(f, stdTop, stdFirst, stdLast, fmt.Sprintf("MET rate per standard, %s and %s", prevName, thisName)); err != nil {
+		return err
+	}
+	if len(grades) > 0 {
+		return yearChart(f, gradeTop, gradeFirst, gradeLast, fmt.Sprintf("MET rate per membership grade, %s and %s", prevName, thisName))
+	}
+	return nil
+}
+
+// roundPoints turns a difference of two rates into percentage points with
+// one decimal, so floating-point noise never shows; adding 0 turns a
+// negative zero into 0.
+func roundPoints(d float64) float64 { return math.Round(d*1000)/10 + 0 }
+
+// yearChart adds a native clustered column chart of the two years' MET
+// rates in rows first..last of a year-on-year table whose header is on row
+// hdr: last year in grey, this year in the green of the other charts. The
+// series names point at the header cells, so they read "MET rate 2024".
+func yearChart(f *excelize.File, hdr, first, last int, title string) error {
+	maxRate, minRate := 1.0, 0.0
+	ref := func(col string, a, b int) string {
+		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", SheetCompliance, col, a, col, b)
+	}
+	cats := ref("A", first, last)
+	return f.AddChart(SheetCompliance, fmt.Sprintf("I%d", hdr), &excelize.Chart{
+		Type: excelize.Col,
+		Series: []excelize.ChartSeries{
+			{
+				Name: fmt.Sprintf("'%s'!$C$%d", SheetCompliance, hdr), Categories: cats, Values: ref("C", first, last),
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"A5A5A5"}},
+			},
+			{
+				Name: fmt.Sprintf("'%s'!$E$%d", SheetCompliance, hdr), Categories: cats, Values: ref("E", first, last),
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4E8F3A"}},
+			},
+		},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Dimension: excelize.ChartDimension{Width: 640, Height: 260},
+		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
+		YAxis: excelize.ChartAxis{
+			Maximum: &maxRate, Minimum: &minRate, MajorGridLines: true,
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"},
+		},
+	})
+}
