@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,21 +181,31 @@ func TestCancelledRunLeavesNothing(t *testing.T) {
 }
 
 // TestSIGINTLeavesNothing sends a real SIGINT to the built binary while it
-// works, then checks the exit status and that nothing partial is left.
+// works, then checks the exit status and that nothing partial is left. The
+// signal goes only after the program has printed its first progress line,
+// so its handler is surely installed.
 func TestSIGINTLeavesNothing(t *testing.T) {
 	bin := buildBinary(t)
 	out := filepath.Join(t.TempDir(), "out")
-	for delay := 5 * time.Millisecond; delay < 2*time.Second; delay *= 2 {
+	for delay := time.Duration(0); delay < 2*time.Second; delay = delay*2 + time.Millisecond {
 		os.RemoveAll(out)
-		cmd := exec.Command(bin, sampleArgs(out, "--workers", "1")...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
+		args := []string{"run", "--year", "2025", "--register", sampleRegister, "--out", out, "--workers", "1", sampleDir}
+		cmd := exec.Command(bin, args...)
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		rd := bufio.NewReader(stderr)
+		if _, err := rd.ReadString('\n'); err != nil {
+			t.Fatalf("no progress line before the run ended: %v", err)
+		}
 		time.Sleep(delay)
 		_ = cmd.Process.Signal(syscall.SIGINT)
-		err := cmd.Wait()
+		rest, _ := io.ReadAll(rd)
+		err = cmd.Wait()
 		code := cmd.ProcessState.ExitCode()
 		if err == nil && code == 0 {
 			// The run finished before the signal: it must then be complete.
@@ -203,7 +215,7 @@ func TestSIGINTLeavesNothing(t *testing.T) {
 			continue
 		}
 		if code != exitInterrupted {
-			t.Fatalf("after SIGINT at %v: exit %d, want %d\n%s", delay, code, exitInterrupted, stderr.String())
+			t.Fatalf("after SIGINT at %v: exit %d, want %d\n%s", delay, code, exitInterrupted, rest)
 		}
 		assertNoLeftovers(t, out)
 		return
