@@ -93,6 +93,17 @@ func walk(root string, add func(string)) []Issue {
 		case d.IsDir():
 		case supported[ext] && d.Type().IsRegular():
 			add(p)
+		case supported[ext] && d.Type()&fs.ModeSymlink != 0:
+			// A link to a file is read like the file; a broken link or
+			// a loop is reported, never silently dropped. Links to
+			// folders are not followed, so a folder loop cannot hang.
+			st, err := os.Stat(p)
+			switch {
+			case err != nil:
+				issues = append(issues, *openIssue(p, err))
+			case st.Mode().IsRegular():
+				add(p)
+			}
 		}
 		return nil
 	})

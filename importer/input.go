@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
+	"unicode/utf8"
 )
 
 // readInput reads a whole input file, within the size limit, and hashes
@@ -58,6 +60,9 @@ func openIssue(path string, err error) *Issue {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return &Issue{File: path, Kind: ErrNotFound, Problem: "the file does not exist", Action: "Check the file name and folder"}
+	case errors.Is(err, syscall.ELOOP):
+		return &Issue{File: path, Kind: ErrBadFile, Problem: "the file is a link that leads back to itself (a symbolic link loop), so there is nothing to read",
+			Action: "Replace the link with the file itself"}
 	case errors.Is(err, fs.ErrPermission):
 		return &Issue{File: path, Kind: ErrBadFile, Problem: "the file cannot be opened: permission denied",
 			Action: "Ask whoever owns the file to let you read it, or copy it somewhere you can"}
@@ -68,6 +73,8 @@ func openIssue(path string, err error) *Issue {
 
 func byteSize(n int64) string {
 	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
 	case n >= 1<<20:
 		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
 	case n >= 1<<10:
@@ -91,6 +98,8 @@ const (
 	contentImage
 	contentBinary
 	contentText
+	contentNULText // text with zero bytes in it: a damaged copy
+	contentUTF32   // UTF-32 text, which no spreadsheet program exports
 )
 
 var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
@@ -119,13 +128,64 @@ func sniff(data []byte) contentKind {
 		bytes.HasPrefix(data, []byte("GIF8")):
 		return contentImage
 	}
+	if looksUTF32(data) {
+		return contentUTF32
+	}
 	if _, ok := utf16BOM(data); ok || looksUTF16(data) {
 		return contentText
 	}
-	if bytes.IndexByte(data[:min(len(data), 8192)], 0) >= 0 {
+	head := data[:min(len(data), 8192)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		if textApartFromNUL(head) {
+			return contentNULText
+		}
 		return contentBinary
 	}
 	return contentText
+}
+
+// looksUTF32 spots UTF-32 text by its BOM, or, without one, by ASCII
+// text having three zero bytes in every four.
+func looksUTF32(data []byte) bool {
+	if bytes.HasPrefix(data, []byte("\xFF\xFE\x00\x00")) || bytes.HasPrefix(data, []byte("\x00\x00\xFE\xFF")) {
+		return true
+	}
+	n := min(len(data), 512) &^ 3
+	if n < 8 {
+		return false
+	}
+	var zero [4]int
+	for i := 0; i < n; i++ {
+		if data[i] == 0 {
+			zero[i%4]++
+		}
+	}
+	q, most := n/4, 0
+	for _, z := range zero {
+		if z*10 >= q*9 {
+			most++
+		}
+	}
+	return most == 3 && (zero[0] == 0 || zero[3] == 0)
+}
+
+// textApartFromNUL: the bytes are UTF-8 text with no control characters
+// other than tab, line ends and the zero bytes themselves.
+func textApartFromNUL(head []byte) bool {
+	clean := bytes.ReplaceAll(head, []byte{0}, nil)
+	if len(clean) == 0 {
+		return false
+	}
+	for _, c := range clean {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' {
+			return false
+		}
+	}
+	// The 8 KB cut may split a character at the end.
+	for i := 0; i < 4 && !utf8.Valid(clean); i++ {
+		clean = clean[:len(clean)-1]
+	}
+	return utf8.Valid(clean)
 }
 
 // contentIssue is the file-level issue for content that is not what the
@@ -168,6 +228,18 @@ func contentIssue(name string, k contentKind, wantCSV bool) *Issue {
 		iss.Problem = "this is a text file, not an Excel workbook"
 		iss.Action = "If it is a CSV export, rename it to end in .csv; otherwise open it in Excel and save it as .xlsx"
 		return iss
+	case contentUTF32:
+		iss.Kind = ErrUnsupported
+		iss.Problem = "this is text in the UTF-32 encoding, which cpdaudit does not read"
+		iss.Action = "Open it in a text editor or Excel and save it again as CSV UTF-8 (Comma delimited)"
+		return iss
+	case contentNULText:
+		if wantCSV {
+			iss.Problem = "the file contains zero (NUL) bytes, which a CSV text file never has: the copy is damaged"
+			iss.Action = "Ask for the file again, or export the records again from the program that made it"
+			return iss
+		}
+		what = "some other kind of file"
 	case contentPDF:
 		what = "a PDF document"
 	case contentImage:

@@ -11,6 +11,12 @@ type Options struct {
 	UnzipSizeLimit    int64
 	UnzipXMLSizeLimit int64
 	HeaderScanRows    int // how many top rows to scan for the header row
+	// MaxCellsPerFile bounds the work of reading one workbook: the cells of
+	// every row read, counting the empty ones up to the last cell of the
+	// row. A sheet with a stray cell in column XFD on every row would
+	// otherwise take minutes while looking small. The row that would go
+	// over is one issue; it and the rows after it are not read.
+	MaxCellsPerFile int64
 }
 
 // DefaultOptions returns limits above a whole federation's export (100,000
@@ -25,6 +31,9 @@ func DefaultOptions() Options {
 		UnzipSizeLimit:    4 << 30,
 		UnzipXMLSizeLimit: 16 << 20,
 		HeaderScanRows:    30,
+		// 2 million rows of 50 columns; about 6 seconds of reading when
+		// a crafted sheet spends it all on empty cells.
+		MaxCellsPerFile: 100_000_000,
 	}
 }
 
@@ -51,6 +60,9 @@ func (o Options) withDefaults() Options {
 	o.UnzipXMLSizeLimit = min(o.UnzipXMLSizeLimit, o.UnzipSizeLimit)
 	if o.HeaderScanRows <= 0 {
 		o.HeaderScanRows = d.HeaderScanRows
+	}
+	if o.MaxCellsPerFile <= 0 {
+		o.MaxCellsPerFile = d.MaxCellsPerFile
 	}
 	return o
 }

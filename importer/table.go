@@ -146,6 +146,11 @@ func (t *tableScan) run(next rowSource) {
 			})
 			return true
 		}
+		if iss := t.screen(r); iss != nil {
+			t.acc.Rejected++
+			t.issues = append(t.issues, *iss)
+			return true
+		}
 		ok, issues := t.convert(&t.header, &t.labels, r)
 		if ok {
 			t.acc.Accepted++
@@ -166,6 +171,40 @@ func (t *tableScan) run(next rowSource) {
 			return
 		}
 	}
+}
+
+// screen rejects, with one issue, a row that cannot be read field by
+// field: a cell over MaxCellLength (whatever its column; Excel itself
+// stops at 32,767 characters), or a row whose only values are outside the
+// table's columns, such as a stray cell far to the right. Without it such
+// a row would give one "missing value" issue per required column.
+func (t *tableScan) screen(r srcRow) *Issue {
+	limit := t.at.opts.MaxCellLength
+	for i, c := range r.cells {
+		if len(c.Text) <= limit { // bytes >= characters
+			continue
+		}
+		if n := utf8.RuneCountInString(c.Text); n > limit {
+			return &Issue{File: t.at.file, Sheet: t.at.sheet, Row: r.row, Line: r.line, Column: t.header.column(i),
+				Value: shorten(c.Text), Kind: ErrTooLarge,
+				Problem: fmt.Sprintf("the cell has %d characters, more than the limit of %d", n, limit),
+				Action:  "Shorten the text in this cell"}
+		}
+	}
+	for _, f := range t.sc.fields {
+		if i := t.header.col[f]; i >= 0 && i < len(r.cells) && !r.cells[i].blank() {
+			return nil
+		}
+	}
+	for i, c := range r.cells {
+		if !c.blank() {
+			return &Issue{File: t.at.file, Sheet: t.at.sheet, Row: r.row, Line: r.line, Column: t.header.column(i),
+				Value: shorten(c.Text), Kind: ErrBadRow,
+				Problem: fmt.Sprintf("the row is empty in every column of the table; its only value is in column %s, outside the table", t.header.column(i)),
+				Action:  "Delete the stray value, or move it into the table's columns"}
+		}
+	}
+	return nil
 }
 
 // findHeader picks the top row that names the most fields; the rows above

@@ -19,6 +19,10 @@ func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
+	if iss := checkArchive(name, data, opts); iss != nil {
+		ti.res.Issues = append(ti.res.Issues, *iss)
+		return
+	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
 		UnzipSizeLimit:    opts.UnzipSizeLimit,
 		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
@@ -40,14 +44,24 @@ func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
 		return
 	}
 	var (
-		tables, dataRows int
-		skipped          []string
-		sheetIssues      []Issue
+		tables, dataRows, empty int
+		skipped                 []string
+		sheetIssues             []Issue
+		budget                  = opts.MaxCellsPerFile
+		stop                    *Issue // the cell limit was hit
 	)
 	for _, sheet := range sheets {
 		at := place{file: name, sheet: sheet, opts: opts, date1904: date1904}
 		t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
-		if err := readSheet(f, sheet, &t); err != nil {
+		err := readSheet(f, sheet, &t, &budget)
+		var over *cellBudgetError
+		if errors.As(err, &over) {
+			// Reported after the issues of the rows read before it.
+			stop = &Issue{File: name, Sheet: sheet, Row: over.row, Kind: ErrTooLarge,
+				Problem: fmt.Sprintf("the workbook is too big to read: by this row it has more than %s cells, counting the empty cells up to the last cell of each row (this row reaches column %s); this row and the rows and sheets after it were not read",
+					thousands(opts.MaxCellsPerFile), over.column),
+				Action: "Delete the stray cells to the right of and below the table (select the empty columns and rows, delete them), save, and run again"}
+		} else if err != nil {
 			sheetIssues = append(sheetIssues, Issue{File: name, Sheet: sheet, Kind: ErrBadFile,
 				Problem: "the sheet could not be read: " + plainError(err, opts),
 				Action:  "Open the workbook in Excel or LibreOffice, save it again as .xlsx, and run again"})
@@ -59,6 +73,7 @@ func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
 				Problem: "the sheet has no table of " + ti.sc.what + " (no recognised column headers), so it was skipped",
 				Action:  "Nothing to do if it holds notes or instructions"})
 		case sheetEmpty:
+			empty++
 			skipped = append(skipped, sheet)
 		case tablePartial:
 			sheetIssues = append(sheetIssues, *t.problem)
@@ -68,13 +83,22 @@ func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
 			sheetIssues = append(sheetIssues, t.issues...)
 			ti.res.Accounting = ti.res.Accounting.Add(t.acc)
 		}
+		if stop != nil {
+			break
+		}
 	}
 	switch {
+	case tables == 0 && stop != nil:
+		// The too-large issue says it all.
+	case tables == 0 && empty == len(sheets):
+		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrEmpty,
+			Problem: fmt.Sprintf("every sheet of the workbook is empty (%s)", sheetList(sheets)),
+			Action:  "Check this is the right file, or ask for the filled-in version"})
 	case tables == 0 && len(skipped) == len(sheets):
 		// Only notes or empty sheets: one file issue says it all.
 		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrNoTable,
-			Problem: fmt.Sprintf("no sheet has a table of %s (sheets: %s); no header row was found in the first %d rows",
-				ti.sc.what, quoteList(sheets), opts.HeaderScanRows),
+			Problem: fmt.Sprintf("no sheet has a table of %s (%s); no header row was found in the first %d rows",
+				ti.sc.what, sheetList(sheets), opts.HeaderScanRows),
 			Action: "Check this is the right file; the header row needs columns such as " + requiredList(ti.sc)})
 	case tables > 0 && dataRows == 0:
 		ti.res.Issues = append(ti.res.Issues, sheetIssues...)
@@ -84,13 +108,19 @@ func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
 	default:
 		ti.res.Issues = append(ti.res.Issues, sheetIssues...)
 	}
+	if stop != nil {
+		ti.res.Issues = append(ti.res.Issues, *stop)
+	}
 }
 
 // readSheet streams one sheet through t. Two iterators walk the sheet in
 // step: one gives the stored values (an Excel date as its serial, a number
 // as typed), the other what Excel shows, which tells a time cell (1:30)
 // from a plain number. Neither loads the whole sheet.
-func readSheet(f *excelize.File, sheet string, t *tableScan) error {
+//
+// budget is what is left of Options.MaxCellsPerFile; the row that would
+// go over it ends the sheet with a *cellBudgetError.
+func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64) error {
 	raw, err := f.Rows(sheet)
 	if err != nil {
 		return err
@@ -103,9 +133,13 @@ func readSheet(f *excelize.File, sheet string, t *tableScan) error {
 	defer shown.Close()
 	rowNum := 0
 	var readErr error
+	done := false
 	next := func() (srcRow, bool) {
+		if done {
+			return srcRow{}, false // ended, and may be asked again
+		}
 		if !raw.Next() {
-			readErr = raw.Error()
+			done, readErr = true, raw.Error()
 			return srcRow{}, false
 		}
 		shown.Next()
@@ -117,6 +151,13 @@ func readSheet(f *excelize.File, sheet string, t *tableScan) error {
 			return srcRow{row: rowNum, err: fmt.Errorf("a cell in this row could not be read (%v)", err)}, true
 		}
 		shownCells, _ := shown.Columns()
+		width := max(len(rawCells), len(shownCells))
+		if int64(width) > *budget {
+			name, _ := excelize.ColumnNumberToName(width)
+			done, readErr = true, &cellBudgetError{row: rowNum, column: name}
+			return srcRow{}, false
+		}
+		*budget -= int64(width)
 		r := srcRow{row: rowNum, cells: make([]cell, max(len(rawCells), len(shownCells)))}
 		for i := range r.cells {
 			var c cell
@@ -137,6 +178,35 @@ func readSheet(f *excelize.File, sheet string, t *tableScan) error {
 	}
 	t.run(next)
 	return readErr
+}
+
+// cellBudgetError ends a sheet whose rows went over MaxCellsPerFile.
+type cellBudgetError struct {
+	row    int
+	column string // the last column of that row
+}
+
+func (e *cellBudgetError) Error() string {
+	return fmt.Sprintf("row %d (to column %s) goes over the cell limit", e.row, e.column)
+}
+
+// sheetList names a workbook's sheets for a message, only the first few
+// when there are many.
+func sheetList(sheets []string) string {
+	const show = 5
+	if len(sheets) <= show {
+		return "sheets: " + quoteList(sheets)
+	}
+	return fmt.Sprintf("%s sheets: %s and %s more", thousands(int64(len(sheets))), quoteList(sheets[:show]), thousands(int64(len(sheets)-show)))
+}
+
+// thousands writes n with comma separators: 100,000,000.
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // openError turns excelize's open errors into one plain-English issue.
