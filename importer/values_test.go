@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/ies/cpdaudit/audit"
 )
 
@@ -265,5 +267,37 @@ func TestCompareIDs(t *testing.T) {
 		if ids[i] != want[i] {
 			t.Fatalf("sorted %v, want %v", ids, want)
 		}
+	}
+}
+
+func TestIsTimeFormat(t *testing.T) {
+	for code, want := range map[string]bool{
+		"h:mm": true, "[h]:mm": true, "[mm]:ss": true, "hh:mm AM/PM": true, "mm:ss": true,
+		"dd/mm/yyyy": false, "yyyy-mm-dd": false, "0.0": false, "#,##0.00": false, "d mmm yyyy": false,
+		`0.0" hours"`: false, `[Red]0.0`: false, `[$-809]dd mmmm yyyy`: false, `0.0\h`: false,
+		`dd/mm/yyyy hh:mm`: true,
+	} {
+		if got := isTimeFormat(code); got != want {
+			t.Errorf("isTimeFormat(%q) = %v, want %v", code, got, want)
+		}
+	}
+}
+
+// TestHasTimeFormat: the workbook with a time-formatted hours column needs
+// the shown values; the LibreOffice export (dates, plain numbers) does not,
+// and is read on the faster path.
+func TestHasTimeFormat(t *testing.T) {
+	for path, want := range map[string]bool{
+		"../fixtures/inputs/good/member-workbook-openpyxl.xlsx": true,
+		"../fixtures/sample/activities/online-tool-export-3.xlsx": false,
+	} {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hasTimeFormat(f); got != want {
+			t.Errorf("hasTimeFormat(%s) = %v, want %v", path, got, want)
+		}
+		f.Close()
 	}
 }

@@ -50,10 +50,11 @@ func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
 		budget                  = opts.MaxCellsPerFile
 		stop                    *Issue // the cell limit was hit
 	)
+	shown := hasTimeFormat(f)
 	for _, sheet := range sheets {
 		at := place{file: name, sheet: sheet, opts: opts, date1904: date1904}
 		t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
-		err := readSheet(f, sheet, &t, &budget)
+		err := readSheet(f, sheet, &t, &budget, shown)
 		var over *cellBudgetError
 		if errors.As(err, &over) {
 			// Reported after the issues of the rows read before it.
@@ -113,24 +114,31 @@ func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
 	}
 }
 
-// readSheet streams one sheet through t. Two iterators walk the sheet in
-// step: one gives the stored values (an Excel date as its serial, a number
-// as typed), the other what Excel shows, which tells a time cell (1:30)
-// from a plain number. Neither loads the whole sheet.
+// readSheet streams one sheet through t. The raw iterator gives the stored
+// values (an Excel date as its serial, a number as typed). When the
+// workbook has a time format (withShown), a second iterator walks the
+// sheet in step giving what Excel shows, which tells a time cell (1:30)
+// from a plain number. Neither loads the whole sheet. The second iterator
+// costs two thirds of the reading time (excelize formats every date cell),
+// so exports without any time format, such as the online tool's, skip it.
 //
 // budget is what is left of Options.MaxCellsPerFile; the row that would
 // go over it ends the sheet with a *cellBudgetError.
-func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64) error {
+func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64, withShown bool) error {
 	raw, err := f.Rows(sheet)
 	if err != nil {
 		return err
 	}
 	defer raw.Close()
-	shown, err := f.Rows(sheet)
-	if err != nil {
-		return err
+	var shown rowIterator = noRows{}
+	if withShown {
+		rows, err := f.Rows(sheet)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		shown = rows
 	}
-	defer shown.Close()
 	rowNum := 0
 	var readErr error
 	done := false
@@ -178,6 +186,71 @@ func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64) erro
 	}
 	t.run(next)
 	return readErr
+}
+
+// rowIterator is what readSheet needs of excelize.Rows.
+type rowIterator interface {
+	Next() bool
+	Columns(...excelize.Options) ([]string, error)
+}
+
+// noRows stands in for the shown-values iterator when it is not needed:
+// every cell's text is then its stored value.
+type noRows struct{}
+
+func (noRows) Next() bool                                    { return false }
+func (noRows) Columns(...excelize.Options) ([]string, error) { return nil, nil }
+
+// timeFormats are Excel's built-in number formats that show a time of day
+// or a duration (h:mm, h:mm:ss, m/d/yy h:mm, mm:ss, [h]:mm:ss, mmss.0).
+var timeFormats = map[int]bool{18: true, 19: true, 20: true, 21: true, 22: true, 45: true, 46: true, 47: true}
+
+// hasTimeFormat reports whether any cell style of the workbook shows a
+// time, the only case where readSheet needs what Excel shows. When the
+// styles cannot be read it says yes, the slower but always right path.
+func hasTimeFormat(f *excelize.File) bool {
+	for i := 0; ; i++ {
+		st, err := f.GetStyle(i)
+		if err != nil {
+			return i == 0
+		}
+		if timeFormats[st.NumFmt] || (st.CustomNumFmt != nil && isTimeFormat(*st.CustomNumFmt)) {
+			return true
+		}
+	}
+}
+
+// isTimeFormat reports whether a custom number format shows hours or
+// seconds: an h or s outside quoted text and [colour] or [$-locale]
+// blocks (elapsed-time blocks such as [h] and [mm] count).
+func isTimeFormat(code string) bool {
+	inQuote, inBracket, escaped := false, false, false
+	var block strings.Builder
+	for _, r := range strings.ToLower(code) {
+		switch {
+		case escaped:
+			escaped = false
+		case inQuote:
+			inQuote = r != '"'
+		case r == '"':
+			inQuote = true
+		case r == '[':
+			inBracket = true
+			block.Reset()
+		case inBracket && r == ']':
+			inBracket = false
+			if b := block.String(); b != "" && strings.Trim(b, "hms") == "" {
+				return true
+			}
+		case inBracket:
+			block.WriteRune(r)
+		case r == '\\':
+			escaped = true // the next character is literal text
+		case r == 'h' || r == 's':
+			return true
+		}
+	}
+	return false
 }
 
 // cellBudgetError ends a sheet whose rows went over MaxCellsPerFile.
