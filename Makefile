@@ -44,12 +44,14 @@ eval:
 	$(GO) run ./fixtures/reflections/eval -q -corpus fixtures/reflections/heldout.csv
 
 # Fuzz each importer target for FUZZTIME (default 60s; issue 7 asks 10m each).
+# FUZZFLAGS=-parallel=1 keeps one core free.
 FUZZTIME ?= 60s
+FUZZFLAGS ?=
 FUZZ_TARGETS := FuzzParseHours FuzzParseDate FuzzParseCategory FuzzReadCSV FuzzReadXLSX
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "== $$t ($(FUZZTIME))"; \
-		$(GO) test ./importer -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) || exit 1; \
+		$(GO) test ./importer -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
 	done
 
 check: lint test
