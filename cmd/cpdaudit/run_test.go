@@ -291,3 +291,47 @@ func fillTemplate(t *testing.T, path string) {
 		t.Fatal(err)
 	}
 }
+
+// TestPolicyOverride: a policy file changes the rules without touching
+// code. With 20 required hours, the member short on hours (22 of 30)
+// meets standard 1; a bad key is an error naming it.
+func TestPolicyOverride(t *testing.T) {
+	dir := t.TempDir()
+	policy := filepath.Join(dir, "policy.toml")
+	if err := os.WriteFile(policy, []byte("[hours]\nrequired = 20\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "out")
+	if r := runInProcess(t, context.Background(), sampleArgs(out, "--policy", policy)...); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, row := range readCSV(t, filepath.Join(out, "summary.csv")) {
+		if row["member_id"] == "100102" && (row["standard1"] != "MET" || row["required_hours"] != "20") {
+			t.Errorf("with 20 required hours, member 100102 (22 hours): standard1 %s, required %s", row["standard1"], row["required_hours"])
+		}
+	}
+	if err := os.WriteFile(policy, []byte("[hours]\nrequried = 20\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runInProcess(t, context.Background(), sampleArgs(filepath.Join(dir, "out2"), "--policy", policy)...)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "requried") {
+		t.Errorf("a misspelt policy key: exit %d, stderr %q; want exit 1 naming the key", r.code, r.stderr)
+	}
+}
+
+// TestSharedOutput: --shared-output makes the output readable by others.
+func TestSharedOutput(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	if r := runInProcess(t, context.Background(), sampleArgs(out, "--shared-output")...); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for p, want := range map[string]os.FileMode{"summary.csv": 0o644, "feedback": 0o755, "feedback/100101.pdf": 0o644} {
+		fi, err := os.Stat(filepath.Join(out, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s has mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
+	}
+}

@@ -163,6 +163,7 @@ func checkWorkbook(t *testing.T, path string, members int) {
 func checkPDFs(t *testing.T, out string) {
 	t.Helper()
 	pdftotext := testtool.Require(t, "pdftotext")
+	qpdf := testtool.Require(t, "qpdf")
 	words := map[string]string{"MET": "MET", "NOT_MET": "NOT MET", "REVIEW": "REVIEW", "EXEMPT": "EXEMPT"}
 	for _, e := range sampleExpectations {
 		path := filepath.Join(out, "feedback", report.FeedbackFileName(e.ID))
@@ -175,6 +176,9 @@ func checkPDFs(t *testing.T, out string) {
 				t.Errorf("pdftotext %s: %v", path, err)
 			}
 			continue
+		}
+		if out, err := exec.Command(qpdf, "--check", path).CombinedOutput(); err != nil {
+			t.Errorf("qpdf --check %s: %v\n%s", path, err, out)
 		}
 		s := string(txt)
 		if !strings.Contains(s, e.Name) {
