@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/ies/cpdaudit/audit"
@@ -56,44 +57,68 @@ const unknownGrade = "Unknown grade"
 
 // ComplianceRates tallies outcomes overall, per standard and per grade.
 func ComplianceRates(results []audit.MemberResult) Compliance {
-	var c Compliance
-	c.Overall.Label = "All members (outcome)"
-	for i := range c.Standards {
-		s := audit.Standard(i + 1)
-		c.Standards[i].Label = fmt.Sprintf("Standard %d: %s", s, s.Title())
-	}
-	byGrade := map[audit.Grade]*Tally{}
+	ct := newComplianceTally()
 	for i := range results {
-		r := &results[i]
-		c.Overall.add(r.Outcome)
-		for j := range r.Standards {
-			c.Standards[j].add(r.Standards[j].Verdict)
-		}
-		t := byGrade[r.Member.Grade]
-		if t == nil {
-			t = &Tally{Label: string(r.Member.Grade)}
-			if r.Member.Grade == audit.GradeUnknown {
-				t.Label = unknownGrade
-			}
-			byGrade[r.Member.Grade] = t
-		}
-		t.add(r.Outcome)
+		ct.add(&results[i])
 	}
+	return ct.rates()
+}
+
+// complianceTally accumulates the Compliance rates one member at a time, so
+// the streaming TableWriter needs only these counts, not every result, to
+// write the Compliance sheet at the end. ComplianceRates uses it too, so the
+// two cannot count differently.
+type complianceTally struct {
+	c       Compliance
+	byGrade map[audit.Grade]*Tally
+}
+
+func newComplianceTally() *complianceTally {
+	ct := &complianceTally{byGrade: map[audit.Grade]*Tally{}}
+	ct.c.Overall.Label = "All members (outcome)"
+	for i := range ct.c.Standards {
+		s := audit.Standard(i + 1)
+		ct.c.Standards[i].Label = fmt.Sprintf("Standard %d: %s", s, s.Title())
+	}
+	return ct
+}
+
+func (ct *complianceTally) add(r *audit.MemberResult) {
+	ct.c.Overall.add(r.Outcome)
+	for j := range r.Standards {
+		ct.c.Standards[j].add(r.Standards[j].Verdict)
+	}
+	t := ct.byGrade[r.Member.Grade]
+	if t == nil {
+		t = &Tally{Label: string(r.Member.Grade)}
+		if r.Member.Grade == audit.GradeUnknown {
+			t.Label = unknownGrade
+		}
+		ct.byGrade[r.Member.Grade] = t
+	}
+	t.add(r.Outcome)
+}
+
+// rates returns the tallies with the grades in the Compliance sheet's
+// order: the known grades junior to senior, other names sorted, unknown
+// last. It leaves the tally as it was.
+func (ct *complianceTally) rates() Compliance {
+	c := ct.c
+	c.Grades = nil
 	for _, g := range audit.Grades {
-		if t := byGrade[g]; t != nil {
+		if t := ct.byGrade[g]; t != nil {
 			c.Grades = append(c.Grades, *t)
-			delete(byGrade, g)
 		}
 	}
-	unknown := byGrade[audit.GradeUnknown]
-	delete(byGrade, audit.GradeUnknown)
 	var other []Tally
-	for _, t := range byGrade {
-		other = append(other, *t)
+	for g, t := range ct.byGrade {
+		if g != audit.GradeUnknown && !slices.Contains(audit.Grades, g) {
+			other = append(other, *t)
+		}
 	}
 	sort.Slice(other, func(i, j int) bool { return other[i].Label < other[j].Label })
 	c.Grades = append(c.Grades, other...)
-	if unknown != nil {
+	if unknown := ct.byGrade[audit.GradeUnknown]; unknown != nil {
 		c.Grades = append(c.Grades, *unknown)
 	}
 	return c
@@ -104,9 +129,10 @@ const complianceNote = "MET rate = members with MET ÷ members assessed. Members
 	"exempt members are left out because their standards are not assessed. REVIEW is a pre-screen result " +
 	"an assessor still has to decide, so the final rates can be higher once reviews are confirmed."
 
-func writeComplianceSheet(f *excelize.File, st *styles, in Input) error {
+// writeComplianceSheet writes the Compliance sheet from the rates c, which
+// the TableWriter tallied as results went by.
+func writeComplianceSheet(f *excelize.File, st *styles, in Input, c Compliance) error {
 	const s = SheetCompliance
-	c := ComplianceRates(in.Results)
 	// A slice, not a map: the order of calls shapes the <cols> element.
 	for i, w := range []float64{48, 12, 9, 9, 10, 12, 10} {
 		col, _ := excelize.ColumnNumberToName(i + 1)

@@ -16,24 +16,33 @@ import (
 // call rather than through gocsv's package-level SetCSVWriter, so
 // concurrent writers and tests never share configuration.
 func writeCSV(w io.Writer, rows any) error {
-	cw := gocsv.NewSafeCSVWriter(csv.NewWriter(w))
-	if err := gocsv.MarshalCSV(rows, cw); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
+	return gocsv.MarshalCSV(rows, newCSVWriter(w))
+}
+
+func newCSVWriter(w io.Writer) *gocsv.SafeCSVWriter {
+	return gocsv.NewSafeCSVWriter(csv.NewWriter(w))
 }
 
 // WriteSummaryCSV writes summary.csv: one row per member with SPEC.md's
-// columns.
+// columns, and previous_outcome last when in.Previous is set.
+//
+// previous_outcome is added only when a previous run was given, rather
+// than always (empty): SPEC.md fixes summary.csv's columns, and a run
+// without --previous then stays exactly what it was, byte for byte, for the
+// systems that check the header. With --previous the new column comes last,
+// so readers of SPEC's columns, by name or by position, are not disturbed.
+// The two-years-running flag goes into the flags column either way.
+//
+// It is the TableWriter fed in.Results, so it writes exactly what a
+// streamed run writes.
 func WriteSummaryCSV(w io.Writer, in Input) error {
-	return writeCSV(w, SummaryRows(in.Results))
+	return writeTables(in, nil, w, nil)
 }
 
 // WriteActivitiesCSV writes activities.csv: one row per activity with
-// SPEC.md's columns.
+// SPEC.md's columns. Like WriteSummaryCSV it goes through the TableWriter.
 func WriteActivitiesCSV(w io.Writer, in Input) error {
-	return writeCSV(w, ActivityRows(in.Results))
+	return writeTables(in, nil, nil, w)
 }
 
 // WriteIssuesCSV writes import-issues.csv: one row per import issue with
@@ -60,13 +69,27 @@ type RunRecord struct {
 
 // NewRunRecord builds the run record from the run's input.
 func NewRunRecord(in Input) RunRecord {
+	outcomes := newOutcomeCounts()
+	for i := range in.Results {
+		outcomes[string(in.Results[i].Outcome)]++
+	}
+	return newRunRecord(in, len(in.Results), outcomes)
+}
+
+// newOutcomeCounts returns outcome counts with every verdict at 0, so
+// run.json always names all four.
+func newOutcomeCounts() map[string]int {
 	outcomes := map[string]int{}
 	for _, v := range []audit.Verdict{audit.Met, audit.Review, audit.NotMet, audit.Exempt} {
 		outcomes[string(v)] = 0
 	}
-	for i := range in.Results {
-		outcomes[string(in.Results[i].Outcome)]++
-	}
+	return outcomes
+}
+
+// newRunRecord builds the run record from the run's input and the member
+// and outcome counts, which a streamed run tallies rather than takes from
+// in.Results.
+func newRunRecord(in Input, members int, outcomes map[string]int) RunRecord {
 	inputs := in.Files
 	if inputs == nil {
 		inputs = []importer.FileInfo{}
@@ -79,7 +102,7 @@ func NewRunRecord(in Input) RunRecord {
 		Inputs:     inputs,
 		Register:   in.Register,
 		Rows:       in.Accounting,
-		Members:    len(in.Results),
+		Members:    members,
 		Outcomes:   outcomes,
 		IssueCount: len(in.Issues),
 	}
@@ -89,9 +112,14 @@ func NewRunRecord(in Input) RunRecord {
 // under the names the policy file uses, input files with their SHA-256 and
 // the row accounting.
 func WriteRunJSON(w io.Writer, in Input) error {
+	return NewRunRecord(in).WriteJSON(w)
+}
+
+// WriteJSON writes the record as run.json.
+func (r RunRecord) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(NewRunRecord(in))
+	return enc.Encode(r)
 }
 
 // field is one member of an orderedObject.

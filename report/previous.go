@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"sort"
 
@@ -79,30 +78,21 @@ func yearLabel(y int, unknown string) string {
 	return fmt.Sprint(y)
 }
 
-// summaryRows builds the Summary rows of a run: SummaryRows, plus last
-// year's outcome and the two-years-running flag when in.Previous is set.
-func summaryRows(in Input) []SummaryRow {
-	rows := SummaryRows(in.Results)
-	p := in.Previous
-	if p == nil {
-		return rows
+// annotate adds the member's outcome in this previous run to their Summary
+// row, and the two-years-running flag (text flag, from repeatFlag) when they
+// were NOT_MET both times. A member not in the previous run is left as is.
+func (p *PreviousRun) annotate(r *SummaryRow, flag string) {
+	v, ok := p.Outcome(string(r.MemberID))
+	if !ok {
+		return
 	}
-	flag := repeatFlag(p.Year, in.Year)
-	for i := range rows {
-		r := &rows[i]
-		v, ok := p.Outcome(string(r.MemberID))
-		if !ok {
-			continue
+	r.PreviousOutcome = v
+	if v == audit.NotMet && r.Outcome == audit.NotMet {
+		if r.Flags != "" {
+			r.Flags += flagSeparator
 		}
-		r.PreviousOutcome = v
-		if v == audit.NotMet && r.Outcome == audit.NotMet {
-			if r.Flags != "" {
-				r.Flags += flagSeparator
-			}
-			r.Flags += Text(flag)
-		}
+		r.Flags += Text(flag)
 	}
-	return rows
 }
 
 // summaryRowWithPrevious is a summary.csv row when a previous run was given:
@@ -112,27 +102,6 @@ type summaryRowWithPrevious struct {
 	// PreviousOutcome is empty when the member was not in the previous run:
 	// verdict cells hold only verdict words.
 	PreviousOutcome audit.Verdict `csv:"previous_outcome"`
-}
-
-// WriteSummaryCSVWithPrevious writes summary.csv for a run that may have a
-// previous year. Without in.Previous it is exactly WriteSummaryCSV.
-//
-// previous_outcome is added only when a previous run was given, rather
-// than always (empty): SPEC.md fixes summary.csv's columns, and a run
-// without --previous then stays exactly what it was, byte for byte, for the
-// systems that check the header. With --previous the new column comes last,
-// so readers of SPEC's columns, by name or by position, are not disturbed.
-// The two-years-running flag goes into the flags column either way.
-func WriteSummaryCSVWithPrevious(w io.Writer, in Input) error {
-	if in.Previous == nil {
-		return WriteSummaryCSV(w, in)
-	}
-	rows := summaryRows(in)
-	out := make([]summaryRowWithPrevious, len(rows))
-	for i, r := range rows {
-		out[i] = summaryRowWithPrevious{SummaryRow: r, PreviousOutcome: r.PreviousOutcome}
-	}
-	return writeCSV(w, out)
 }
 
 // yearOnYearRow is one group of the year-on-year table.

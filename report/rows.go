@@ -95,7 +95,7 @@ type SummaryRow struct {
 	// with --previous; empty when the member was not in it or when no
 	// previous run was given. It is not one of SPEC.md's columns: summary.csv
 	// carries it as previous_outcome only with --previous (see
-	// WriteSummaryCSVWithPrevious).
+	// WriteSummaryCSV).
 	PreviousOutcome audit.Verdict `csv:"-"`
 }
 

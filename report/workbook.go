@@ -100,47 +100,22 @@ func newStyles(f *excelize.File) (*styles, error) {
 
 // WriteWorkbook writes summary.xlsx: the Summary, Activities, Import issues,
 // Compliance and Run sheets. The three sheets that grow with the membership
-// are streamed; the output is byte-identical for the same input.
-func WriteWorkbook(w io.Writer, in Input) (err error) {
-	f := excelize.NewFile()
-	defer func() {
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}()
-	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
-		return err
-	}
-	for _, name := range []string{SheetActivities, SheetIssues, SheetCompliance, SheetRun} {
-		if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-	}
-	st, err := newStyles(f)
-	if err != nil {
-		return err
-	}
-	steps := []func() error{
-		func() error { return writeSummarySheet(f, st, summaryRows(in), in.Previous != nil) },
-		func() error { return writeActivitiesSheet(f, st, ActivityRows(in.Results)) },
-		func() error { return writeIssuesSheet(f, st, IssueRows(in.Issues)) },
-		func() error { return writeComplianceSheet(f, st, in) },
-		func() error { return writeRunSheet(f, st, in) },
-		func() error { return setDocProps(f, in.Version, in.Year, in.Created) },
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
-			return err
-		}
-	}
-	f.SetActiveSheet(0)
-	return save(f, w)
+// are streamed; the output is byte-identical for the same input. It is the
+// TableWriter fed in.Results, so it writes exactly what a streamed run
+// writes.
+func WriteWorkbook(w io.Writer, in Input) error {
+	return writeTables(in, w, nil, nil)
 }
 
 // save writes the workbook through sortedZip so the archive's entry order
-// does not depend on map iteration inside excelize.
+// does not depend on map iteration inside excelize. excelize assembles the
+// archive in a bytes.Buffer of its own and then copies it to w; sortedZip
+// writes to w itself instead, so that buffer stays empty and a large
+// workbook is not held in memory twice. (excelize's only other use of the
+// buffer, patching zip64 local headers of entries over 4 GiB, finds nothing
+// to patch; archive/zip writes those headers itself.)
 func save(f *excelize.File, w io.Writer) error {
-	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter { return newSortedZip(w) })
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSortedZip(w) })
 	_, err := f.WriteTo(w)
 	return err
 }
@@ -247,11 +222,11 @@ func cellName(col, row int) string {
 	return n
 }
 
-// writeSummarySheet writes the Summary sheet. With a previous run, a "Last
-// year's outcome" column follows Outcome and the columns after it move one
-// to the right; the assessor's loop finds columns by header text, so that
-// does not disturb it. Without one the sheet is as it always was.
-func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow, previous bool) error {
+// summaryColumns are the Summary sheet's columns. With a previous run, a
+// "Last year's outcome" column follows Outcome and the columns after it
+// move one to the right; the assessor's loop finds columns by header text,
+// so that does not disturb it. Without one the sheet is as it always was.
+func summaryColumns(st *styles, previous bool) []column {
 	cols := []column{
 		{"Member ID", 12, st.text}, {"Name", 24, st.text}, {"Grade", 11, st.text},
 		{"Counted hours", 10, st.hours}, {"Required hours", 10, st.hours},
@@ -260,44 +235,46 @@ func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow, previous
 		{"Standard 3: level", 11, st.centre}, {"Standard 4: reflections", 12, st.centre},
 		{"Outcome", 11, st.centre},
 	}
-	const outcomeCol = 12 // L
 	if previous {
 		cols = append(cols, column{HeaderLastYear, 13, st.centre})
 	}
-	cols = append(cols,
+	return append(cols,
 		column{"Flags for the assessor", 50, st.wrap},
 		column{"Assessor decision", 20, st.text}, column{"Assessor comment", 40, st.wrap},
 	)
-	sw, err := startTable(f, st, SheetSummary, cols)
-	if err != nil {
-		return err
+}
+
+// summaryOutcomeCol is the Outcome column (L) of the Summary sheet.
+const summaryOutcomeCol = 12
+
+// summaryValues are the cells of one member's Summary row.
+func summaryValues(r *SummaryRow, previous bool) []any {
+	vals := []any{
+		string(r.MemberID), string(r.Name), string(r.Grade),
+		roundHours(float64(r.CountedHours)), roundHours(float64(r.RequiredHours)),
+		r.SubstantiveCategories, r.RequiredCategories,
+		string(r.Standard1), string(r.Standard2), string(r.Standard3), string(r.Standard4),
+		string(r.Outcome),
 	}
-	for i, r := range rows {
-		vals := []any{
-			string(r.MemberID), string(r.Name), string(r.Grade),
-			roundHours(float64(r.CountedHours)), roundHours(float64(r.RequiredHours)),
-			r.SubstantiveCategories, r.RequiredCategories,
-			string(r.Standard1), string(r.Standard2), string(r.Standard3), string(r.Standard4),
-			string(r.Outcome),
+	if previous {
+		last := NotInLastYear
+		if r.PreviousOutcome != "" {
+			last = string(r.PreviousOutcome)
 		}
-		if previous {
-			last := NotInLastYear
-			if r.PreviousOutcome != "" {
-				last = string(r.PreviousOutcome)
-			}
-			vals = append(vals, last)
-		}
-		vals = append(vals, string(r.Flags), nil, nil)
-		if err := sw.SetRow(cellName(1, i+2), styled(vals, cols)); err != nil {
-			return err
-		}
+		vals = append(vals, last)
 	}
-	// The verdict columns run from standard 1 (H) to Outcome, or to last
-	// year's outcome next to it; the assessor decision is third from last.
-	lastVerdict, _ := excelize.ColumnNumberToName(outcomeCol + boolInt(previous))
-	decision, _ := excelize.ColumnNumberToName(len(cols) - 1)
-	return finishTable(f, sw, SheetSummary, len(cols), len(rows), func(last int) error {
-		if err := colourCells(f, st, SheetSummary, fmt.Sprintf("H2:%s%d", lastVerdict, last), verdictKeys); err != nil {
+	return append(vals, string(r.Flags), nil, nil)
+}
+
+// finishSummarySheet colours the verdicts and adds the assessor's
+// drop-down, then flushes the sheet. The verdict columns run from standard
+// 1 (H) to Outcome, or to last year's outcome next to it; the assessor
+// decision is third from last.
+func finishSummarySheet(f *excelize.File, st *styles, t *table, previous bool) error {
+	lastVerdict, _ := excelize.ColumnNumberToName(summaryOutcomeCol + boolInt(previous))
+	decision, _ := excelize.ColumnNumberToName(len(t.cols) - 1)
+	return t.finish(func(last int) error {
+		if err := colourCells(f, st, t.sheet, fmt.Sprintf("H2:%s%d", lastVerdict, last), verdictKeys); err != nil {
 			return err
 		}
 		dv := excelize.NewDataValidation(true)
@@ -307,7 +284,7 @@ func writeSummarySheet(f *excelize.File, st *styles, rows []SummaryRow, previous
 		}
 		dv.SetInput("Assessor decision", "Confirm the pre-screen outcome, or override it.")
 		dv.SetError(excelize.DataValidationErrorStyleStop, "Assessor decision", "Choose Confirm, Override to MET or Override to NOT_MET.")
-		return f.AddDataValidation(SheetSummary, dv)
+		return f.AddDataValidation(t.sheet, dv)
 	})
 }
 
@@ -318,18 +295,43 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// styled wraps each value with its column's style; nil values still get
-// the style so an empty assessor cell keeps wrapping.
-func styled(vals []any, cols []column) []any {
-	out := make([]any, len(vals))
-	for i, v := range vals {
-		out[i] = excelize.Cell{StyleID: cols[i].style, Value: v}
-	}
-	return out
+// table is one streamed table sheet being written, row by row.
+type table struct {
+	f     *excelize.File
+	sheet string
+	cols  []column
+	sw    *excelize.StreamWriter
+	rows  int   // data rows written so far, the header not counted
+	cells []any // reused for each row: the stream writer keeps none of it
 }
 
-func writeActivitiesSheet(f *excelize.File, st *styles, rows []ActivityRow) error {
-	cols := []column{
+func openTable(f *excelize.File, st *styles, sheet string, cols []column) (*table, error) {
+	sw, err := startTable(f, st, sheet, cols)
+	if err != nil {
+		return nil, err
+	}
+	return &table{f: f, sheet: sheet, cols: cols, sw: sw, cells: make([]any, len(cols))}, nil
+}
+
+// add writes the next data row. nil values still get their column's style
+// so an empty assessor cell keeps wrapping.
+func (t *table) add(vals []any) error {
+	t.rows++
+	for i, v := range vals {
+		t.cells[i] = excelize.Cell{StyleID: t.cols[i].style, Value: v}
+	}
+	return t.sw.SetRow(cellName(1, t.rows+1), t.cells[:len(vals)])
+}
+
+// finish adds the autofilter, then extra (conditional formats and the
+// like), and flushes the sheet.
+func (t *table) finish(extra func(last int) error) error {
+	return finishTable(t.f, t.sw, t.sheet, len(t.cols), t.rows, extra)
+}
+
+// activityColumns are the columns of the Activities sheets.
+func activityColumns(st *styles) []column {
+	return []column{
 		{"Member ID", 12, st.text}, {"Source (file:sheet:row)", 24, st.text},
 		{"Title", 36, st.wrap}, {"Category", 20, st.text}, {"Date", 11, st.date},
 		{"Hours", 8, st.hours}, {"Counted", 9, st.text}, {"Reflection", 12, st.text},
@@ -338,27 +340,26 @@ func writeActivitiesSheet(f *excelize.File, st *styles, rows []ActivityRow) erro
 		{"Not counted because", 30, st.wrap}, {"What the reflection needs", 45, st.wrap},
 		{"Flags for the assessor", 40, st.wrap},
 	}
-	sw, err := startTable(f, st, SheetActivities, cols)
-	if err != nil {
-		return err
+}
+
+// activityValues are the cells of one activity's row; vals is reused.
+func activityValues(vals []any, r *ActivityRow) []any {
+	var date any
+	if t := time.Time(r.Date); !t.IsZero() {
+		date = t
 	}
-	for i, r := range rows {
-		var date any
-		if t := time.Time(r.Date); !t.IsZero() {
-			date = t
-		}
-		vals := []any{
-			string(r.MemberID), string(r.Source), string(r.Title), string(r.Category), date,
-			roundHours(float64(r.Hours)), r.Counted, string(r.Reflection), r.Quality, r.Users,
-			string(r.QualityEvidence), string(r.UsersEvidence),
-			string(r.NotCountedReason), string(r.Advice), string(r.Flags),
-		}
-		if err := sw.SetRow(cellName(1, i+2), styled(vals, cols)); err != nil {
-			return err
-		}
-	}
-	return finishTable(f, sw, SheetActivities, len(cols), len(rows), func(last int) error {
-		return colourCells(f, st, SheetActivities, fmt.Sprintf("H2:H%d", last),
+	return append(vals[:0],
+		string(r.MemberID), string(r.Source), string(r.Title), string(r.Category), date,
+		roundHours(float64(r.Hours)), r.Counted, string(r.Reflection), r.Quality, r.Users,
+		string(r.QualityEvidence), string(r.UsersEvidence),
+		string(r.NotCountedReason), string(r.Advice), string(r.Flags),
+	)
+}
+
+// finishActivitiesSheet colours the reflection levels and flushes the sheet.
+func finishActivitiesSheet(f *excelize.File, st *styles, t *table) error {
+	return t.finish(func(last int) error {
+		return colourCells(f, st, t.sheet, fmt.Sprintf("H2:H%d", last),
 			[]string{string(audit.Adequate), string(audit.Partial), string(audit.Descriptive), string(audit.Missing)})
 	})
 }
@@ -368,21 +369,20 @@ func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow) error {
 		{"Source file", 30, st.wrap}, {"Sheet", 14, st.text}, {"Row", 7, st.integer},
 		{"Column", 18, st.text}, {"Value", 24, st.wrap}, {"Problem and what to do", 70, st.wrap},
 	}
-	sw, err := startTable(f, st, SheetIssues, cols)
+	t, err := openTable(f, st, SheetIssues, cols)
 	if err != nil {
 		return err
 	}
-	for i, r := range rows {
+	for _, r := range rows {
 		var row any
 		if r.Row > 0 {
 			row = int(r.Row)
 		}
-		vals := []any{string(r.SourceFile), string(r.Sheet), row, string(r.Column), string(r.Value), string(r.Problem)}
-		if err := sw.SetRow(cellName(1, i+2), styled(vals, cols)); err != nil {
+		if err := t.add([]any{string(r.SourceFile), string(r.Sheet), row, string(r.Column), string(r.Value), string(r.Problem)}); err != nil {
 			return err
 		}
 	}
-	return finishTable(f, sw, SheetIssues, len(cols), len(rows), nil)
+	return t.finish(nil)
 }
 
 // setRow writes values from the given cell in a normally written sheet.
@@ -390,7 +390,9 @@ func setRow(f *excelize.File, sheet string, col, row int, vals ...any) error {
 	return f.SetSheetRow(sheet, cellName(col, row), &vals)
 }
 
-func writeRunSheet(f *excelize.File, st *styles, in Input) error {
+// writeRunSheet writes the Run sheet from the run record rec, whose member
+// and outcome counts the TableWriter tallied.
+func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error {
 	const s = SheetRun
 	if err := f.SetColWidth(s, "A", "A", 42); err != nil {
 		return err
@@ -406,7 +408,6 @@ func writeRunSheet(f *excelize.File, st *styles, in Input) error {
 	if err := f.SetColStyle(s, "B", st.wrap); err != nil {
 		return err
 	}
-	rec := NewRunRecord(in)
 	row := 1
 	section := func(title string) error {
 		if row > 1 {

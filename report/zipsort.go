@@ -21,8 +21,11 @@ import (
 // <Default> elements of [Content_Types].xml by extension. Each entry is
 // compressed as it is written and kept in memory compressed; Close lays
 // them out.
-// excelize itself builds the whole archive in a bytes.Buffer, so holding the
-// compressed entries adds at most one more copy of the compressed file.
+// The compressed entries are the one copy of the workbook in memory at
+// save: save hands sortedZip the destination itself, so excelize's own
+// archive buffer stays empty. That copy is about a tenth of the sheets' XML
+// (27 MB at 10,000 members), which the streamed sheets otherwise keep in
+// temporary files.
 type sortedZip struct {
 	out     io.Writer
 	entries []*zipEntry

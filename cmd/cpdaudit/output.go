@@ -68,6 +68,54 @@ func (o *output) write(name string, fn func(io.Writer) error) (err error) {
 	return nil
 }
 
+// create opens the staged file name (relative to the output folder) for a
+// file written over the whole stage, such as the tables the TableWriter
+// fills as members are audited. Writes are buffered; Close flushes and
+// closes the file and reports any error with the final path. The file is in
+// the staging folder, so a run that fails or is cancelled before commit
+// leaves nothing behind, closed or not.
+func (o *output) create(name string) (io.WriteCloser, error) {
+	final := filepath.Join(o.dir, name)
+	f, err := os.OpenFile(filepath.Join(o.stage, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, o.filePerm)
+	if err != nil {
+		return nil, fmt.Errorf("cannot write %s: %w", final, err)
+	}
+	return &stagedFile{f: f, bw: bufio.NewWriterSize(f, 64<<10), final: final}, nil
+}
+
+// stagedFile is a buffered file made by create.
+type stagedFile struct {
+	f      *os.File
+	bw     *bufio.Writer
+	final  string
+	closed bool
+}
+
+func (s *stagedFile) Write(p []byte) (int, error) {
+	n, err := s.bw.Write(p)
+	if err != nil {
+		return n, fmt.Errorf("cannot write %s: %w", s.final, err)
+	}
+	return n, nil
+}
+
+// Close flushes and closes the file; a second Close does nothing, so an
+// error path may close whatever is still open.
+func (s *stagedFile) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	err := s.bw.Flush()
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", s.final, err)
+	}
+	return nil
+}
+
 // commit moves the staged files into the output folder. The feedback folder
 // is swapped in whole, so PDFs of members no longer in the input do not
 // linger from an earlier run.

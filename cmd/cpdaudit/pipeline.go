@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -202,20 +203,29 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	}
 	defer out.discard()
 
+	// The tables are written as the members are audited, in member order,
+	// so no result is kept once its rows are written (issue 6: memory that
+	// does not grow with the membership).
 	t1 := time.Now()
-	results, err := auditMembers(ctx, o, audit.Env{Year: year, Policy: policy}, im.members, out, prog)
-	if err != nil {
-		return err
-	}
-	tAudit := time.Since(t1)
-
-	t2 := time.Now()
 	in := report.Input{
-		Version: version, Year: year, Policy: policy, Results: results,
+		Version: version, Year: year, Policy: policy,
 		Issues: im.issues, Accounting: im.acc, Files: im.files, Register: im.register,
 		Previous: previous,
 	}
-	if err := writeTables(out, in); err != nil {
+	tables, err := openTables(out, in)
+	if err != nil {
+		return err
+	}
+	defer tables.abandon()
+	if err := auditMembers(ctx, o, audit.Env{Year: year, Policy: policy}, im.members, out, prog, tables.tw.Add); err != nil {
+		return err
+	}
+	im.members = nil
+	tAudit := time.Since(t1)
+
+	t2 := time.Now()
+	rec, err := tables.close(out, in)
+	if err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -226,9 +236,12 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	}
 	tTables := time.Since(t2)
 	prog.finish()
+	// fixtures/bench parses this line. "audit and PDFs" now includes
+	// writing the table rows, which happens as members complete; "workbook
+	// and tables" is what is left at the end: assembling summary.xlsx.
 	prog.note(fmt.Sprintf("Time: import %s, audit and PDFs %s, workbook and tables %s",
 		tImport.Round(time.Millisecond), tAudit.Round(time.Millisecond), tTables.Round(time.Millisecond)))
-	printSummary(stdio.Out, in, o.Out)
+	printSummary(stdio.Out, rec, o.Out)
 	return nil
 }
 
@@ -273,12 +286,15 @@ func loadPrevious(dir string) (*report.PreviousRun, error) {
 }
 
 // auditMembers evaluates every member and writes their PDF as soon as their
-// result is ready, with at most o.Workers at once. Results are stored by
-// index, so their order is the members' (sorted by id) whatever the timing.
-func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members []importer.MemberRecord, out *output, prog *progress) ([]audit.MemberResult, error) {
+// result is ready, with at most o.Workers at once, and hands each result to
+// emit in member order (sorted by id) whatever the timing: a result that
+// finishes early waits in a reorder buffer until every earlier one has been
+// emitted, and is dropped once emitted. emit is called by one goroutine at
+// a time.
+func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members []importer.MemberRecord, out *output, prog *progress, emit func(audit.MemberResult) error) error {
 	fonts, err := report.LoadFonts()
 	if err != nil {
-		return nil, fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
+		return fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
 	}
 	env.Shared = audit.NewReflectionIndexFor(env.Policy.Reflection)
 	for _, m := range members {
@@ -286,10 +302,18 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 	}
 	pdfOpts := report.PDFOptions{Version: version, Created: documentDate(env.Year)}
 	prog.startMembers(len(members))
-	results := make([]audit.MemberResult, len(members))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Workers)
+	// A member is started only when it is within window of the next one to
+	// emit, so one slow member cannot make the buffer grow without bound
+	// while the workers race ahead.
+	window := reorderWindow(o.Workers)
+	ro := newReorder(window, emit)
 	for i := range members {
+		select {
+		case ro.slots <- struct{}{}:
+		case <-gctx.Done():
+		}
 		if gctx.Err() != nil {
 			break
 		}
@@ -298,63 +322,137 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 				return err
 			}
 			r := audit.Evaluate(members[i].Member, members[i].Activities, env)
+			members[i] = importer.MemberRecord{} // the result holds what the tables need
 			name := filepath.Join("feedback", report.FeedbackFileName(r.Member.ID))
 			if err := out.write(name, func(w io.Writer) error { return report.WritePDF(w, r, fonts, pdfOpts) }); err != nil {
 				return err
 			}
-			members[i] = importer.MemberRecord{} // the result holds what the tables need
-			slimForTables(&r)
-			results[i] = r
 			prog.memberDone()
-			return nil
+			return ro.done(i, r)
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return nil, err
+		return err
 	}
-	return results, ctx.Err()
-}
-
-// slimForTables drops what only the feedback PDF needed once it is
-// written: descriptions and reflection texts are most of a record's bytes,
-// and the tables show findings and evidence, not the texts. Evidence
-// sentences are copied so they no longer keep whole reflections in memory.
-// This is what lets a whole membership's results stay in memory until the
-// workbook is written.
-func slimForTables(r *audit.MemberResult) {
-	for j := range r.Activities {
-		a := &r.Activities[j]
-		a.Activity.Description, a.Activity.Reflection = "", ""
-		a.Reflection.QualityEvidence = strings.Clone(a.Reflection.QualityEvidence)
-		a.Reflection.UsersEvidence = strings.Clone(a.Reflection.UsersEvidence)
+	if err := ctx.Err(); err != nil {
+		return err
 	}
-	for k := range r.Standards {
-		for e := range r.Standards[k].Evidence {
-			ev := &r.Standards[k].Evidence[e]
-			ev.Text = strings.Clone(ev.Text)
-		}
-	}
-}
-
-// writeTables writes the office's workbook, the CSV tables and run.json.
-// run.json goes last: its presence marks a complete run.
-func writeTables(out *output, in report.Input) error {
-	files := []struct {
-		name  string
-		write func(io.Writer, report.Input) error
-	}{
-		{"summary.xlsx", report.WriteWorkbook},
-		{"summary.csv", report.WriteSummaryCSVWithPrevious},
-		{"activities.csv", report.WriteActivitiesCSV},
-		{"import-issues.csv", report.WriteIssuesCSV},
-		{"run.json", report.WriteRunJSON},
-	}
-	for _, f := range files {
-		if err := out.write(f.name, func(w io.Writer) error { return f.write(w, in) }); err != nil {
-			return err
-		}
+	if ro.next != len(members) {
+		return fmt.Errorf("internal error, please report it: %d of %d members reached the tables", ro.next, len(members))
 	}
 	return nil
+}
+
+// reorderWindow is how many members may be in flight or waiting in the
+// reorder buffer at once: enough that a worker rarely waits for a slow
+// member, few enough that the buffer's results stay a small, fixed amount
+// of memory.
+func reorderWindow(workers int) int { return 16 * max(workers, 1) }
+
+// reorder hands results to emit in index order. Workers deposit results in
+// any order; whichever deposits the next one due emits it and every
+// consecutive one after it, under the mutex, so emit runs on one goroutine
+// at a time. No worker ever waits on another except for that mutex.
+type reorder struct {
+	mu      sync.Mutex
+	next    int                        // index of the next result to emit
+	pending map[int]audit.MemberResult // results waiting for an earlier one
+	emit    func(audit.MemberResult) error
+	err     error // emit's first error; later results are dropped
+	// slots holds a token for every member started and not yet emitted;
+	// its capacity is the window.
+	slots chan struct{}
+}
+
+func newReorder(window int, emit func(audit.MemberResult) error) *reorder {
+	return &reorder{pending: make(map[int]audit.MemberResult, window), emit: emit, slots: make(chan struct{}, window)}
+}
+
+// done deposits result i and emits what is now in order. It returns emit's
+// error, which stops the run.
+func (ro *reorder) done(i int, r audit.MemberResult) error {
+	ro.mu.Lock()
+	defer ro.mu.Unlock()
+	if ro.err != nil {
+		return ro.err
+	}
+	ro.pending[i] = r
+	for {
+		r, ok := ro.pending[ro.next]
+		if !ok {
+			return nil
+		}
+		delete(ro.pending, ro.next)
+		ro.next++
+		<-ro.slots // never blocks: every started member holds a token
+		if ro.err = ro.emit(r); ro.err != nil {
+			ro.pending = nil
+			return ro.err
+		}
+	}
+}
+
+// tables are the files the TableWriter writes over the whole audit stage.
+type tables struct {
+	tw    *report.TableWriter
+	files []io.WriteCloser // summary.xlsx, summary.csv, activities.csv
+}
+
+// openTables creates summary.xlsx, summary.csv and activities.csv in the
+// staging folder and starts the TableWriter on them.
+func openTables(out *output, in report.Input) (*tables, error) {
+	t := &tables{}
+	for _, name := range []string{"summary.xlsx", "summary.csv", "activities.csv"} {
+		f, err := out.create(name)
+		if err != nil {
+			t.abandon()
+			return nil, err
+		}
+		t.files = append(t.files, f)
+	}
+	tw, err := report.NewTableWriter(in, t.files[0], t.files[1], t.files[2])
+	if err != nil {
+		t.abandon()
+		return nil, fmt.Errorf("cannot write the tables: %w", err)
+	}
+	t.tw = tw
+	return t, nil
+}
+
+// close finishes the workbook and the CSVs, then writes import-issues.csv
+// and run.json, which goes last: its presence marks a complete run. It
+// returns the run record, whose counts the run's summary prints.
+func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
+	err := t.tw.Close()
+	// Close has tallied every result, so the record counts every member.
+	rec := t.tw.RunRecord()
+	t.tw = nil
+	for _, f := range t.files {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	t.files = nil
+	if err != nil {
+		return report.RunRecord{}, err
+	}
+	if err := out.write("import-issues.csv", func(w io.Writer) error { return report.WriteIssuesCSV(w, in) }); err != nil {
+		return rec, err
+	}
+	return rec, out.write("run.json", rec.WriteJSON)
+}
+
+// abandon closes whatever is still open after a failed or cancelled run;
+// the staging folder, and the files in it, are then removed by discard.
+func (t *tables) abandon() {
+	if t.tw != nil {
+		t.tw.Close()
+		t.tw = nil
+	}
+	for _, f := range t.files {
+		f.Close()
+	}
+	t.files = nil
 }
 
 // documentDate is the creation date written into PDFs and the workbook.
@@ -370,23 +468,20 @@ func documentDate(year int) time.Time {
 	return time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 }
 
-func printSummary(w io.Writer, in report.Input, outDir string) {
-	counts := map[audit.Verdict]int{}
-	for _, r := range in.Results {
-		counts[r.Outcome]++
-	}
-	fmt.Fprintf(w, "CPD year %d: %d %s audited from %d input %s.\n", in.Year, len(in.Results),
-		plural(len(in.Results), "member", "members"), len(in.Files), plural(len(in.Files), "file", "files"))
+func printSummary(w io.Writer, rec report.RunRecord, outDir string) {
+	o := rec.Outcomes
+	fmt.Fprintf(w, "CPD year %d: %d %s audited from %d input %s.\n", rec.CPDYear, rec.Members,
+		plural(rec.Members, "member", "members"), len(rec.Inputs), plural(len(rec.Inputs), "file", "files"))
 	fmt.Fprintf(w, "Outcomes: MET %d, REVIEW %d, NOT_MET %d, EXEMPT %d.\n",
-		counts[audit.Met], counts[audit.Review], counts[audit.NotMet], counts[audit.Exempt])
-	fmt.Fprintf(w, "Rows: %s.\n", in.Accounting)
-	if n := len(in.Issues); n > 0 {
+		o[string(audit.Met)], o[string(audit.Review)], o[string(audit.NotMet)], o[string(audit.Exempt)])
+	fmt.Fprintf(w, "Rows: %s.\n", rec.Rows)
+	if n := rec.IssueCount; n > 0 {
 		fmt.Fprintf(w, "Import issues: %d (see import-issues.csv or the Import issues sheet).\n", n)
 	} else {
 		fmt.Fprintln(w, "Import issues: none.")
 	}
 	fmt.Fprintf(w, "Output: %s (summary.xlsx, feedback/ with %d PDFs, summary.csv, activities.csv, import-issues.csv, run.json)\n",
-		outDir, len(in.Results))
+		outDir, rec.Members)
 }
 
 func plural(n int, one, many string) string {

@@ -1,0 +1,288 @@
+package report
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gocarina/gocsv"
+	"github.com/ies/cpdaudit/audit"
+	"github.com/xuri/excelize/v2"
+)
+
+// MaxSheetRows is the most rows one sheet of summary.xlsx holds, its header
+// row included: Excel's limit. The Activities sheet continues on
+// "Activities 2", "Activities 3", ... rather than pass it. A variable so a
+// test can force the split without writing a million rows; it must be at
+// least 2 (a header and one row).
+var MaxSheetRows = excelize.TotalRows
+
+// TableWriter writes summary.xlsx, summary.csv and activities.csv as member
+// results arrive in member order, so a run need not hold every result until
+// the end. Of each result it keeps only the counts the Compliance and Run
+// sheets need, nothing per activity. The rows go straight to the CSVs and
+// to the workbook's stream writers, which hold at most StreamChunkSize (16
+// MiB) of a sheet in memory and put the rest in a temporary file; the
+// workbook itself is assembled and written at Close.
+//
+// WriteWorkbook, WriteSummaryCSV and WriteActivitiesCSV are this writer fed
+// a whole Input's results, so a streamed run and those functions cannot
+// write different bytes.
+type TableWriter struct {
+	in       Input // in.Results is nil: results arrive through Add
+	previous bool
+	flag     string // the two-years-running flag, with a previous run
+
+	workbook   io.Writer
+	f          *excelize.File // nil when no workbook is written
+	st         *styles
+	summary    *table
+	activities *table // the Activities sheet being written
+	actSheets  int    // how many Activities sheets there are so far
+	vals       []any  // reused for each activity row
+
+	summaryCSV, activitiesCSV *gocsv.SafeCSVWriter
+	actRows                   []ActivityRow // one member's, reused
+
+	tally    *complianceTally
+	members  int
+	outcomes map[string]int
+
+	err    error // the first error; every later call returns it
+	closed bool
+}
+
+// NewTableWriter starts the tables. in.Results is ignored (give the
+// results to Add); in.Issues, Files, Policy, Previous and the rest are used.
+// Any of the three writers may be nil to leave that output out. Nothing
+// reaches workbook before Close; the CSVs are written as results are added.
+func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*TableWriter, error) {
+	in.Results = nil
+	t := &TableWriter{
+		in: in, previous: in.Previous != nil, workbook: workbook,
+		tally: newComplianceTally(), outcomes: newOutcomeCounts(),
+	}
+	if t.previous {
+		t.flag = repeatFlag(in.Previous.Year, in.Year)
+	}
+	if summaryCSV != nil {
+		t.summaryCSV = newCSVWriter(summaryCSV)
+		// An empty slice writes the header alone; rows follow without one.
+		var header any = []SummaryRow{}
+		if t.previous {
+			header = []summaryRowWithPrevious{}
+		}
+		if err := gocsv.MarshalCSV(header, t.summaryCSV); err != nil {
+			return nil, err
+		}
+	}
+	if activitiesCSV != nil {
+		t.activitiesCSV = newCSVWriter(activitiesCSV)
+		if err := gocsv.MarshalCSV([]ActivityRow{}, t.activitiesCSV); err != nil {
+			return nil, err
+		}
+	}
+	if workbook != nil {
+		if err := t.startWorkbook(); err != nil {
+			if t.f != nil {
+				t.f.Close()
+			}
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// startWorkbook creates the sheets and opens the two that grow with the
+// membership. All five sheets are created first, in tab order, as the
+// sheets' file names and ids follow the order of creation.
+func (t *TableWriter) startWorkbook() error {
+	t.f = excelize.NewFile()
+	if err := t.f.SetSheetName("Sheet1", SheetSummary); err != nil {
+		return err
+	}
+	for _, name := range []string{SheetActivities, SheetIssues, SheetCompliance, SheetRun} {
+		if _, err := t.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	var err error
+	if t.st, err = newStyles(t.f); err != nil {
+		return err
+	}
+	// excelize keeps one StreamWriter per sheet, each with its own buffer
+	// and temporary file, so both sheets can be open at once.
+	if t.summary, err = openTable(t.f, t.st, SheetSummary, summaryColumns(t.st, t.previous)); err != nil {
+		return err
+	}
+	t.actSheets = 1
+	t.activities, err = openTable(t.f, t.st, SheetActivities, activityColumns(t.st))
+	return err
+}
+
+// Add writes one member's rows. Results must come in member order (the
+// order of Input.Results). After an error, Add and Close return it again.
+func (t *TableWriter) Add(r audit.MemberResult) error {
+	if t.err != nil {
+		return t.err
+	}
+	if t.closed {
+		return errors.New("report: TableWriter.Add after Close")
+	}
+	t.err = t.add(&r)
+	return t.err
+}
+
+func (t *TableWriter) add(r *audit.MemberResult) error {
+	t.tally.add(r)
+	t.members++
+	t.outcomes[string(r.Outcome)]++
+
+	row := summaryRow(r)
+	if t.previous {
+		t.in.Previous.annotate(&row, t.flag)
+	}
+	if t.f != nil {
+		if err := t.summary.add(summaryValues(&row, t.previous)); err != nil {
+			return err
+		}
+	}
+	if t.summaryCSV != nil {
+		var rows any = []SummaryRow{row}
+		if t.previous {
+			rows = []summaryRowWithPrevious{{SummaryRow: row, PreviousOutcome: row.PreviousOutcome}}
+		}
+		if err := gocsv.MarshalCSVWithoutHeaders(rows, t.summaryCSV); err != nil {
+			return err
+		}
+	}
+
+	if t.f == nil && t.activitiesCSV == nil {
+		return nil
+	}
+	t.actRows = t.actRows[:0]
+	for j := range r.Activities {
+		t.actRows = append(t.actRows, activityRow(r.Member.ID, &r.Activities[j]))
+	}
+	if t.f != nil {
+		for j := range t.actRows {
+			if err := t.addActivity(&t.actRows[j]); err != nil {
+				return err
+			}
+		}
+	}
+	if t.activitiesCSV != nil && len(t.actRows) > 0 {
+		if err := gocsv.MarshalCSVWithoutHeaders(t.actRows, t.activitiesCSV); err != nil {
+			return err
+		}
+	}
+	// The rows hold the result's strings; let them go with the result.
+	clear(t.actRows)
+	return nil
+}
+
+// addActivity writes one Activities row, first moving on to a new
+// Activities sheet when this one is full.
+func (t *TableWriter) addActivity(r *ActivityRow) error {
+	if t.activities.rows+2 > MaxSheetRows {
+		if err := finishActivitiesSheet(t.f, t.st, t.activities); err != nil {
+			return err
+		}
+		t.actSheets++
+		name := fmt.Sprintf("%s %d", SheetActivities, t.actSheets)
+		if _, err := t.f.NewSheet(name); err != nil {
+			return err
+		}
+		// NewSheet puts the sheet last; its place is after the other
+		// Activities sheets, before Import issues. MoveSheet does not renumber
+		// the sheet-local defined names (autofilters), so it is safe only
+		// because no sheet from Import issues on has one yet: theirs are added
+		// at Close.
+		if err := t.f.MoveSheet(name, SheetIssues); err != nil {
+			return err
+		}
+		var err error
+		if t.activities, err = openTable(t.f, t.st, name, activityColumns(t.st)); err != nil {
+			return err
+		}
+	}
+	t.vals = activityValues(t.vals, r)
+	return t.activities.add(t.vals)
+}
+
+// Close writes the Import issues, Compliance and Run sheets and the workbook,
+// and flushes the CSVs. It does not close the writers it was given.
+func (t *TableWriter) Close() error {
+	if t.closed {
+		return t.err
+	}
+	t.closed = true
+	if t.f != nil {
+		defer t.f.Close() // removes the stream writers' temporary files
+	}
+	if t.err != nil {
+		return t.err
+	}
+	t.err = t.close()
+	return t.err
+}
+
+func (t *TableWriter) close() error {
+	// The CSV writers are flushed after every Add; Error reports a failed
+	// write of any of them.
+	for _, cw := range []*gocsv.SafeCSVWriter{t.summaryCSV, t.activitiesCSV} {
+		if cw == nil {
+			continue
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+	}
+	if t.f == nil {
+		return nil
+	}
+	// The order of these steps is the order the sheets were always written
+	// in, which keeps the workbook's bytes what they were before streaming.
+	steps := []func() error{
+		func() error { return finishSummarySheet(t.f, t.st, t.summary, t.previous) },
+		func() error { return finishActivitiesSheet(t.f, t.st, t.activities) },
+		func() error { return writeIssuesSheet(t.f, t.st, IssueRows(t.in.Issues)) },
+		func() error { return writeComplianceSheet(t.f, t.st, t.in, t.tally.rates()) },
+		func() error { return writeRunSheet(t.f, t.st, t.in, t.RunRecord()) },
+		func() error { return setDocProps(t.f, t.in.Version, t.in.Year, t.in.Created) },
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	t.f.SetActiveSheet(0)
+	return save(t.f, t.workbook)
+}
+
+// RunRecord is the run.json record of the input and the results added so
+// far; after Close it describes the whole run.
+func (t *TableWriter) RunRecord() RunRecord {
+	outcomes := make(map[string]int, len(t.outcomes))
+	for k, v := range t.outcomes {
+		outcomes[k] = v
+	}
+	return newRunRecord(t.in, t.members, outcomes)
+}
+
+// writeTables writes the tables of a whole Input through a TableWriter:
+// the one code path of WriteWorkbook, WriteSummaryCSV and WriteActivitiesCSV.
+func writeTables(in Input, workbook, summaryCSV, activitiesCSV io.Writer) error {
+	t, err := NewTableWriter(in, workbook, summaryCSV, activitiesCSV)
+	if err != nil {
+		return err
+	}
+	for i := range in.Results {
+		if err := t.Add(in.Results[i]); err != nil {
+			t.Close()
+			return err
+		}
+	}
+	return t.Close()
+}
