@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -68,37 +67,11 @@ func WriteFinalPDF(w io.Writer, l FinalLetter, f *Fonts, opts PDFOptions) error 
 }
 
 func (d *feedback) finalSetup() {
-	p, r := d.p, d.r
-	title := fmt.Sprintf("CPD audit result %s: %s (%s)", yearText(r.Year), clean(r.Member.Name), clean(r.Member.ID))
-	p.SetTitle(title, true)
-	p.SetAuthor("Institution of Environmental Sciences", true)
-	p.SetSubject("Final outcome of a CPD record against the four IES standards", true)
-	p.SetCreator("cpdaudit "+d.opts.Version, true)
-	p.SetProducer("cpdaudit "+d.opts.Version, true)
-	p.SetLang("en-GB")
-	p.SetCreationDate(d.opts.Created)
-	p.SetModificationDate(d.opts.Created)
-	p.SetCatalogSort(true)
-	p.SetCompression(true)
-	p.SetMargins(marginX, marginTop, marginX)
-	p.SetAutoPageBreak(false, pageH-bottomLimit)
-	p.SetCellMargin(1.5)
-	p.SetHeaderFunc(func() {
-		if p.PageNo() == 1 {
-			return
-		}
-		d.font(false, 8, colMuted)
-		p.SetXY(marginX, 8)
-		p.CellFormat(contentW, 4, title, "", 0, "L", false, 0, "")
-		d.rule(13)
-		p.SetXY(marginX, marginTop+2)
-	})
-	p.SetFooterFunc(func() {
-		d.font(false, 7.5, colMuted)
-		p.SetXY(marginX, pageH-12)
-		p.CellFormat(contentW*0.75, 4, "cpdaudit "+d.opts.Version+" · final outcome of the IES CPD audit", "", 0, "L", false, 0, "")
-		p.CellFormat(contentW*0.25, 4, "Page "+strconv.Itoa(p.PageNo())+" of {nb}", "", 0, "R", false, 0, "")
-	})
+	r := d.r
+	d.setupDocument(
+		fmt.Sprintf("CPD audit result %s: %s (%s)", yearText(r.Year), clean(r.Member.Name), clean(r.Member.ID)),
+		"Final outcome of a CPD record against the four IES standards",
+		"final outcome of the IES CPD audit")
 }
 
 func (d *feedback) finalHeader(l FinalLetter) {

@@ -124,11 +124,21 @@ func WritePDF(w io.Writer, r audit.MemberResult, f *Fonts, opts PDFOptions) erro
 }
 
 func (d *feedback) setup() {
-	p, r := d.p, d.r
-	title := fmt.Sprintf("CPD feedback %s: %s (%s)", yearText(r.Year), clean(r.Member.Name), clean(r.Member.ID))
+	r := d.r
+	d.setupDocument(
+		fmt.Sprintf("CPD feedback %s: %s (%s)", yearText(r.Year), clean(r.Member.Name), clean(r.Member.ID)),
+		"Pre-screen of a CPD record against the four IES standards",
+		"a pre-screen that an IES assessor confirms")
+}
+
+// setupDocument sets what every cpdaudit letter shares: metadata, fixed
+// dates (byte-identical output), margins, and the running header and
+// footer. footer is the words after "cpdaudit VERSION · ".
+func (d *feedback) setupDocument(title, subject, footer string) {
+	p := d.p
 	p.SetTitle(title, true)
 	p.SetAuthor("Institution of Environmental Sciences", true)
-	p.SetSubject("Pre-screen of a CPD record against the four IES standards", true)
+	p.SetSubject(subject, true)
 	p.SetCreator("cpdaudit "+d.opts.Version, true)
 	p.SetProducer("cpdaudit "+d.opts.Version, true)
 	p.SetLang("en-GB")
@@ -154,7 +164,7 @@ func (d *feedback) setup() {
 	p.SetFooterFunc(func() {
 		d.font(false, 7.5, colMuted)
 		p.SetXY(marginX, pageH-12)
-		p.CellFormat(contentW*0.75, 4, "cpdaudit "+d.opts.Version+" · a pre-screen that an IES assessor confirms", "", 0, "L", false, 0, "")
+		p.CellFormat(contentW*0.75, 4, "cpdaudit "+d.opts.Version+" · "+footer, "", 0, "L", false, 0, "")
 		p.CellFormat(contentW*0.25, 4, "Page "+strconv.Itoa(p.PageNo())+" of {nb}", "", 0, "R", false, 0, "")
 	})
 }
