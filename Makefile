@@ -7,7 +7,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 DEMO_OUT ?= demo-out
 
-.PHONY: build demo test lint vet fmt-check bench eval fuzz check clean
+.PHONY: build demo test lint vet fmt-check tidy-check bench eval fuzz check clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cpdaudit
@@ -24,6 +24,11 @@ vet:
 
 fmt-check:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# go.mod and go.sum must already be tidy.
+tidy-check:
+	$(GO) mod tidy
+	git diff --exit-code go.mod go.sum
 
 lint: fmt-check vet
 	$(GO) tool staticcheck ./...
@@ -54,7 +59,7 @@ fuzz:
 		$(GO) test ./importer -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
 	done
 
-check: lint test
+check: lint tidy-check test
 
 clean:
 	rm -rf bin $(DEMO_OUT)
