@@ -37,9 +37,12 @@ lint: fmt-check vet
 # 100,000), then the Go benchmarks of each stage.
 comma := ,
 BENCH_SIZES := 1000,10000$(if $(BENCH_LARGE),$(comma)100000)
+BENCH_DATA ?= $(or $(TMPDIR),/tmp)/cpdaudit-bench-data
 bench:
 	$(GO) run ./fixtures/bench -sizes '$(BENCH_SIZES)'
-	$(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report
+	$(GO) run ./fixtures/gen -members 10000 -seed 1 -format xlsx -out $(BENCH_DATA)
+	CPDAUDIT_BENCH_XLSX=$(BENCH_DATA)/activities.xlsx $(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report
+	rm -rf $(BENCH_DATA)
 
 # Precision, recall and Cohen's kappa of the reflection analyser on the
 # labelled corpus in fixtures/reflections (the analyser was tuned on it),
