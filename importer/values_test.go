@@ -288,7 +288,7 @@ func TestIsTimeFormat(t *testing.T) {
 // and is read on the faster path.
 func TestHasTimeFormat(t *testing.T) {
 	for path, want := range map[string]bool{
-		"../fixtures/inputs/good/member-workbook-openpyxl.xlsx": true,
+		"../fixtures/inputs/good/member-workbook-openpyxl.xlsx":   true,
 		"../fixtures/sample/activities/online-tool-export-3.xlsx": false,
 	} {
 		f, err := excelize.OpenFile(path)
