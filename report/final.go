@@ -3,7 +3,6 @@ package report
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -75,37 +74,8 @@ func (d *feedback) finalSetup() {
 }
 
 func (d *feedback) finalHeader(l FinalLetter) {
-	p, r := d.p, d.r
-	st := styleOf(l.Final)
-	d.font(false, 8.5, colMuted)
-	p.SetXY(marginX, marginTop)
-	p.CellFormat(contentW, 4, "Institution of Environmental Sciences · CPD audit result "+yearText(r.Year), "", 1, "L", false, 0, "")
-	badgeW, badgeH := 40.0, 15.0
-	badgeX := pageW - marginX - badgeW
-	d.font(true, 18, colText)
-	name := clean(r.Member.Name)
-	if name == "" {
-		name = "Member " + clean(r.Member.ID)
-	}
-	for i, line := range d.split(name, badgeX-marginX-4, 3) {
-		p.SetXY(marginX, marginTop+6+float64(i)*8)
-		p.CellFormat(badgeX-marginX-4, 8, line, "", 0, "L", false, 0, "")
-	}
-	y := p.GetY() + 9
-	d.font(false, 10, colText)
-	p.SetXY(marginX, y)
-	p.CellFormat(badgeX-marginX-4, 5, memberLine(r), "", 1, "L", false, 0, "")
-
-	p.SetFillColor(st.strong.r, st.strong.g, st.strong.b)
-	p.RoundedRect(badgeX, marginTop+6, badgeW, badgeH, 2, "1234", "F")
-	d.font(false, 7, rgb{255, 255, 255})
-	p.SetXY(badgeX, marginTop+7.5)
-	p.CellFormat(badgeW, 3.5, "FINAL OUTCOME", "", 0, "C", false, 0, "")
-	d.font(true, 14, rgb{255, 255, 255})
-	p.SetXY(badgeX, marginTop+11.5)
-	p.CellFormat(badgeW, 7, st.words, "", 0, "C", false, 0, "")
-
-	p.SetY(math.Max(p.GetY(), marginTop+6+badgeH) + 3)
+	p := d.p
+	p.SetY(d.letterHead("CPD audit result", "FINAL OUTCOME", styleOf(l.Final)))
 	d.paragraph(decisionSentence(l)+" "+finalWords[l.Final], false, colText)
 	d.rule(p.GetY() + 1.5)
 	p.SetY(p.GetY() + 3)

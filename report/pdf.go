@@ -220,44 +220,47 @@ func (d *feedback) heading(text string) {
 func (d *feedback) header() {
 	p, r := d.p, d.r
 	st := styleOf(r.Outcome)
+	p.SetY(d.letterHead("CPD record feedback", "PRE-SCREEN OUTCOME", st))
+	d.paragraph(st.explanation+" "+hoursLine(r), false, colText)
+	d.rule(p.GetY() + 1.5)
+	p.SetY(p.GetY() + 3)
+}
+
+// letterHead draws the top of every letter: the kicker line, the member's
+// name (wrapped in the space left of the badge), the member line, and the
+// outcome badge, the word in white on the outcome colour. It returns the y
+// below both.
+func (d *feedback) letterHead(kicker, badgeLabel string, st verdictStyle) float64 {
+	p, r := d.p, d.r
 	d.font(false, 8.5, colMuted)
 	p.SetXY(marginX, marginTop)
-	p.CellFormat(contentW, 4, "Institution of Environmental Sciences · CPD record feedback "+yearText(r.Year), "", 1, "L", false, 0, "")
+	p.CellFormat(contentW, 4, "Institution of Environmental Sciences · "+kicker+" "+yearText(r.Year), "", 1, "L", false, 0, "")
 
 	badgeW, badgeH := 40.0, 15.0
 	badgeX := pageW - marginX - badgeW
 	d.font(true, 18, colText)
-	p.SetXY(marginX, marginTop+6)
 	name := clean(r.Member.Name)
 	if name == "" {
 		name = "Member " + clean(r.Member.ID)
 	}
-	// The name may be long: wrap it in the space left of the badge.
 	for i, line := range d.split(name, badgeX-marginX-4, 3) {
 		p.SetXY(marginX, marginTop+6+float64(i)*8)
 		p.CellFormat(badgeX-marginX-4, 8, line, "", 0, "L", false, 0, "")
 	}
 	y := p.GetY() + 9
-
 	d.font(false, 10, colText)
 	p.SetXY(marginX, y)
 	p.CellFormat(badgeX-marginX-4, 5, memberLine(r), "", 1, "L", false, 0, "")
 
-	// Outcome badge: the word in white on the outcome colour.
 	p.SetFillColor(st.strong.r, st.strong.g, st.strong.b)
 	p.RoundedRect(badgeX, marginTop+6, badgeW, badgeH, 2, "1234", "F")
 	d.font(false, 7, rgb{255, 255, 255})
 	p.SetXY(badgeX, marginTop+7.5)
-	p.CellFormat(badgeW, 3.5, "PRE-SCREEN OUTCOME", "", 0, "C", false, 0, "")
+	p.CellFormat(badgeW, 3.5, badgeLabel, "", 0, "C", false, 0, "")
 	d.font(true, 14, rgb{255, 255, 255})
 	p.SetXY(badgeX, marginTop+11.5)
 	p.CellFormat(badgeW, 7, st.words, "", 0, "C", false, 0, "")
-
-	y = math.Max(p.GetY(), marginTop+6+badgeH) + 3
-	p.SetY(y)
-	d.paragraph(st.explanation+" "+hoursLine(r), false, colText)
-	d.rule(p.GetY() + 1.5)
-	p.SetY(p.GetY() + 3)
+	return math.Max(p.GetY(), marginTop+6+badgeH) + 3
 }
 
 func memberLine(r *audit.MemberResult) string {
