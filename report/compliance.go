@@ -183,8 +183,11 @@ func writeComplianceSheet(f *excelize.File, st *styles, in Input, c Compliance) 
 	if err := rateChart(f, "I4", "MET rate per standard", stdFirst, stdLast); err != nil {
 		return err
 	}
+	// The grade chart goes beside its table, but below the standards chart,
+	// which is taller than the standards table.
+	gradeChart := max(gradeTop, 4+chartRows+1)
 	if len(c.Grades) > 0 {
-		if err := rateChart(f, fmt.Sprintf("I%d", gradeTop), "MET rate per membership grade", gradeFirst, gradeLast); err != nil {
+		if err := rateChart(f, fmt.Sprintf("I%d", gradeChart), "MET rate per membership grade", gradeFirst, gradeLast); err != nil {
 			return err
 		}
 	}
@@ -194,7 +197,7 @@ func writeComplianceSheet(f *excelize.File, st *styles, in Input, c Compliance) 
 	// The year-on-year section starts below this year's tables and charts.
 	end := max(stdLast, 4+chartRows)
 	if len(c.Grades) > 0 {
-		end = max(gradeLast, gradeTop+chartRows)
+		end = max(gradeLast, gradeChart+chartRows)
 	}
 	return writeYearOnYear(f, st, in, c, end+2)
 }
