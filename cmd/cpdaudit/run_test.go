@@ -17,6 +17,7 @@ import (
 
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/internal/testtool"
 )
 
 func TestUsage(t *testing.T) {
@@ -333,5 +334,37 @@ func TestSharedOutput(t *testing.T) {
 		if fi.Mode().Perm() != want {
 			t.Errorf("%s has mode %v, want %v", p, fi.Mode().Perm(), want)
 		}
+	}
+}
+
+// TestDocumentDate: files carry no wall-clock time. PDFs are dated the last
+// day of the CPD year, or SOURCE_DATE_EPOCH when it is set.
+func TestDocumentDate(t *testing.T) {
+	pdfinfo := testtool.Require(t, "pdfinfo")
+	created := func(out string) string {
+		b, err := exec.Command(pdfinfo, "-isodates", filepath.Join(out, "feedback", "100101.pdf")).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "CreationDate:") {
+				return strings.TrimSpace(strings.TrimPrefix(l, "CreationDate:"))
+			}
+		}
+		return ""
+	}
+	dir := t.TempDir()
+	if r := runInProcess(t, context.Background(), sampleArgs(filepath.Join(dir, "a"))...); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := created(filepath.Join(dir, "a")); !strings.HasPrefix(got, "2025-12-31") {
+		t.Errorf("CreationDate %q, want the end of the CPD year 2025-12-31", got)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "1000000000") // 2001-09-09
+	if r := runInProcess(t, context.Background(), sampleArgs(filepath.Join(dir, "b"))...); r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := created(filepath.Join(dir, "b")); !strings.HasPrefix(got, "2001-09-09") {
+		t.Errorf("with SOURCE_DATE_EPOCH=1000000000, CreationDate %q, want 2001-09-09", got)
 	}
 }
