@@ -16,7 +16,7 @@ func compileReflection(p ReflectionPolicy) *reflectionMatchers {
 		quality: newMatcher(p.QualityWords), work: newMatcher(p.WorkWords),
 		users: newMatcher(p.UserWords), benefit: newMatcher(p.BenefitWords),
 		reason: newMatcher(p.ReasonWords), learning: newMatcher(p.LearningWords),
-		negation: newMatcher(p.NegationWords), notNegation: newMatcher(p.NotNegations),
+		negation: newExactMatcher(p.NegationWords), notNegation: newMatcher(p.NotNegations),
 		hedge: newMatcher(p.HedgeWords), notReason: newMatcher(p.NotReasons),
 		career: newMatcher(p.CareerWords),
 	}

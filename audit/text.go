@@ -163,7 +163,15 @@ const fuzzyMin = 7
 // fuzzyExclude are real words one typo away from a list word.
 var fuzzyExclude = map[string]bool{"equality": true, "affective": true, "defective": true, "inequality": true, "thorough": true, "through": true}
 
-func newMatcher(list []string) *matcher {
+func newMatcher(list []string) *matcher { return compileMatcher(list, true) }
+
+// newExactMatcher matches its words only as written: no inflected forms
+// and no typo matching. Negation words need it: "not" inflected gives
+// "notes" and "noted", and "no" gives "nod", which made "customers now
+// receive clearer notes because ..." read as negated.
+func newExactMatcher(list []string) *matcher { return compileMatcher(list, false) }
+
+func compileMatcher(list []string, inflect bool) *matcher {
 	m := &matcher{byFirst: map[string][]int{}, fuzzy: map[fuzzyKey][]fuzzyForm{}}
 	for _, e := range list {
 		ws := words(e)
@@ -173,6 +181,10 @@ func newMatcher(list []string) *matcher {
 		// "-ing" tokenizes to "ing": the wildcard for any -ing word.
 		id := len(m.phrases)
 		m.phrases = append(m.phrases, phrase{words: ws, text: e})
+		if len(ws) == 1 && !inflect {
+			m.byFirst[ws[0]] = appendUnique(m.byFirst[ws[0]], id)
+			continue
+		}
 		if len(ws) == 1 {
 			for _, f := range forms(ws[0]) {
 				m.byFirst[f] = appendUnique(m.byFirst[f], id)
