@@ -40,7 +40,7 @@ func DefaultPolicy() Policy {
 				"faster", "quicker", "speed up", "errors", "mistakes", "best practice", "up to date", "defensible",
 				"credible", "streamline", "sharper", "stronger", "more concise", "more focused", "focussed",
 				"higher standard", "fewer", "less time", "save time", "saved time", "time saving", "more easily",
-				"easier", "complete", "completeness", "comprehensive", "representative", "valid", "validity",
+				"easier", "more complete", "completeness", "comprehensive", "representative", "valid", "validity",
 				"transparent", "realistic", "meaningful", "honest", "resilient", "comparable", "readable",
 				"productive", "responsive", "engaging", "tighter", "shorter", "simpler", "safer", "safely", "compliant", "comply",
 				"compliance", "correct", "correctly", "properly", "reproducible", "traceable", "traced",

@@ -25,6 +25,8 @@ func TestAnalyseReflection(t *testing.T) {
 			"Clients now get clearer contaminated land reports because I put a one-page site model at the front, so they can see the pollutant linkages quickly.",
 			Adequate, "Clients now get clearer contaminated land reports because I put a one-page site model at the front, so they can see the pollutant linkages quickly.",
 			"Clients now get clearer contaminated land reports because I put a one-page site model at the front, so they can see the pollutant linkages quickly.", true},
+		{"completing a course is not a more complete piece of work",
+			"I completed the flood modelling course because the Environment Agency changed its guidance.", Descriptive, "", "", false},
 		{"notes is not a negation",
 			"Our customers now receive clearer waste transfer notes because I fill in both codes on every note, so they pass inspections without chasing us.",
 			Partial, "", "Our customers now receive clearer waste transfer notes because I fill in both codes on every note, so they pass inspections without chasing us.", true},
