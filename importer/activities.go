@@ -133,8 +133,39 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 	if len(ri.issues) > 0 {
 		return false, ri.issues
 	}
-	ti.res.Activities = append(ti.res.Activities, a)
+	ti.accept(at.opts.Store, &a)
 	return true, nil
+}
+
+// accept keeps an accepted activity: in FileResult.Activities, or, when
+// Options.Store is set, in the store with a Row to find it by.
+func (ti *tableImport) accept(st *Store, a *audit.Activity) {
+	if st == nil {
+		ti.res.Activities = append(ti.res.Activities, *a)
+		return
+	}
+	if ti.res.Err != nil {
+		return
+	}
+	ref, err := st.Put(a)
+	if err != nil {
+		ti.res.Err = err
+		return
+	}
+	row := Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}
+	// A member's rows usually come together: sharing the strings of the
+	// row before keeps one copy of each id and name per member, not one
+	// per row.
+	if n := len(ti.res.Rows); n > 0 {
+		prev := &ti.res.Rows[n-1]
+		if prev.MemberID == row.MemberID {
+			row.MemberID = prev.MemberID
+		}
+		if prev.Name == row.Name {
+			row.Name = prev.Name
+		}
+	}
+	ti.res.Rows = append(ti.res.Rows, row)
 }
 
 // name is the member's name: a name column, else first + last name, else

@@ -11,8 +11,25 @@ type FileInfo struct {
 
 // FileResult is everything read from one input file.
 type FileResult struct {
-	File       FileInfo
+	File FileInfo
+	// Activities are the accepted activities in file order, unless
+	// Options.Store was set: then they are in the store and Rows, in the
+	// same order, says where.
 	Activities []audit.Activity
+	Rows       []Row
 	Issues     []Issue
 	Accounting Accounting
+	// Err is set when the accepted activities could not be kept (the
+	// Store could not write its file): not a problem of the input, but
+	// the run cannot go on.
+	Err error
+}
+
+// Row is what merging needs of one accepted activity kept in a Store.
+type Row struct {
+	Ref      Ref
+	MemberID string
+	Name     string // the member's name as the row gives it
+	Year     int    // the year of the activity's date
+	key      uint64 // dupHash of the activity
 }

@@ -3,6 +3,7 @@ package importer
 import (
 	"cmp"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strconv"
 	"strings"
@@ -10,10 +11,36 @@ import (
 	"github.com/ies/cpdaudit/audit"
 )
 
-// MemberRecord is one member with every activity accepted for them.
+// MemberRecord is one member with every activity accepted for them; the
+// activities are in a Store until Activities reads them.
 type MemberRecord struct {
-	Member     audit.Member
-	Activities []audit.Activity // in input order (file order, then row order)
+	Member audit.Member
+	Rows   []Ref // in input order (file order, then row order)
+	store  *Store
+}
+
+// Activities reads the member's activities back from the store, in input
+// order.
+func (m MemberRecord) Activities() ([]audit.Activity, error) {
+	if len(m.Rows) == 0 {
+		return nil, nil
+	}
+	return m.store.GetAll(m.Rows)
+}
+
+// Merged is what Merge returns.
+type Merged struct {
+	Members []MemberRecord // sorted by member id
+	// Issues holds every file's issues, in file order, with the duplicate
+	// issues placed among their file's rows; the register's own issues are
+	// not included (they are in Register.Issues).
+	Issues []Issue
+	// Accounting is the sum of the files' accounting after
+	// de-duplication; Accounting.Check() passes.
+	Accounting Accounting
+	// Years counts the accepted activities by the year of their date, so
+	// the CPD year can be taken from the data.
+	Years map[int]int
 }
 
 // Flags Merge puts in Member.Flags. They are constants so the report and
@@ -32,56 +59,81 @@ type dupKey struct {
 	reflection    string
 }
 
-// Merge groups accepted activities by member id (sorted by id), joins the
-// register (reg may be nil: then every member is audited with what the rows
-// say, no flag), and rejects exact duplicate activity rows across and within
-// files (same member, title, category, date, hours and reflection) as
-// Issues naming the row they duplicate, adjusting the accounting (accepted
-// -1, rejected +1). It flags a member who is not in the register and
-// conflicting details (two different names for one id) in Member.Flags,
-// and includes register members with no activities at all (FlagNoActivities)
-// so the office sees who sent nothing.
+func keyOf(a *audit.Activity) dupKey {
+	return dupKey{a.MemberID, a.Title, a.Category, a.Date.Unix(), a.Hours, a.Reflection}
+}
+
+// dupSeed is random per run: dupHash only narrows the search, every match
+// is confirmed on the activities themselves.
+var dupSeed = maphash.MakeSeed()
+
+// dupHash is the hash of a's duplicate key. Rows keep it, not the key,
+// whose reflection text is what a large import cannot keep in memory.
+func dupHash(a *audit.Activity) uint64 { return maphash.Comparable(dupSeed, keyOf(a)) }
+
+// Merge groups the accepted activities by member id (sorted by id), joins
+// the register (reg may be nil: then every member is audited with what the
+// rows say, no flag), and rejects exact duplicate activity rows across and
+// within files (same member, title, category, date, hours and reflection)
+// as Issues naming the row they duplicate, adjusting the accounting
+// (accepted -1, rejected +1). It flags a member who is not in the register
+// and conflicting details (two different names for one id) in
+// Member.Flags, and includes register members with no activities at all
+// (FlagNoActivities) so the office sees who sent nothing.
 //
-// issues holds every file's issues, in file order, with the duplicate
-// issues placed among their file's rows; the register's own issues are not
-// included (they are in reg.Issues). acc is the sum of the files'
-// accounting after de-duplication, and acc.Check() passes.
-func Merge(files []FileResult, reg *Register) (members []MemberRecord, issues []Issue, acc Accounting) {
-	seen := map[dupKey]audit.Source{}
+// The files' activities must be in st (FileResult.Rows); activities held
+// in memory (FileResult.Activities) are put there first. The error is
+// st's: reading or writing it failed.
+func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
+	m := Merged{Years: map[int]int{}}
+	dups := dupFinder{st: st, first: map[uint64]Ref{}}
 	byID := map[string]*MemberRecord{}
-	names := map[string][]nameSeen{} // names seen per member id, in input order
+	names := map[string][]nameSeen{} // distinct names per member id, in input order
 	for _, f := range files {
+		rows := f.Rows
+		if len(f.Activities) > 0 {
+			var err error
+			if rows, err = storeActivities(st, f.Activities); err != nil {
+				return Merged{}, err
+			}
+		}
 		fileAcc := f.Accounting
-		var dups []Issue
-		for _, a := range f.Activities {
-			k := dupKey{a.MemberID, a.Title, a.Category, a.Date.Unix(), a.Hours, a.Reflection}
-			if first, dup := seen[k]; dup {
-				dups = append(dups, duplicateIssue(a, first))
+		var dupIssues []Issue
+		for _, r := range rows {
+			iss, err := dups.check(r)
+			if err != nil {
+				return Merged{}, err
+			}
+			if iss != nil {
+				dupIssues = append(dupIssues, *iss)
 				fileAcc.Accepted--
 				fileAcc.Rejected++
 				continue
 			}
-			seen[k] = a.Source
-			r := byID[a.MemberID]
-			if r == nil {
-				r = &MemberRecord{Member: audit.Member{ID: a.MemberID}}
-				byID[a.MemberID] = r
+			m.Years[r.Year]++
+			rec := byID[r.MemberID]
+			if rec == nil {
+				rec = &MemberRecord{Member: audit.Member{ID: r.MemberID}, store: st}
+				byID[r.MemberID] = rec
 			}
-			r.Activities = append(r.Activities, a)
-			if a.MemberName != "" {
-				names[a.MemberID] = append(names[a.MemberID], nameSeen{a.MemberName, sourceText(a.Source)})
+			rec.Rows = append(rec.Rows, r.Ref)
+			if r.Name != "" {
+				ns := names[r.MemberID]
+				if !slices.ContainsFunc(ns, func(d nameSeen) bool { return d.name == r.Name || sameName(d.name, r.Name) }) {
+					names[r.MemberID] = append(ns, nameSeen{name: r.Name, ref: r.Ref})
+				}
 			}
 		}
-		issues = append(issues, withDuplicates(f.Issues, dups)...)
-		acc = acc.Add(fileAcc)
+		m.Issues = append(m.Issues, withDuplicates(f.Issues, dupIssues)...)
+		m.Accounting = m.Accounting.Add(fileAcc)
 	}
 	for id, r := range byID {
 		if reg != nil {
-			if m, ok := reg.Member(id); ok {
-				r.Member = m
-				r.Member.Flags = slices.Clone(m.Flags)
-				if m.Name != "" {
-					names[id] = append([]nameSeen{{m.Name, "the register"}}, names[id]...)
+			if rm, ok := reg.Member(id); ok {
+				r.Member = rm
+				r.Member.Flags = slices.Clone(rm.Flags)
+				if rm.Name != "" {
+					names[id] = append([]nameSeen{{name: rm.Name, where: "the register"}}, names[id]...)
 				}
 			} else {
 				r.Member.Flags = append(r.Member.Flags, FlagNotInRegister)
@@ -91,32 +143,93 @@ func Merge(files []FileResult, reg *Register) (members []MemberRecord, issues []
 			if r.Member.Name == "" {
 				r.Member.Name = ns[0].name
 			}
-			if flag := nameConflict(id, ns); flag != "" {
+			flag, err := nameConflict(id, ns, st)
+			if err != nil {
+				return Merged{}, err
+			}
+			if flag != "" {
 				r.Member.Flags = append(r.Member.Flags, flag)
 			}
 		}
 	}
 	if reg != nil {
-		for _, m := range reg.Members {
-			if _, ok := byID[m.ID]; !ok {
-				m.Flags = append(slices.Clone(m.Flags), FlagNoActivities)
-				byID[m.ID] = &MemberRecord{Member: m}
+		for _, rm := range reg.Members {
+			if _, ok := byID[rm.ID]; !ok {
+				rm.Flags = append(slices.Clone(rm.Flags), FlagNoActivities)
+				byID[rm.ID] = &MemberRecord{Member: rm, store: st}
 			}
 		}
 	}
-	members = make([]MemberRecord, 0, len(byID))
+	m.Members = make([]MemberRecord, 0, len(byID))
 	for _, r := range byID {
-		members = append(members, *r)
+		m.Members = append(m.Members, *r)
 	}
-	slices.SortFunc(members, func(a, b MemberRecord) int { return compareIDs(a.Member.ID, b.Member.ID) })
-	return members, issues, acc
+	slices.SortFunc(m.Members, func(a, b MemberRecord) int { return compareIDs(a.Member.ID, b.Member.ID) })
+	return m, nil
 }
 
-type nameSeen struct{ name, where string }
+// storeActivities puts activities held in memory into st.
+func storeActivities(st *Store, acts []audit.Activity) ([]Row, error) {
+	rows := make([]Row, len(acts))
+	for i := range acts {
+		a := &acts[i]
+		ref, err := st.Put(a)
+		if err != nil {
+			return nil, err
+		}
+		rows[i] = Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}
+	}
+	return rows, nil
+}
+
+// dupFinder finds exact duplicate rows by their hash, confirming each
+// match on the stored activities, so a hash collision never rejects a row.
+type dupFinder struct {
+	st    *Store
+	first map[uint64]Ref   // the first row with each hash
+	more  map[uint64][]Ref // later rows whose hash collided with a different activity
+}
+
+// check returns the duplicate issue for r, or nil when r is the first of
+// its kind (and is then remembered).
+func (d *dupFinder) check(r Row) (*Issue, error) {
+	first, ok := d.first[r.key]
+	if !ok {
+		d.first[r.key] = r.Ref
+		return nil, nil
+	}
+	a, err := d.st.Get(r.Ref)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range append([]Ref{first}, d.more[r.key]...) {
+		b, err := d.st.Get(ref)
+		if err != nil {
+			return nil, err
+		}
+		if keyOf(&a) == keyOf(&b) {
+			iss := duplicateIssue(a, b.Source)
+			return &iss, nil
+		}
+	}
+	if d.more == nil {
+		d.more = map[uint64][]Ref{}
+	}
+	d.more[r.key] = append(d.more[r.key], r.Ref)
+	return nil, nil
+}
+
+// nameSeen is a name given for a member and where it was first given:
+// where, or else the row at ref.
+type nameSeen struct {
+	name, where string
+	ref         Ref
+}
 
 // nameConflict returns a flag listing the different names given for one
-// member, or "" when they agree (ignoring case and spacing).
-func nameConflict(id string, ns []nameSeen) string {
+// member, or "" when they agree (ignoring case and spacing). Only then are
+// the rows that gave them read back, to say where each was given.
+func nameConflict(id string, ns []nameSeen, st *Store) (string, error) {
 	var distinct []nameSeen
 	for _, n := range ns {
 		if !slices.ContainsFunc(distinct, func(d nameSeen) bool { return sameName(d.name, n.name) }) {
@@ -124,13 +237,20 @@ func nameConflict(id string, ns []nameSeen) string {
 		}
 	}
 	if len(distinct) < 2 {
-		return ""
+		return "", nil
 	}
 	parts := make([]string, len(distinct))
 	for i, d := range distinct {
+		if d.where == "" {
+			a, err := st.Get(d.ref)
+			if err != nil {
+				return "", err
+			}
+			d.where = sourceText(a.Source)
+		}
 		parts[i] = fmt.Sprintf("%q (%s)", d.name, d.where)
 	}
-	return "conflicting names for member " + id + ": " + strings.Join(parts, ", ")
+	return "conflicting names for member " + id + ": " + strings.Join(parts, ", "), nil
 }
 
 func sameName(a, b string) bool {

@@ -55,7 +55,8 @@ func TestReadRegisterXLSX(t *testing.T) {
 func TestMergeDuplicatesAndNames(t *testing.T) {
 	a := ImportActivities(fixture("good", "dup-a.csv"), DefaultOptions())
 	b := ImportActivities(fixture("good", "dup-b.csv"), DefaultOptions())
-	members, issues, acc := Merge([]FileResult{a, b}, nil)
+	merged := mergeForTest(t, []FileResult{a, b}, nil, 0)
+	members, issues, acc := merged.Members, merged.Issues, merged.Accounting
 	if err := acc.Check(); err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +80,7 @@ func TestMergeDuplicatesAndNames(t *testing.T) {
 		t.Fatalf("members %+v", members)
 	}
 	m := members[0]
-	if len(m.Activities) != 3 || m.Member.Name != "Jane Smith" {
+	if len(m.Rows) != 3 || m.Member.Name != "Jane Smith" {
 		t.Fatalf("member %+v", m)
 	}
 	wantFlag := `conflicting names for member 50001: "Jane Smith" (../fixtures/inputs/good/dup-a.csv row 2), "J. Smith" (../fixtures/inputs/good/dup-b.csv row 3)`
@@ -98,14 +99,17 @@ func TestMergeWithRegister(t *testing.T) {
 		ImportActivities(fixture("good", "member-workbook-openpyxl.xlsx"), DefaultOptions()),
 		ImportActivities(fixture("good", "libreoffice.xlsx"), DefaultOptions()),
 	}
-	members, _, acc := Merge(files, &reg)
+	// A store that spills after 64 bytes keeps almost every activity in
+	// its file, and a member's rows cross from the file into memory.
+	merged := mergeForTest(t, files, &reg, 64)
+	members, acc := merged.Members, merged.Accounting
 	if err := acc.Check(); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
 	for _, r := range members {
 		got = append(got, fmt.Sprintf("%s|%s|%s|%d|%v|%q", r.Member.ID, r.Member.Name, r.Member.Grade,
-			len(r.Activities), r.Member.InRegister, r.Member.Flags))
+			len(r.Rows), r.Member.InRegister, r.Member.Flags))
 	}
 	equalLines(t, got, []string{
 		`12345|Zoë Ångström|Fellow|6|true|[]`,
@@ -118,7 +122,11 @@ func TestMergeWithRegister(t *testing.T) {
 	})
 	// Activities keep input order: file order, then sheet and row order.
 	var rows []string
-	for _, a := range members[0].Activities {
+	acts, err := members[0].Activities()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range acts {
 		rows = append(rows, fmt.Sprintf("%s:%d", a.Source.Sheet, a.Source.Row))
 	}
 	if strings.Join(rows, " ") != "CPD Record:6 CPD Record:7 CPD Record:9 CPD Record:10 Q4:5 Q4:6" {
@@ -133,9 +141,22 @@ func TestMergeRegisterNameConflict(t *testing.T) {
 			{MemberID: "1", MemberName: "Anne Leigh", Title: "y", Source: audit.Source{File: "a.csv", Row: 3}}},
 		Accounting: Accounting{Read: 2, Accepted: 2},
 	}
-	members, _, _ := Merge([]FileResult{f}, reg)
+	members := mergeForTest(t, []FileResult{f}, reg, 0).Members
 	want := []string{`conflicting names for member 1: "Ann Lee" (the register), "Anne Leigh" (a.csv row 3)`}
 	if len(members) != 1 || members[0].Member.Name != "Ann Lee" || !slices.Equal(members[0].Member.Flags, want) {
 		t.Fatalf("members %+v", members)
 	}
+}
+
+// mergeForTest merges files through a store that spills past memLimit
+// bytes (0: the default) into the test's temporary folder.
+func mergeForTest(t *testing.T, files []FileResult, reg *Register, memLimit int) Merged {
+	t.Helper()
+	st := NewStore(t.TempDir(), memLimit)
+	t.Cleanup(func() { st.Close() })
+	m, err := Merge(files, reg, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
 }

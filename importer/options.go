@@ -17,6 +17,10 @@ type Options struct {
 	// otherwise take minutes while looking small. The row that would go
 	// over is one issue; it and the rows after it are not read.
 	MaxCellsPerFile int64
+	// Store, when set, receives every accepted activity: FileResult.Rows
+	// then says where each is, and FileResult.Activities stays empty, so a
+	// large import does not hold its activities in memory.
+	Store *Store
 }
 
 // DefaultOptions returns limits above a whole federation's export (100,000

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"compress/flate"
 	"errors"
+	"fmt"
 	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
+	"os"
 	"regexp"
 	"sort"
 )
@@ -21,25 +23,33 @@ import (
 // <Default> elements of [Content_Types].xml by extension. Each entry is
 // compressed as it is written and kept in memory compressed; Close lays
 // them out.
-// The compressed entries are the one copy of the workbook in memory at
-// save: save hands sortedZip the destination itself, so excelize's own
-// archive buffer stays empty. That copy is about a tenth of the sheets' XML
-// (27 MB at 10,000 members), which the streamed sheets otherwise keep in
-// temporary files.
+// save hands sortedZip the destination itself, so excelize's own archive
+// buffer stays empty. The compressed entries wait for Close in memory up
+// to spoolAt bytes each, beyond that in an unlinked temporary file: they
+// are about a tenth of the sheets' XML, 27 MB at 10,000 members but 270 MB
+// at 100,000, which memory that must not grow with the membership cannot
+// hold (issue 6).
 type sortedZip struct {
 	out     io.Writer
 	entries []*zipEntry
+	spoolAt int      // compressed bytes an entry keeps in memory at most
+	spool   *os.File // nil until an entry outgrows spoolAt
+	end     int64    // bytes written to spool
 }
 
 type zipEntry struct {
-	name string
-	buf  bytes.Buffer // compressed bytes
-	fw   *flate.Writer
-	crc  hash.Hash32
-	size uint64
+	z      *sortedZip
+	name   string
+	chunks []spoolChunk // the first compressed bytes, in the spool
+	buf    bytes.Buffer // the compressed bytes after them
+	fw     *flate.Writer
+	crc    hash.Hash32
+	size   uint64
 	// raw holds the uncompressed bytes of an entry rewritten at Close.
 	raw *bytes.Buffer
 }
+
+type spoolChunk struct{ off, n int64 }
 
 func (e *zipEntry) Write(p []byte) (int, error) {
 	if e.raw != nil {
@@ -47,7 +57,44 @@ func (e *zipEntry) Write(p []byte) (int, error) {
 	}
 	e.crc.Write(p)
 	e.size += uint64(len(p))
-	return e.fw.Write(p)
+	n, err := e.fw.Write(p)
+	if err == nil && e.buf.Len() >= e.z.spoolAt {
+		err = e.spill()
+	}
+	return n, err
+}
+
+// spill moves the entry's compressed bytes so far to the spool.
+func (e *zipEntry) spill() error {
+	z := e.z
+	if z.spool == nil {
+		f, err := os.CreateTemp("", "cpdaudit-workbook-*.tmp")
+		if err != nil {
+			return fmt.Errorf("cannot create a temporary file for the workbook: %w; set TMPDIR to a folder with free space", err)
+		}
+		// Unlinked at once: it lives only as long as it is open.
+		os.Remove(f.Name())
+		z.spool = f
+	}
+	n, err := z.spool.WriteAt(e.buf.Bytes(), z.end)
+	if err != nil {
+		return fmt.Errorf("cannot write a temporary file for the workbook: %w; set TMPDIR to a folder with free space", err)
+	}
+	e.chunks = append(e.chunks, spoolChunk{z.end, int64(n)})
+	z.end += int64(n)
+	e.buf.Reset()
+	return nil
+}
+
+// compressed returns the entry's compressed bytes and their length.
+func (e *zipEntry) compressed() (io.Reader, int64) {
+	parts := make([]io.Reader, 0, len(e.chunks)+1)
+	n := int64(e.buf.Len())
+	for _, c := range e.chunks {
+		parts = append(parts, io.NewSectionReader(e.z.spool, c.off, c.n))
+		n += c.n
+	}
+	return io.MultiReader(append(parts, &e.buf)...), n
 }
 
 const contentTypesName = "[Content_Types].xml"
@@ -78,12 +125,16 @@ func sortDefaults(xml []byte) []byte {
 	return out.Bytes()
 }
 
-func newSortedZip(w io.Writer) *sortedZip { return &sortedZip{out: w} }
+// defaultSpoolAt: the small entries, and the first megabyte of each big
+// one, stay in memory.
+const defaultSpoolAt = 1 << 20
+
+func newSortedZip(w io.Writer) *sortedZip { return &sortedZip{out: w, spoolAt: defaultSpoolAt} }
 
 // Create starts a new entry. BestSpeed keeps a 150,000-row Activities sheet
 // to about a second of compression; the size cost is small for XML.
 func (z *sortedZip) Create(name string) (io.Writer, error) {
-	e := &zipEntry{name: name, crc: crc32.NewIEEE()}
+	e := &zipEntry{z: z, name: name, crc: crc32.NewIEEE()}
 	fw, err := flate.NewWriter(&e.buf, flate.BestSpeed)
 	if err != nil {
 		return nil, err
@@ -105,6 +156,12 @@ func (z *sortedZip) AddFS(fs.FS) error {
 // Close writes the entries sorted by name ("[Content_Types].xml" sorts
 // first, where Office expects it) and finishes the archive.
 func (z *sortedZip) Close() error {
+	defer func() {
+		if z.spool != nil {
+			z.spool.Close()
+			z.spool = nil
+		}
+	}()
 	sort.SliceStable(z.entries, func(i, j int) bool { return z.entries[i].name < z.entries[j].name })
 	zw := zip.NewWriter(z.out)
 	for _, e := range z.entries {
@@ -118,19 +175,21 @@ func (z *sortedZip) Close() error {
 		if err := e.fw.Close(); err != nil {
 			return err
 		}
+		data, n := e.compressed()
 		w, err := zw.CreateRaw(&zip.FileHeader{
 			Name:               e.name,
 			Method:             zip.Deflate,
 			CRC32:              e.crc.Sum32(),
-			CompressedSize64:   uint64(e.buf.Len()),
+			CompressedSize64:   uint64(n),
 			UncompressedSize64: e.size,
 		})
 		if err != nil {
 			return err
 		}
-		if _, err := e.buf.WriteTo(w); err != nil {
+		if _, err := io.Copy(w, data); err != nil {
 			return err
 		}
+		e.chunks, e.buf = nil, bytes.Buffer{}
 	}
 	return zw.Close()
 }

@@ -28,13 +28,31 @@ type imported struct {
 	members  []importer.MemberRecord
 	issues   []importer.Issue
 	acc      importer.Accounting
+	years    map[int]int // accepted activities by year
+	// store holds the activities until each member is audited; close it
+	// when done.
+	store *importer.Store
 }
+
+func (im *imported) close() { im.store.Close() }
 
 // importAll discovers the inputs, reads them concurrently (results kept by
 // index so the order never depends on timing), reads the register and
-// merges everything by member.
+// merges everything by member. The activities go to a Store, so they are
+// not all in memory at once (issue 6); the caller closes it.
 func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported, error) {
+	st := importer.NewStore("", 0)
+	im, err := importInto(ctx, o, prog, st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return im, nil
+}
+
+func importInto(ctx context.Context, o *auditOptions, prog *progress, st *importer.Store) (*imported, error) {
 	opts := importer.DefaultOptions()
+	opts.Store = st
 	paths, issues := importer.Discover(o.Inputs)
 	if len(paths) == 0 {
 		for _, is := range issues {
@@ -65,8 +83,11 @@ func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported,
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	im := &imported{}
+	im := &imported{store: st}
 	for _, r := range results {
+		if r.Err != nil {
+			return nil, fmt.Errorf("%s: %w", r.File.Path, r.Err)
+		}
 		im.files = append(im.files, r.File)
 	}
 	var reg *importer.Register
@@ -80,38 +101,37 @@ func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported,
 			return nil, errors.New(msg + "\nFix the register or run without --register.")
 		}
 		reg = &r
-		im.register = &r.File
+		file := r.File // not &r.File, which would keep the whole register alive
+		im.register = &file
 	}
-	members, mergeIssues, acc := importer.Merge(results, reg)
-	im.members, im.acc = members, acc
+	merged, err := importer.Merge(results, reg, st)
+	if err != nil {
+		return nil, err
+	}
+	im.members, im.acc, im.years = merged.Members, merged.Accounting, merged.Years
 	// Merge returns every file's issues (with duplicates placed among their
 	// file's rows); discovery and register issues come from elsewhere.
 	im.issues = append(im.issues, issues...)
-	im.issues = append(im.issues, mergeIssues...)
+	im.issues = append(im.issues, merged.Issues...)
 	if reg != nil {
 		im.issues = append(im.issues, reg.Issues...)
 	}
-	if err := acc.Check(); err != nil {
+	if err := im.acc.Check(); err != nil {
 		return nil, fmt.Errorf("internal error, please report it: %w", err)
 	}
 	return im, nil
 }
 
-// chooseYear returns --year, or the one calendar year all activities fall in.
-func chooseYear(o *auditOptions, members []importer.MemberRecord) (int, error) {
+// chooseYear returns --year, or the one calendar year all activities fall
+// in (years counts the activities by year).
+func chooseYear(o *auditOptions, years map[int]int) (int, error) {
 	if o.Year != 0 {
 		return o.Year, nil
 	}
-	var all []audit.Activity
-	years := map[int]int{}
-	for _, m := range members {
-		all = append(all, m.Activities...)
-		for _, a := range m.Activities {
-			years[a.Date.Year()]++
+	if len(years) == 1 {
+		for y := range years {
+			return y, nil
 		}
-	}
-	if y, ok := audit.InferYear(all); ok {
-		return y, nil
 	}
 	keys := make([]int, 0, len(years))
 	for y := range years {
@@ -145,7 +165,8 @@ func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if _, err := chooseYear(o, im.members); err != nil {
+	defer im.close()
+	if _, err := chooseYear(o, im.years); err != nil {
 		return 0, err
 	}
 	prog.finish()
@@ -187,7 +208,8 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	if err != nil {
 		return err
 	}
-	year, err := chooseYear(o, im.members)
+	defer im.close()
+	year, err := chooseYear(o, im.years)
 	if err != nil {
 		return err
 	}
@@ -298,7 +320,11 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 	}
 	env.Shared = audit.NewReflectionIndexFor(env.Policy.Reflection)
 	for _, m := range members {
-		env.Shared.Add(m.Member.ID, m.Activities)
+		acts, err := m.Activities()
+		if err != nil {
+			return err
+		}
+		env.Shared.Add(m.Member.ID, acts)
 	}
 	pdfOpts := report.PDFOptions{Version: version, Created: documentDate(env.Year)}
 	prog.startMembers(len(members))
@@ -321,7 +347,11 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 			if err := gctx.Err(); err != nil {
 				return err
 			}
-			r := audit.Evaluate(members[i].Member, members[i].Activities, env)
+			acts, err := members[i].Activities()
+			if err != nil {
+				return err
+			}
+			r := audit.Evaluate(members[i].Member, acts, env)
 			members[i] = importer.MemberRecord{} // the result holds what the tables need
 			name := filepath.Join("feedback", report.FeedbackFileName(r.Member.ID))
 			if err := out.write(name, func(w io.Writer) error { return report.WritePDF(w, r, fonts, pdfOpts) }); err != nil {
