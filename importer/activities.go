@@ -1,7 +1,6 @@
 package importer
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -16,40 +15,16 @@ import (
 // File.SHA256 is the hash of the bytes read. Zero or negative limits in
 // opts mean the defaults.
 func ImportActivities(path string, opts Options) FileResult {
-	opts = opts.withDefaults()
-	data, info, iss := readInput(path, opts)
-	if iss != nil {
-		return FileResult{File: info, Issues: []Issue{*iss}}
-	}
-	res, _ := importBytes(path, data, opts, activitySchema)
-	res.File = info
+	res, _ := importFile(path, opts.withDefaults(), activitySchema)
 	return res
 }
 
-// importBytes reads a file's content; it is what the fuzz targets call.
+// importBytes reads a file's content held in memory; it is what the fuzz
+// targets call. It takes the same path as a file on disk (see input).
 // The file name decides CSV or Excel. For the register schema the members
 // come back too.
 func importBytes(name string, data []byte, opts Options, sc *schema) (res FileResult, members []audit.Member) {
-	defer func() {
-		// A library panic on a crafted file must cost that file only, and
-		// nothing half-read from it is kept.
-		if p := recover(); p != nil {
-			members = nil
-			res = FileResult{Issues: []Issue{{
-				File: name, Kind: ErrBadFile,
-				Problem: fmt.Sprintf("%s (%v)", panicProblem, p),
-				Action:  "Open it in Excel or LibreOffice, save it again as .xlsx or .csv, and run again",
-			}}}
-		}
-	}()
-	var ti tableImport
-	ti.init(name, sc)
-	if isCSV(name) {
-		readCSV(name, data, opts, &ti)
-	} else {
-		readWorkbook(name, data, opts, &ti)
-	}
-	return ti.res, ti.members
+	return importInput(bytesInput(name, data), opts, sc)
 }
 
 // panicProblem starts the issue of a file whose reading panicked.

@@ -27,9 +27,10 @@ import (
 //
 // A zip that cannot be opened at all is left to excelize, whose errors
 // openError explains. It returns nil when the archive looks like a
-// workbook.
-func checkArchive(name string, data []byte, opts Options) *Issue {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+// workbook. It reads the archive through r, only the central directory
+// and the start of each XML part.
+func checkArchive(name string, r io.ReaderAt, size int64, opts Options) *Issue {
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil
 	}

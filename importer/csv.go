@@ -1,13 +1,14 @@
 package importer
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
+	uni "unicode"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -16,29 +17,56 @@ import (
 )
 
 // readCSV reads one CSV file into ti: the encoding and the delimiter are
-// detected, then records are streamed through encoding/csv.
-func readCSV(name string, data []byte, opts Options, ti *tableImport) {
-	if iss := contentIssue(name, sniff(data), true); iss != nil {
+// detected, then records are streamed through encoding/csv. The text is
+// decoded as it is read; no more than a buffer of it is held at a time.
+func readCSV(in *input, opts Options, ti *tableImport) {
+	next, iss := csvRows(in, opts, ti.sc)
+	if iss != nil {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
-	text, err := decodeText(data)
-	if err != nil {
-		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrBadFile,
-			Problem: "the text of the file cannot be decoded: " + err.Error(),
-			Action:  "Save it again from Excel as CSV UTF-8 (Comma delimited)"})
-		return
-	}
-	if len(bytes.TrimSpace(text)) == 0 {
-		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrEmpty,
-			Problem: "the file has no rows", Action: "Export the CPD records again; the copy received is blank"})
-		return
-	}
-	at := place{file: name, opts: opts}
-	delim := detectDelimiter(text, opts.HeaderScanRows, ti.sc)
+	at := place{file: in.name, opts: opts}
 	t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
-	t.run(newCSVSource(text, delim))
-	ti.finishCSV(name, &t)
+	t.run(next)
+	ti.finishCSV(in.name, &t)
+}
+
+// csvRows checks a CSV file's content and returns its rows, or the one
+// issue that stops it being read.
+func csvRows(in *input, opts Options, sc *schema) (rowSource, *Issue) {
+	name := in.name
+	if iss := contentIssue(name, sniff(in), true); iss != nil {
+		return nil, iss
+	}
+	undecodable := func(err error) *Issue {
+		return &Issue{File: name, Kind: ErrBadFile,
+			Problem: "the text of the file cannot be decoded: " + err.Error(),
+			Action:  "Save it again from Excel as CSV UTF-8 (Comma delimited)"}
+	}
+	enc, skip := textEncoding(in)
+	// A look ahead through the text: whether it is all blank, and whether
+	// it has old Mac line ends. It stops at the first line end after the
+	// first character that is not a space, which for a real file is in
+	// its first line.
+	blank, oldMac, err := probeText(decodeText(in, enc, skip, false))
+	if err != nil {
+		return nil, undecodable(err)
+	}
+	if blank {
+		return nil, &Issue{File: name, Kind: ErrEmpty,
+			Problem: "the file has no rows", Action: "Export the CPD records again; the copy received is blank"}
+	}
+	text := decodeText(in, enc, skip, oldMac)
+	// The delimiter is chosen from the start of the text, which is then
+	// put back in front of the rest.
+	head := make([]byte, delimScanSize)
+	n, err := io.ReadFull(text, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, undecodable(err)
+	}
+	head = head[:n]
+	delim := detectDelimiter(head, opts.HeaderScanRows, sc)
+	return newCSVSource(io.MultiReader(bytes.NewReader(head), text), delim), nil
 }
 
 func (ti *tableImport) finishCSV(name string, t *tableScan) {
@@ -71,40 +99,77 @@ func requiredList(sc *schema) string {
 	return strings.Join(names, ", ")
 }
 
-// decodeText returns the file's text as UTF-8. A BOM decides UTF-8 or
-// UTF-16 (Excel's "Unicode text" export is UTF-16 LE); UTF-16 without a BOM
-// is recognised by its zero bytes; valid UTF-8 is taken as is; anything
-// else is Windows-1252, which is what Excel on a UK Windows PC writes for
-// "CSV (Comma delimited)" (£ and é are single bytes there).
-func decodeText(data []byte) ([]byte, error) {
-	var enc encoding.Encoding
+// textEncoding decides how the file's bytes are decoded: enc nil means
+// they are UTF-8 already, skip is a BOM to leave out. A BOM decides UTF-8
+// or UTF-16 (Excel's "Unicode text" export is UTF-16 LE); UTF-16 without
+// a BOM is recognised by its zero bytes; valid UTF-8 is taken as is;
+// anything else is Windows-1252, which is what Excel on a UK Windows PC
+// writes for "CSV (Comma delimited)" (£ and é are single bytes there).
+func textEncoding(in *input) (enc encoding.Encoding, skip int64) {
+	data := in.head
 	switch bom, ok := utf16BOM(data); {
 	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")):
-		data = data[3:]
+		return nil, 3
 	case ok:
-		enc = unicode.UTF16(bom, unicode.ExpectBOM)
+		return unicode.UTF16(bom, unicode.ExpectBOM), 0
 	case looksUTF16(data):
 		if data[0] == 0 {
-			enc = unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
-		} else {
-			enc = unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+			return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), 0
 		}
-	case !utf8.Valid(data):
-		enc = charmap.Windows1252
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), 0
+	case !in.validUTF8:
+		return charmap.Windows1252, 0
 	}
+	return nil, 0
+}
+
+// decodeText streams the file's text as UTF-8, from the start each time
+// it is called. Old Mac files end lines with a lone CR, which encoding/csv
+// does not split on: with oldMac, CRs become LFs.
+func decodeText(in *input, enc encoding.Encoding, skip int64, oldMac bool) io.Reader {
+	var r io.Reader = bufio.NewReaderSize(io.NewSectionReader(in.r, skip, in.size-skip), bufSize)
 	if enc != nil {
-		out, _, err := transform.Bytes(enc.NewDecoder(), data)
-		if err != nil {
-			return nil, err
+		r = transform.NewReader(r, enc.NewDecoder())
+	}
+	if oldMac {
+		r = crToLF{r}
+	}
+	return r
+}
+
+// probeText reads as much of the text as it takes to tell whether it is
+// blank (nothing but white space, as bytes.TrimSpace sees it) and whether
+// it has old Mac line ends: a CR but no LF anywhere.
+func probeText(r io.Reader) (blank, oldMac bool, err error) {
+	br := bufio.NewReaderSize(r, bufSize)
+	var lf, cr bool
+	for {
+		c, _, err := br.ReadRune()
+		if err == io.EOF {
+			return true, false, nil
 		}
-		data = out
+		if err != nil {
+			return false, false, err
+		}
+		lf = lf || c == '\n'
+		cr = cr || c == '\r'
+		if !uni.IsSpace(c) {
+			break
+		}
 	}
-	// Old Mac files end lines with a lone CR, which encoding/csv does not
-	// split on.
-	if bytes.IndexByte(data, '\n') < 0 && bytes.IndexByte(data, '\r') >= 0 {
-		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	buf := make([]byte, bufSize)
+	for !lf {
+		n, err := br.Read(buf)
+		lf = bytes.IndexByte(buf[:n], '\n') >= 0
+		cr = cr || bytes.IndexByte(buf[:n], '\r') >= 0
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return false, false, err
+		}
 	}
-	return data, nil
+	return false, !lf && cr, nil
 }
 
 func utf16BOM(data []byte) (unicode.Endianness, bool) {
@@ -140,9 +205,10 @@ func looksUTF16(data []byte) bool {
 // detectDelimiter picks comma, semicolon or tab: the one that splits a top
 // row into the most recognised headers. Counting delimiters alone would be
 // fooled by a semicolon file full of decimal commas. With no header found,
-// the most frequent one in the first line wins.
+// the most frequent one in the first line wins. It looks at the first
+// delimScanSize bytes of the text.
 func detectDelimiter(text []byte, scanRows int, sc *schema) rune {
-	head := text[:min(len(text), 64<<10)]
+	head := text[:min(len(text), delimScanSize)]
 	best, bestFound := ',', 0
 	for _, d := range []rune{',', ';', '\t'} {
 		for i, rec := range splitRecords(head, d, scanRows) {
@@ -217,14 +283,14 @@ func countOutsideQuotes(line []byte, b byte) int {
 // span lines, so the row number is worked out from line positions: each
 // line between two records is one (blank) row, and a record is one row
 // however many lines it spans.
-func newCSVSource(text []byte, delim rune) rowSource {
-	r := csv.NewReader(bytes.NewReader(text))
+func newCSVSource(text io.Reader, delim rune) rowSource {
+	li := newLineIndex(text)
+	r := csv.NewReader(bufio.NewReaderSize(li, bufSize))
 	r.Comma = delim
 	r.FieldsPerRecord = -1
 	var (
-		off      int64 // input offset after the previous record
-		lines    int   // newlines in text[:off]
-		prevEnd  int   // last physical line of the previous record
+		lines    int // newlines before the end of the previous record
+		prevEnd  int // last physical line of the previous record
 		prevRow  int
 		done     bool
 		lastLine = -1
@@ -254,11 +320,11 @@ func newCSVSource(text []byte, delim rune) rowSource {
 			return srcRow{}, false
 		}
 		lastLine = start
-		next := r.InputOffset()
-		lines += bytes.Count(text[off:next], []byte("\n"))
-		off = next
+		off := r.InputOffset()
+		n, endsLine := li.take(off)
+		lines += n
 		end := lines
-		if off > 0 && text[off-1] != '\n' {
+		if off > 0 && !endsLine {
 			end++ // the last line has no line end
 		}
 		row := prevRow + start - prevEnd

@@ -2,7 +2,6 @@ package importer
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -13,41 +12,162 @@ import (
 	"strings"
 	"syscall"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ies/cpdaudit/audit"
 )
 
-// readInput reads a whole input file, within the size limit, and hashes
-// it. The file is read once: parsing works on these bytes, so the SHA-256
-// in the run record is the hash of exactly what was audited.
-func readInput(path string, opts Options) ([]byte, FileInfo, *Issue) {
+// importFile imports one file from disk. The hashing pass reads it
+// first; the readers then read it again, a piece at a time, so the file
+// is never held whole. The SHA-256 in the result is the hash of the bytes
+// parsed: a file that changed between the two passes (another program
+// still writing it, a sync client replacing it) is one issue, not a mix
+// of two versions.
+func importFile(path string, opts Options, sc *schema) (FileResult, []audit.Member) {
+	in, info, iss := openInput(path, opts)
+	if iss != nil {
+		return FileResult{File: info, Issues: []Issue{*iss}}, nil
+	}
+	defer in.file.Close()
+	if testHookHashed != nil {
+		testHookHashed(path)
+	}
+	res, members := importInput(in, opts, sc)
+	if iss := in.afterReading(); iss != nil {
+		// Nothing read from it is kept, and no hash is claimed for it; a
+		// Store failure still stops the run.
+		return FileResult{File: FileInfo{Path: path, Size: info.Size}, Issues: []Issue{*iss}, Err: res.Err}, nil
+	}
+	res.File = info
+	return res, members
+}
+
+// testHookHashed, when set by a test, runs between the hashing pass and
+// the reading, where a change to the file must be caught.
+var testHookHashed func(path string)
+
+// importInput reads one file's content; the file name decides CSV or
+// Excel. For the register schema the members come back too.
+func importInput(in *input, opts Options, sc *schema) (res FileResult, members []audit.Member) {
+	defer func() {
+		// A library panic on a crafted file must cost that file only, and
+		// nothing half-read from it is kept.
+		if p := recover(); p != nil {
+			members = nil
+			res = FileResult{Issues: []Issue{{
+				File: in.name, Kind: ErrBadFile,
+				Problem: fmt.Sprintf("%s (%v)", panicProblem, p),
+				Action:  "Open it in Excel or LibreOffice, save it again as .xlsx or .csv, and run again",
+			}}}
+		}
+	}()
+	var ti tableImport
+	ti.init(in.name, sc)
+	if isCSV(in.name) {
+		readCSV(in, opts, &ti)
+	} else {
+		readWorkbook(in, opts, &ti)
+	}
+	return ti.res, ti.members
+}
+
+// openInput opens a file, within the size limit, and runs the hashing
+// pass. The caller closes in.file.
+func openInput(path string, opts Options) (*input, FileInfo, *Issue) {
 	info := FileInfo{Path: path}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, info, openIssue(path, err)
 	}
-	defer f.Close()
+	in, iss := scanFile(f, path, opts, &info)
+	if iss != nil {
+		f.Close()
+		return nil, info, iss
+	}
+	info.SHA256 = hex.EncodeToString(in.sum[:])
+	info.Size = in.size
+	return in, info, nil
+}
+
+func scanFile(f *os.File, path string, opts Options, info *FileInfo) (*input, *Issue) {
 	st, err := f.Stat()
 	if err != nil {
-		return nil, info, openIssue(path, err)
+		return nil, openIssue(path, err)
 	}
 	if st.IsDir() {
-		return nil, info, &Issue{File: path, Kind: ErrUnsupported, Problem: "this is a folder, not a file"}
+		return nil, &Issue{File: path, Kind: ErrUnsupported, Problem: "this is a folder, not a file"}
 	}
 	info.Size = st.Size()
 	if st.Size() > opts.MaxFileSize {
-		return nil, info, tooLarge(path, st.Size(), opts.MaxFileSize)
+		return nil, tooLarge(path, st.Size(), opts.MaxFileSize)
 	}
+	if !st.Mode().IsRegular() {
+		// A pipe or device can be read only once: it is read into memory,
+		// within the limit, and imported from there.
+		data, err := io.ReadAll(io.LimitReader(f, opts.MaxFileSize+1))
+		if err != nil {
+			return nil, openIssue(path, err)
+		}
+		if int64(len(data)) > opts.MaxFileSize {
+			return nil, tooLarge(path, int64(len(data)), opts.MaxFileSize)
+		}
+		in := bytesInput(path, data)
+		in.file = f
+		return in, nil
+	}
+	in := &input{name: path, r: &recordingReaderAt{r: f}, file: f, stat: st}
 	// The limit is applied to the read too: the file may grow meanwhile.
-	data, err := io.ReadAll(io.LimitReader(f, opts.MaxFileSize+1))
-	if err != nil {
-		return nil, info, openIssue(path, err)
+	if err := in.scan(io.LimitReader(f, opts.MaxFileSize+1)); err != nil {
+		return nil, openIssue(path, err)
 	}
-	if int64(len(data)) > opts.MaxFileSize {
-		return nil, info, tooLarge(path, int64(len(data)), opts.MaxFileSize)
+	if in.size > opts.MaxFileSize {
+		return nil, tooLarge(path, in.size, opts.MaxFileSize)
 	}
-	sum := sha256.Sum256(data)
-	info.SHA256 = hex.EncodeToString(sum[:])
-	info.Size = int64(len(data))
-	return data, info, nil
+	in.openWorkbook = func(o excelize.Options) (*excelize.File, error) {
+		// excelize reads the file through its own handle, a piece at a
+		// time (OpenReader would copy it whole into memory), and keeps the
+		// large sheets in temporary files; afterReading checks that the
+		// path still leads to the file that was hashed.
+		in.reopened = true
+		return excelize.OpenFile(path, o)
+	}
+	return in, nil
+}
+
+// afterReading is the issue of a file whose reading cannot be trusted:
+// it changed since the hashing pass, or a read failed half way. nil when
+// the bytes parsed are the bytes hashed.
+func (in *input) afterReading() *Issue {
+	if in.stat != nil && in.changed() {
+		return &Issue{File: in.name, Kind: ErrBadFile,
+			Problem: "the file changed while it was being read, so it was not audited (what was read could be part old, part new)",
+			Action:  "Wait until the program writing or copying it has finished, then run again"}
+	}
+	if in.r.err != nil {
+		return openIssue(in.name, in.r.err)
+	}
+	return nil
+}
+
+// changed compares the file with its state before the hashing pass: its
+// size and modification time, and, when excelize opened it again by name,
+// that the name still leads to the same file.
+func (in *input) changed() bool {
+	if in.size != in.stat.Size() {
+		return true // it grew or shrank before or during the hashing pass
+	}
+	now, err := in.file.Stat()
+	if err != nil || now.Size() != in.stat.Size() || !now.ModTime().Equal(in.stat.ModTime()) {
+		return true
+	}
+	if in.reopened {
+		byName, err := os.Stat(in.name)
+		if err != nil || !os.SameFile(in.stat, byName) {
+			return true
+		}
+	}
+	return false
 }
 
 func tooLarge(path string, size, limit int64) *Issue {
@@ -108,9 +228,15 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // its real content in.
 var encryptedPackage = []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e\x00")
 
-func sniff(data []byte) contentKind {
+// sniff tells what a file holds from its first bytes (in.head); only an
+// OLE file is searched further, for the stream an encrypted workbook
+// keeps its content in. That search reads the file a buffer at a time:
+// an encrypted workbook is as big as the workbook inside it, and its
+// directory, which names the stream, may be anywhere in it.
+func sniff(in *input) contentKind {
+	data := in.head
 	switch {
-	case len(data) == 0:
+	case in.size == 0:
 		return contentEmpty
 	case bytes.HasPrefix(data, []byte("PK\x03\x04")):
 		if bytes.Contains(data[:min(len(data), 100)], []byte("application/vnd.oasis.opendocument")) {
@@ -118,7 +244,7 @@ func sniff(data []byte) contentKind {
 		}
 		return contentZip
 	case bytes.HasPrefix(data, oleMagic):
-		if bytes.Contains(data, encryptedPackage) {
+		if containsAt(in.r, in.size, encryptedPackage) {
 			return contentEncrypted
 		}
 		return contentOLE
@@ -134,7 +260,7 @@ func sniff(data []byte) contentKind {
 	if _, ok := utf16BOM(data); ok || looksUTF16(data) {
 		return contentText
 	}
-	head := data[:min(len(data), 8192)]
+	head := data[:min(len(data), headSize)]
 	if bytes.IndexByte(head, 0) >= 0 {
 		if textApartFromNUL(head) {
 			return contentNULText

@@ -32,18 +32,11 @@ func (r *Register) Member(id string) (audit.Member, bool) {
 // an issue rather than guessed, and so is a second row for the same id.
 // Like ImportActivities it never panics and never returns an error.
 func ReadRegister(path string, opts Options) Register {
-	opts = opts.withDefaults()
-	data, info, iss := readInput(path, opts)
-	if iss != nil {
-		return Register{File: info, Issues: []Issue{*iss}}
-	}
-	reg := readRegisterBytes(path, data, opts)
-	reg.File = info
-	return reg
+	res, members := importFile(path, opts.withDefaults(), registerSchema)
+	return newRegister(res, members)
 }
 
-func readRegisterBytes(name string, data []byte, opts Options) Register {
-	res, members := importBytes(name, data, opts, registerSchema)
+func newRegister(res FileResult, members []audit.Member) Register {
 	slices.SortFunc(members, func(a, b audit.Member) int { return compareIDs(a.ID, b.ID) })
 	return Register{File: res.File, Members: members, Issues: res.Issues, Accounting: res.Accounting}
 }

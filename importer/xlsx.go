@@ -2,7 +2,6 @@ package importer
 
 import (
 	"archive/zip"
-	"bytes"
 	"compress/flate"
 	"errors"
 	"fmt"
@@ -14,16 +13,17 @@ import (
 )
 
 // readWorkbook reads every sheet of an Excel workbook into ti.
-func readWorkbook(name string, data []byte, opts Options, ti *tableImport) {
-	if iss := contentIssue(name, sniff(data), false); iss != nil {
+func readWorkbook(in *input, opts Options, ti *tableImport) {
+	name := in.name
+	if iss := contentIssue(name, sniff(in), false); iss != nil {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
-	if iss := checkArchive(name, data, opts); iss != nil {
+	if iss := checkArchive(name, in.r, in.size, opts); iss != nil {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
+	f, err := in.openWorkbook(excelize.Options{
 		UnzipSizeLimit:    opts.UnzipSizeLimit,
 		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
 	})
