@@ -1,9 +1,9 @@
 package audit
 
 import (
-	"hash/fnv"
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -15,7 +15,7 @@ type compiled struct {
 	refl      *reflectionMatchers
 	entry     *matcher
 	context   *matcher
-	yearRound [][]string
+	yearRound []yearRoundTitle
 }
 
 var (
@@ -38,7 +38,8 @@ func compiledPolicy(p Policy) *compiled {
 		context: newMatcher(p.Level.ContextWords),
 	}
 	for _, t := range p.Reflection.YearRoundTitles {
-		c.yearRound = append(c.yearRound, words(t))
+		ws := strings.Join(words(t), " ")
+		c.yearRound = append(c.yearRound, yearRoundTitle{words: ws, padded: " " + ws + " "})
 	}
 	if len(compiledCache) >= 16 {
 		clear(compiledCache) // tests try many policies; a run uses one
@@ -48,8 +49,9 @@ func compiledPolicy(p Policy) *compiled {
 }
 
 // fingerprint hashes every word list and switch the matchers depend on.
+// Evaluate calls it for every member, so it hashes inline (fnv64a) rather
+// than through hash/fnv, which allocates for every word.
 func fingerprint(p Policy) uint64 {
-	h := fnv.New64a()
 	lists := [][]string{
 		p.Level.EntryLevelWords, p.Level.ContextWords,
 		p.Reflection.QualityWords, p.Reflection.WorkWords, p.Reflection.UserWords,
@@ -58,16 +60,15 @@ func fingerprint(p Policy) uint64 {
 		p.Reflection.NegationWords, p.Reflection.NotNegations, p.Reflection.HedgeWords,
 		p.Reflection.YearRoundTitles,
 	}
-	sep := []byte{0}
+	h := fnvOffset64
 	for _, l := range lists {
-		h.Write([]byte(strconv.Itoa(len(l))))
+		h = fnv64a(h, strconv.Itoa(len(l)))
 		for _, w := range l {
-			h.Write([]byte(w))
-			h.Write(sep)
+			h = fnv64a(fnv64a(h, w), "\x00")
 		}
-		h.Write([]byte{1})
+		h = fnv64a(h, "\x01")
 	}
-	return h.Sum64()
+	return h
 }
 
 // eps absorbs floating-point noise in hour sums (29.999999 is 30): a

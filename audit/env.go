@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"hash/fnv"
 	"strings"
 	"unicode"
 )
@@ -79,7 +78,16 @@ func (ix *ReflectionIndex) otherMember(memberID, reflection string) (string, boo
 	if ix == nil {
 		return "", false
 	}
-	h, ok := copyHash(reflection, ix.minWords)
+	return ix.otherMemberWords(memberID, copyWords(reflection))
+}
+
+// otherMemberWords is otherMember for a reflection already split by
+// copyWords.
+func (ix *ReflectionIndex) otherMemberWords(memberID string, ws []string) (string, bool) {
+	if ix == nil {
+		return "", false
+	}
+	h, ok := hashCopyWords(ws, ix.minWords)
 	if !ok {
 		return "", false
 	}
@@ -106,14 +114,35 @@ func copyWords(s string) []string {
 // copyHash hashes the normalised words of s; ok is false when s has fewer
 // than minWords words.
 func copyHash(s string, minWords int) (uint64, bool) {
-	ws := copyWords(s)
+	return hashCopyWords(copyWords(s), minWords)
+}
+
+// hashCopyWords is copyHash of the words ws: FNV-1a of each word followed
+// by a space.
+func hashCopyWords(ws []string, minWords int) (uint64, bool) {
 	if len(ws) < max(minWords, 1) {
 		return 0, false
 	}
-	h := fnv.New64a()
+	h := fnvOffset64
 	for _, w := range ws {
-		h.Write([]byte(w))
-		h.Write([]byte{' '})
+		h = fnv64a(fnv64a(h, w), " ")
 	}
-	return h.Sum64(), true
+	return h, true
+}
+
+// FNV-1a, 64 bits, as hash/fnv's New64a computes it, but written inline:
+// New64a and the []byte conversions to feed it allocate for every word,
+// and the copy checks hash every word of every reflection.
+const (
+	fnvOffset64 uint64 = 14695981039346656037
+	fnvPrime64  uint64 = 1099511628211
+)
+
+// fnv64a continues the FNV-1a hash h with the bytes of s.
+func fnv64a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime64
+	}
+	return h
 }

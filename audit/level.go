@@ -40,8 +40,7 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 			continue
 		}
 		counted++
-		text := a.Title + ". " + a.Description
-		if n := len(words(a.Title)) + len(words(a.Description)); strings.TrimSpace(a.Description) == "" || n < p.ThinMinWords {
+		if n := wordCount(a.Title) + wordCount(a.Description); strings.TrimSpace(a.Description) == "" || n < p.ThinMinWords {
 			thin++
 			thinEv = append(thinEv, Evidence{Source: a.Source, Activity: a.Title, Text: strings.TrimSpace(a.Description),
 				Note: fmt.Sprintf("Described in %d word%s (title and description together): too little to judge the level.", n, plural(n))})
@@ -49,11 +48,12 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 		if !senior {
 			continue
 		}
-		word, ok := c.entry.contains(text)
+		toks := tokenize(a.Title + ". " + a.Description)
+		word, ok := c.entry.contains(toks)
 		if !ok {
 			continue
 		}
-		if ctx, ok := c.context.contains(text); ok {
+		if ctx, ok := c.context.contains(toks); ok {
 			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: word,
 				Note: fmt.Sprintf("Entry-level wording (%q), explained by the description (%q): no signal.", word, ctx)})
 			continue

@@ -217,7 +217,8 @@ func (rm *reflectionMatchers) sentence(text string, s span, prevMentions bool) s
 
 	// Users named as users, not as company ("with colleagues").
 	userClause := map[int]bool{}
-	for _, m := range rm.users.find(toks) {
+	users := rm.users.find(toks)
+	for _, m := range users {
 		if m.i > 0 && companion[toks[m.i-1].w] {
 			continue
 		}
@@ -239,7 +240,7 @@ func (rm *reflectionMatchers) sentence(text string, s span, prevMentions bool) s
 	// users' ("clients now understand their risk better")? The nearest
 	// owner named before it decides; pronouns (they, their) take the owner
 	// of the last name before them.
-	owner, work := rm.owners(toks, prevMentions)
+	owner, work := rm.owners(toks, users, prevMentions)
 	learning := rm.learning.find(toks)
 	for _, m := range rm.quality.find(toks) {
 		switch {
@@ -314,16 +315,16 @@ const (
 
 // owners returns, for each token, who the nearest name up to it refers to:
 // the member (I, my, a work word), the users (a user word), or nobody yet;
-// and which tokens are work words. Pronouns stand for the last person
-// named before them; at the start of a sentence, for the users when the
-// sentence before named some.
-func (rm *reflectionMatchers) owners(toks []token, prevMentions bool) (owner []int, work []bool) {
+// and which tokens are work words. users are the user-word matches in toks.
+// Pronouns stand for the last person named before them; at the start of a
+// sentence, for the users when the sentence before named some.
+func (rm *reflectionMatchers) owners(toks []token, users []match, prevMentions bool) (owner []int, work []bool) {
 	mark := make([]int, len(toks))
 	work = make([]bool, len(toks))
 	for _, m := range rm.work.find(toks) {
 		mark[m.i], work[m.i] = ownMember, true
 	}
-	for _, m := range rm.users.find(toks) {
+	for _, m := range users {
 		if m.i == 0 || !companion[toks[m.i-1].w] {
 			for k := m.i; k < m.j; k++ {
 				mark[k], work[k] = ownUsers, false

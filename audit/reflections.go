@@ -2,7 +2,6 @@ package audit
 
 import (
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strings"
 	"time"
@@ -139,12 +138,15 @@ type copyItem struct {
 // or "" when there are none.
 func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *ReflectionIndex) string {
 	var items []copyItem
+	// Each reflection is split into words once, for both checks.
+	words := make([][]string, len(r.Activities))
 	for i, a := range r.Activities {
-		h, ok := copyHash(a.Activity.Reflection, p.CopyMinWords)
+		words[i] = copyWords(a.Activity.Reflection)
+		h, ok := hashCopyWords(words[i], p.CopyMinWords)
 		if !ok {
 			continue
 		}
-		items = append(items, copyItem{act: i, hash: h, shingl: shingles(copyWords(a.Activity.Reflection))})
+		items = append(items, copyItem{act: i, hash: h, shingl: shingles(words[i])})
 	}
 	// Group by union-find: same text, or near the same. Comparing every
 	// pair is quadratic, so very long records get the exact check only.
@@ -194,14 +196,11 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 			names = append(names, where(r.Activities[i].Activity))
 		}
 		r.Flags = append(r.Flags, fmt.Sprintf("%s on %d activities: %s", kind, len(group), strings.Join(names, ", ")))
-		for _, i := range group {
+		for k, i := range group {
 			a := &r.Activities[i]
-			var others []string
-			for _, j := range group {
-				if j != i {
-					others = append(others, where(r.Activities[j].Activity))
-				}
-			}
+			// The names of the group but this one (names[k]).
+			others := make([]string, 0, len(names)-1)
+			others = append(append(others, names[:k]...), names[k+1:]...)
 			a.Flags = append(a.Flags, strings.ToLower(kind[:1])+kind[1:]+" as "+strings.Join(others, ", "))
 			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: a.Activity.Reflection,
 				Note: kind + " as " + strings.Join(others, ", ") + ": an assessor will check it."})
@@ -210,7 +209,7 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 	}
 	for i := range r.Activities {
 		a := &r.Activities[i]
-		other, ok := shared.otherMember(r.Member.ID, a.Activity.Reflection)
+		other, ok := shared.otherMemberWords(r.Member.ID, words[i])
 		if !ok {
 			continue
 		}
@@ -230,11 +229,13 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 
 // shingles hashes every run of three words, sorted, for near-copy checks.
 func shingles(ws []string) []uint64 {
-	var out []uint64
+	out := make([]uint64, 0, max(len(ws)-2, 0))
 	for i := 0; i+3 <= len(ws); i++ {
-		h := fnv.New64a()
-		h.Write([]byte(ws[i] + " " + ws[i+1] + " " + ws[i+2]))
-		out = append(out, h.Sum64())
+		// The FNV-1a hash of ws[i] + " " + ws[i+1] + " " + ws[i+2].
+		h := fnv64a(fnvOffset64, ws[i])
+		h = fnv64a(fnv64a(h, " "), ws[i+1])
+		h = fnv64a(fnv64a(h, " "), ws[i+2])
+		out = append(out, h)
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -333,7 +334,7 @@ func gapNotes(dates []time.Time, year, gapMonths int) []string {
 
 // isYearRound: the title is, or is one slip away from, a year-round title
 // (ignoring case, hyphens and a year such as "2025").
-func isYearRound(title string, titles [][]string) bool {
+func isYearRound(title string, titles []yearRoundTitle) bool {
 	var ws []string
 	for _, w := range words(title) {
 		if strings.Trim(w, "0123456789") != "" {
@@ -341,13 +342,27 @@ func isYearRound(title string, titles [][]string) bool {
 		}
 	}
 	got := strings.Join(ws, " ")
+	padded := " " + got + " "
 	for _, t := range titles {
-		want := strings.Join(t, " ")
-		if got == want || strings.Contains(" "+got+" ", " "+want+" ") || editDistance(got, want) <= 2 {
+		// The edit distance is at least the difference in length, so most
+		// titles need no distance computed.
+		if got == t.words || strings.Contains(padded, t.padded) ||
+			(abs(len(got)-len(t.words)) <= 2 && editDistance(got, t.words) <= 2) {
 			return true
 		}
 	}
 	return false
+}
+
+// yearRoundTitle is a year-round title's words joined by spaces, and the
+// same with a space either side, for isYearRound.
+type yearRoundTitle struct{ words, padded string }
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // editDistance is the Levenshtein distance, for short titles only.

@@ -19,27 +19,31 @@ type token struct {
 // or slash joins nothing (year-round = year round); apostrophes vanish so
 // that didn't, didnt and client's, clients match alike.
 func tokenize(s string) []token {
-	var toks []token
-	var b strings.Builder
+	toks := make([]token, 0, len(s)/5+1) // about one token per five bytes of prose
 	start := -1
+	plain := true // s[start:] so far is lowercase ASCII letters and digits only
 	flush := func(end int) {
 		if start >= 0 {
-			if w := normWord(b.String()); w != "" {
+			if w := normWord(wordAt(s[start:end], plain)); w != "" {
 				toks = append(toks, token{w: w, start: start, end: end})
 			}
-			b.Reset()
 			start = -1
 		}
 	}
 	for i, r := range s {
 		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			if start < 0 {
+				start, plain = i, true
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if start < 0 {
 				start = i
 			}
-			b.WriteRune(unicode.ToLower(r))
+			plain = false
 		case r == '\'' || r == '’' || r == '‘':
 			// Inside a word: dropped. Elsewhere: a quote, ignored.
+			plain = false
 		default:
 			flush(i)
 			if isClausePunct(r, s, i) {
@@ -49,6 +53,43 @@ func tokenize(s string) []token {
 	}
 	flush(len(s))
 	return toks
+}
+
+// wordAt is the word written as w (letters, digits and apostrophes only)
+// lowercased without its apostrophes. Most words are already plain, and
+// then w itself is the word: no copy.
+func wordAt(w string, plain bool) string {
+	if plain {
+		return w
+	}
+	b := make([]byte, 0, len(w))
+	for _, r := range w {
+		if r == '\'' || r == '’' || r == '‘' {
+			continue
+		}
+		b = utf8.AppendRune(b, unicode.ToLower(r))
+	}
+	return string(b)
+}
+
+// wordCount is len(words(s)) without building the words: the number of
+// runs of letters and digits (apostrophes inside a run do not split it).
+func wordCount(s string) int {
+	n := 0
+	in := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !in {
+				n++
+				in = true
+			}
+		case r == '\'' || r == '’' || r == '‘':
+		default:
+			in = false
+		}
+	}
+	return n
 }
 
 // isClausePunct reports whether the rune at s[i] ends a clause: commas,
@@ -123,14 +164,18 @@ type phrase struct {
 // go through a map on the first word so a long list costs little per word.
 type matcher struct {
 	byFirst map[string][]int // a form of the first word -> entries
+	// starts marks the first bytes of byFirst's keys: a word starting
+	// with any other byte needs no lookup. Most lists are short, and a
+	// sentence is matched against eleven of them.
+	starts  [256]bool
 	phrases []phrase
-	fuzzy   map[fuzzyKey][]fuzzyForm // first letter and length -> single-word forms for typo matching
+	fuzzy   map[uint64][]fuzzyForm // fuzzyKey(first letter, length) -> single-word forms for typo matching
 }
 
-type fuzzyKey struct {
-	first byte
-	n     int
-}
+// fuzzyKey packs a first letter and a length into one integer: a map on it
+// is several times faster to probe than one on a struct, and fuzzyFind
+// probes it for every long word not in the list.
+func fuzzyKey(first byte, n int) uint64 { return uint64(n)<<8 | uint64(first) }
 
 type fuzzyForm struct {
 	form  string
@@ -172,7 +217,7 @@ func newMatcher(list []string) *matcher { return compileMatcher(list, true) }
 func newExactMatcher(list []string) *matcher { return compileMatcher(list, false) }
 
 func compileMatcher(list []string, inflect bool) *matcher {
-	m := &matcher{byFirst: map[string][]int{}, fuzzy: map[fuzzyKey][]fuzzyForm{}}
+	m := &matcher{byFirst: map[string][]int{}, fuzzy: map[uint64][]fuzzyForm{}}
 	for _, e := range list {
 		ws := words(e)
 		if len(ws) == 0 {
@@ -192,13 +237,16 @@ func compileMatcher(list []string, inflect bool) *matcher {
 				// a derived form one slip from a common word makes false
 				// matches (trainee -> "traineing" ~ "training").
 				if len(f) >= fuzzyMin && (f == ws[0] || f == ws[0]+"s") {
-					k := fuzzyKey{f[0], len(f)}
+					k := fuzzyKey(f[0], len(f))
 					m.fuzzy[k] = append(m.fuzzy[k], fuzzyForm{f, id})
 				}
 			}
 			continue
 		}
 		m.byFirst[ws[0]] = appendUnique(m.byFirst[ws[0]], id)
+	}
+	for w := range m.byFirst {
+		m.starts[w[0]] = true
 	}
 	return m
 }
@@ -223,7 +271,9 @@ type match struct {
 func (m *matcher) find(toks []token) []match {
 	var out []match
 	for i, t := range toks {
-		if t.boundary {
+		// No entry, and so no typo of one (fuzzyFind keeps the first
+		// letter), starts with another byte.
+		if t.boundary || !m.starts[t.w[0]] {
 			continue
 		}
 		ids := m.byFirst[t.w]
@@ -247,18 +297,23 @@ func (m *matcher) find(toks []token) []match {
 // letter too often makes another real word (learned/learner,
 // through/thorough).
 func (m *matcher) fuzzyFind(w string) (int, bool) {
-	if len(w) < fuzzyMin || fuzzyExclude[w] {
+	if len(m.fuzzy) == 0 || len(w) < fuzzyMin {
 		return 0, false
 	}
 	for d := -1; d <= 1; d++ {
-		for _, f := range m.fuzzy[fuzzyKey{w[0], len(w) + d}] {
+		for _, f := range m.fuzzy[fuzzyKey(w[0], len(w)+d)] {
+			var near bool
 			if min(len(w), len(f.form)) < fuzzyAnyEdit {
-				if len(w) == len(f.form) && swappedPair(w, f.form) {
-					return f.entry, true
-				}
-				continue
+				near = len(w) == len(f.form) && swappedPair(w, f.form)
+			} else {
+				near = withinOneEdit(w, f.form)
 			}
-			if withinOneEdit(w, f.form) {
+			// The exclusions are looked up last: most words have no
+			// near form at all.
+			if near {
+				if fuzzyExclude[w] {
+					return 0, false
+				}
 				return f.entry, true
 			}
 		}
@@ -308,14 +363,32 @@ func (m *matcher) matchAt(toks []token, i, id int) (int, bool) {
 	return i + len(ws), true
 }
 
+// inflectionOf reports whether got is one of forms(w), without building
+// them: it runs for every candidate phrase.
 func inflectionOf(got, w string) bool {
 	if !strings.HasPrefix(got, w[:len(w)-1]) {
 		return false
 	}
-	for _, f := range forms(w) {
-		if f == got {
+	if strings.HasPrefix(got, w) {
+		rest := got[len(w):]
+		if rest == "" {
 			return true
 		}
+		for _, s := range suffixes {
+			if rest == s {
+				return true
+			}
+		}
+	}
+	if len(w) <= 2 {
+		return false
+	}
+	rest := got[len(w)-1:] // got starts with w less its last letter
+	switch w[len(w)-1] {
+	case 'e':
+		return rest == "ing"
+	case 'y':
+		return rest == "ies" || rest == "ied"
 	}
 	return false
 }
@@ -347,9 +420,9 @@ func withinOneEdit(a, b string) bool {
 	}
 }
 
-// contains reports whether any entry of m occurs in s.
-func (m *matcher) contains(s string) (phrase string, ok bool) {
-	ms := m.find(tokenize(s))
+// contains reports whether any entry of m occurs in toks (a tokenized text).
+func (m *matcher) contains(toks []token) (phrase string, ok bool) {
+	ms := m.find(toks)
 	if len(ms) == 0 {
 		return "", false
 	}

@@ -718,6 +718,13 @@ type Fpdf struct {
 	fmt struct {
 		buf []byte       // buffer used to format numbers.
 		col bytes.Buffer // buffer used to build color strings.
+
+		// cpdaudit patch: scratch buffers reused within a document.
+		line []byte    // a content-stream operator being formatted
+		cell fmtBuffer // CellFormat's operators
+
+		rgb     []rgbColorMemo // colours made by rgbColorValue
+		fontOps []fontOp       // operators made by fontOperator
 	}
 }
 

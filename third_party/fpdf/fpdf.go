@@ -942,7 +942,34 @@ func colorComp(v int) (int, float64) {
 	return v, float64(v) / 255.0
 }
 
-func (f *Fpdf) rgbColorValue(r, g, b int, grayStr, fullStr string) (clr colorType) {
+// rgbColorValue is makeRGBColorValue, remembered per document (cpdaudit
+// patch): a document sets the same few colours thousands of times, and each
+// time formatted three numbers anew.
+func (f *Fpdf) rgbColorValue(r, g, b int, grayStr, fullStr string) colorType {
+	key := rgbColorKey{r, g, b, grayStr, fullStr}
+	for _, c := range f.fmt.rgb {
+		if c.key == key {
+			return c.clr
+		}
+	}
+	clr := f.makeRGBColorValue(r, g, b, grayStr, fullStr)
+	if len(f.fmt.rgb) < 32 {
+		f.fmt.rgb = append(f.fmt.rgb, rgbColorMemo{key, clr})
+	}
+	return clr
+}
+
+type rgbColorKey struct {
+	r, g, b          int
+	grayStr, fullStr string
+}
+
+type rgbColorMemo struct {
+	key rgbColorKey
+	clr colorType
+}
+
+func (f *Fpdf) makeRGBColorValue(r, g, b int, grayStr, fullStr string) (clr colorType) {
 	clr.ir, clr.r = colorComp(r)
 	clr.ig, clr.g = colorComp(g)
 	clr.ib, clr.b = colorComp(b)
@@ -2431,8 +2458,38 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 		f.isCurrentUTF8 = false
 	}
 	if f.page > 0 {
-		f.outf("BT /F%s %.2f Tf ET", f.currentFont.i, f.fontSizePt)
+		// cpdaudit patch: was f.outf("BT /F%s %.2f Tf ET", ...). A feedback
+		// PDF sets its font some 700 times, in a few sizes, and formatting
+		// the operator was most of the cost; it is made once per document
+		// for each font and size.
+		f.out(f.fontOperator(f.currentFont.i, f.fontSizePt))
 	}
+}
+
+// fontOperator returns "BT /F<id> <size> Tf ET" as SetFont writes it
+// (cpdaudit patch).
+func (f *Fpdf) fontOperator(id string, sizePt float64) string {
+	for _, op := range f.fmt.fontOps {
+		if op.id == id && math.Float64bits(op.sizePt) == math.Float64bits(sizePt) { // -0 prints as -0.00
+			return op.str
+		}
+	}
+	b := append(f.fmt.line[:0], "BT /F"...)
+	b = append(b, id...)
+	b = append(b, ' ')
+	b = appendFloat(b, sizePt, 2)
+	f.fmt.line = append(b, " Tf ET"...)
+	op := fontOp{id, sizePt, string(f.fmt.line)}
+	if len(f.fmt.fontOps) < 32 {
+		f.fmt.fontOps = append(f.fmt.fontOps, op)
+	}
+	return op.str
+}
+
+type fontOp struct {
+	id     string
+	sizePt float64
+	str    string
 }
 
 // GetFontFamily returns the family of the current font. See SetFont() for details.
@@ -2604,7 +2661,7 @@ func (f *Fpdf) SetWordSpacing(space float64) {
 // This method is demonstrated in the SetTextRenderingMode example.
 func (f *Fpdf) SetTextRenderingMode(mode int) {
 	if mode >= 0 && mode <= 7 {
-		f.out(sprintf("%d Tr", mode))
+		f.out(strconv.Itoa(mode) + " Tr") // cpdaudit patch: was sprintf("%d Tr", mode)
 	}
 }
 
@@ -2700,7 +2757,10 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 	if w == 0 {
 		w = f.w - f.rMargin - f.x
 	}
-	var s fmtBuffer
+	// cpdaudit patch: one buffer per document for the cell's operators, and
+	// the text operators written without fmt (see below).
+	s := &f.fmt.cell
+	s.Reset()
 	if h > 0 && (fill || borderStr == "1") {
 		var op string
 		if fill {
@@ -2771,7 +2831,10 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			dy = 0
 		}
 		if f.colorFlag {
-			s.printf("q %s ", f.color.text.str)
+			// s.printf("q %s ", f.color.text.str)
+			s.WriteString("q ")
+			s.WriteString(f.color.text.str)
+			s.WriteByte(' ')
 		}
 		//If multibyte, Tw has no effect - do word spacing using an adjustment before each space
 		if (f.ws != 0 || alignStr == "J") && f.isCurrentUTF8 { // && f.ws != 0
@@ -2803,9 +2866,13 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 				if f.isRTL {
 					txtStr = reverseText(txtStr)
 				}
-				txt2 = f.escape(utf8toutf16(txtStr, false))
+				// cpdaudit patch: txt2 was f.escape(utf8toutf16(txtStr,
+				// false)); appendEscapedUTF16 writes the same bytes below.
 				for _, uni := range txtStr {
-					f.currentFont.usedRunes[int(uni)] = int(uni)
+					// cpdaudit patch: a map write only for a new rune.
+					if v, ok := f.currentFont.usedRunes[int(uni)]; !ok || v != int(uni) {
+						f.currentFont.usedRunes[int(uni)] = int(uni)
+					}
 				}
 			} else {
 
@@ -2815,7 +2882,19 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			}
 			bt := (f.x + dx) * k
 			td := (f.h - (f.y + dy + .5*h + .3*f.fontSize)) * k
-			s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2)
+			// s.printf("BT %.2f %.2f Td (%s)Tj ET", bt, td, txt2)
+			b := append(f.fmt.line[:0], "BT "...)
+			b = appendFloat(b, bt, 2)
+			b = append(b, ' ')
+			b = appendFloat(b, td, 2)
+			b = append(b, " Td ("...)
+			if f.isCurrentUTF8 {
+				b = appendEscapedUTF16(b, txtStr)
+			} else {
+				b = append(b, txt2...)
+			}
+			f.fmt.line = append(b, ")Tj ET"...)
+			s.Write(f.fmt.line)
 			//BT %.2F %.2F Td (%s) Tj ET',(f.x+dx)*k,(f.h-(f.y+.5*h+.3*f.FontSize))*k,txt2);
 		}
 
@@ -2826,15 +2905,14 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			s.printf(" %s", f.dostrikeout(f.x+dx, f.y+dy+.5*h+.3*f.fontSize, txtStr))
 		}
 		if f.colorFlag {
-			s.printf(" Q")
+			s.WriteString(" Q")
 		}
 		if link > 0 || len(linkStr) > 0 {
 			f.newLink(f.x+dx, f.y+dy+.5*h-.5*f.fontSize, f.GetStringWidth(txtStr), f.fontSize, link, linkStr)
 		}
 	}
-	str := s.String()
-	if len(str) > 0 {
-		f.out(str)
+	if s.Len() > 0 {
+		f.outBytes(s.Bytes())
 	}
 	f.lasth = h
 	if ln > 0 {
@@ -4089,7 +4167,7 @@ func (f *Fpdf) putstream(b []byte) {
 		f.protect.rc4(uint32(f.n), &b)
 	}
 	f.out("stream")
-	f.out(string(b))
+	f.outBytes(b) // cpdaudit patch: was f.out(string(b)), a copy of every stream
 	f.out("endstream")
 }
 
@@ -4110,6 +4188,29 @@ func (f *Fpdf) put(s string) {
 	} else {
 		f.buffer.WriteString(s)
 	}
+}
+
+// outBytes is out for a line in a byte slice (cpdaudit patch: it saves
+// converting the line to a string).
+func (f *Fpdf) outBytes(b []byte) {
+	if f.state == 2 {
+		must(f.pages[f.page].Write(b))
+		must(f.pages[f.page].WriteString("\n"))
+	} else {
+		must(f.buffer.Write(b))
+		must(f.buffer.WriteString("\n"))
+	}
+}
+
+// appendFloat appends v formatted as fmt's %.<prec>f formats it (cpdaudit
+// patch). fmt formats with strconv too, but drops the sign of +Inf.
+func appendFloat(b []byte, v float64, prec int) []byte {
+	n := len(b)
+	b = strconv.AppendFloat(b, v, 'f', prec, 64)
+	if b[n] == '+' {
+		b = append(b[:n], b[n+1:]...)
+	}
+	return b
 }
 
 // outbuf adds a buffered line to the document
@@ -4255,11 +4356,13 @@ func (f *Fpdf) replaceAliases() {
 				replacement = utf8toutf16(replacement, false)
 			}
 			for n := 1; n <= f.page; n++ {
-				s := f.pages[n].String()
-				if strings.Contains(s, alias) {
-					s = strings.Replace(s, alias, replacement, -1)
+				// cpdaudit patch: was the same on a string copy of each page,
+				// made twice per alias, found or not.
+				s := f.pages[n].Bytes()
+				if bytes.Contains(s, []byte(alias)) {
+					s = bytes.ReplaceAll(s, []byte(alias), []byte(replacement))
 					f.pages[n].Truncate(0)
-					f.pages[n].WriteString(s)
+					f.pages[n].Write(s)
 				}
 			}
 		}
@@ -4502,10 +4605,10 @@ func (f *Fpdf) putfonts() {
 				fontName := "utf8" + font.Name
 				usedRunes := font.usedRunes
 				delete(usedRunes, 0)
-				utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)
-				utf8FontSize := len(utf8FontStream)
-				CodeSignDictionary := font.utf8File.CodeSymbolDictionary
-				delete(CodeSignDictionary, 0)
+				// cpdaudit patch: the subset font, its CIDToGIDMap and the /W
+				// array come from makeCutFont, which remembers them per set
+				// of used runes; they are written as upstream wrote them.
+				cut := f.makeCutFont(&font)
 
 				f.newobj()
 				f.out(fmt.Sprintf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2))
@@ -4516,7 +4619,7 @@ func (f *Fpdf) putfonts() {
 				if font.Desc.MissingWidth != 0 {
 					f.out("/DW " + strconv.Itoa(font.Desc.MissingWidth))
 				}
-				f.generateCIDFontMap(&font, font.utf8File.LastRune)
+				f.out("/W [" + cut.widths + " ]")
 				f.out("/CIDToGIDMap " + strconv.Itoa(f.n+4) + " 0 R>>")
 				f.out("endobj")
 
@@ -4551,32 +4654,19 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
-
-				for cc, glyph := range CodeSignDictionary {
-					cidToGidMap[cc*2] = byte(glyph >> 8)
-					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
-				}
-
-				mem := xmem.compress(cidToGidMap)
-				cidToGidMap = mem.bytes()
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + "/Filter /FlateDecode>>")
-				f.putstream(cidToGidMap)
+				f.out("<</Length " + strconv.Itoa(len(cut.cidMap)) + "/Filter /FlateDecode>>")
+				f.putstream(cut.cidMap)
 				f.out("endobj")
-				mem.release()
 
 				//Font file
-				mem = xmem.compress(utf8FontStream)
-				compressedFontStream := mem.bytes()
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(compressedFontStream)))
+				f.out("<</Length " + strconv.Itoa(len(cut.font)))
 				f.out("/Filter /FlateDecode")
-				f.out("/Length1 " + strconv.Itoa(utf8FontSize))
+				f.out("/Length1 " + strconv.Itoa(cut.length1))
 				f.out(">>")
-				f.putstream(compressedFontStream)
+				f.putstream(cut.font)
 				f.out("endobj")
-				mem.release()
 			default:
 				f.err = fmt.Errorf("unsupported font type: %s", tp)
 				return
@@ -4585,26 +4675,37 @@ func (f *Fpdf) putfonts() {
 	}
 }
 
-func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
+// cidWidths is the contents of the /W array: the widths of the CIDs up to
+// lastRune that have a width in cw, every one below 256 and the used ones
+// above. It was upstream's generateCIDFontMap.
+//
+// cpdaudit patch: upstream built it with untypedKeyMap, an imitation of a
+// PHP array whose keys are of type any and whose every append searches all
+// keys for the smallest free integer key (quadratic, comparing interfaces),
+// then formatted it with fmt: about a tenth of a feedback PDF's CPU. The
+// algorithm below is upstream's, step for step, on cidRange (the same
+// operations on integer keys); the output is the same bytes, checked
+// against upstream's code in cidfontmap_test.go.
+func cidWidths(cw []int, usedRunes map[int]int, lastRune int) string {
 	rangeID := 0
-	cidArray := make(map[int]*untypedKeyMap)
+	cidArray := make(map[int]*cidRange)
 	cidArrayKeys := make([]int, 0)
 	prevCid := -2
 	prevWidth := -1
 	interval := false
 	startCid := 1
-	cwLen := LastRune + 1
+	cwLen := lastRune + 1
 
 	// for each character
 	for cid := startCid; cid < cwLen; cid++ {
-		if font.Cw[cid] == 0x00 {
+		if cw[cid] == 0x00 {
 			continue
 		}
-		width := font.Cw[cid]
+		width := cw[cid]
 		if width == 65535 {
 			width = 0
 		}
-		if numb, OK := font.usedRunes[cid]; cid > 255 && (!OK || numb == 0) {
+		if numb, OK := usedRunes[cid]; cid > 255 && (!OK || numb == 0) {
 			continue
 		}
 
@@ -4612,46 +4713,34 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			if width == prevWidth {
 
 				if width == cidArray[rangeID].get(0) {
-					cidArray[rangeID].put(nil, width)
+					cidArray[rangeID].putNext(width)
 				} else {
 					cidArray[rangeID].pop()
 					rangeID = prevCid
-					r := untypedKeyMap{
-						valueSet: make([]int, 0),
-						keySet:   make([]any, 0),
-					}
-					cidArray[rangeID] = &r
+					cidArray[rangeID] = newCIDRange()
 					cidArrayKeys = append(cidArrayKeys, rangeID)
-					cidArray[rangeID].put(nil, prevWidth)
-					cidArray[rangeID].put(nil, width)
+					cidArray[rangeID].putNext(prevWidth)
+					cidArray[rangeID].putNext(width)
 				}
 				interval = true
-				cidArray[rangeID].put("interval", 1)
+				cidArray[rangeID].put(cidInterval, 1)
 			} else {
 				if interval {
 					// new range
 					rangeID = cid
-					r := untypedKeyMap{
-						valueSet: make([]int, 0),
-						keySet:   make([]any, 0),
-					}
-					cidArray[rangeID] = &r
+					cidArray[rangeID] = newCIDRange()
 					cidArrayKeys = append(cidArrayKeys, rangeID)
-					cidArray[rangeID].put(nil, width)
+					cidArray[rangeID].putNext(width)
 				} else {
-					cidArray[rangeID].put(nil, width)
+					cidArray[rangeID].putNext(width)
 				}
 				interval = false
 			}
 		} else {
 			rangeID = cid
-			r := untypedKeyMap{
-				valueSet: make([]int, 0),
-				keySet:   make([]any, 0),
-			}
-			cidArray[rangeID] = &r
+			cidArray[rangeID] = newCIDRange()
 			cidArrayKeys = append(cidArrayKeys, rangeID)
-			cidArray[rangeID].put(nil, width)
+			cidArray[rangeID].putNext(width)
 			interval = false
 		}
 		prevCid = cid
@@ -4663,64 +4752,183 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 	isInterval := false
 	for g := 0; g < len(cidArrayKeys); {
 		key := cidArrayKeys[g]
+		// A copy sharing the slices: upstream reads it after deleting from
+		// the original, and so does this (see cidRange.delete).
 		ws := *cidArray[key]
 		cws := len(ws.keySet)
-		if (key == nextKey) && (!isInterval) && (ws.getIndex("interval") < 0 || cws < 4) {
-			if cidArray[key].getIndex("interval") >= 0 {
-				cidArray[key].delete("interval")
+		if (key == nextKey) && (!isInterval) && (ws.getIndex(cidInterval) < 0 || cws < 4) {
+			if cidArray[key].getIndex(cidInterval) >= 0 {
+				cidArray[key].delete(cidInterval)
 			}
-			cidArray[previousKey] = arrayMerge(cidArray[previousKey], cidArray[key])
+			cidArray[previousKey] = mergeCIDRanges(cidArray[previousKey], cidArray[key])
 			cidArrayKeys = remove(cidArrayKeys, key)
 		} else {
 			g++
 			previousKey = key
 		}
 		nextKey = key + cws
-		// ui := ws.getIndex("interval")
-		// ui = ui + 1
-		if ws.getIndex("interval") >= 0 {
+		if ws.getIndex(cidInterval) >= 0 {
 			if cws > 3 {
 				isInterval = true
 			} else {
 				isInterval = false
 			}
-			cidArray[key].delete("interval")
+			cidArray[key].delete(cidInterval)
 			nextKey--
 		} else {
 			isInterval = false
 		}
 	}
-	var w fmtBuffer
+	var w []byte
 	for _, k := range cidArrayKeys {
 		ws := cidArray[k]
-		if len(arrayCountValues(ws.valueSet)) == 1 {
-			w.printf(" %d %d %d", k, k+len(ws.valueSet)-1, ws.get(0))
+		if allSame(ws.valueSet) {
+			// " %d %d %d"
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k), 10)
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k+len(ws.valueSet)-1), 10)
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(ws.get(0)), 10)
 		} else {
-			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
+			// " %d [ %s ]\n" with the widths joined by spaces
+			w = append(w, ' ')
+			w = strconv.AppendInt(w, int64(k), 10)
+			w = append(w, " [ "...)
+			for i, v := range ws.valueSet {
+				if i > 0 {
+					w = append(w, ' ')
+				}
+				w = strconv.AppendInt(w, int64(v), 10)
+			}
+			w = append(w, " ]\n"...)
 		}
 	}
-	f.out("/W [" + w.String() + " ]")
+	return string(w)
 }
 
-func implode(sep string, arr []int) string {
-	var s fmtBuffer
-	for i := 0; i < len(arr)-1; i++ {
-		s.printf("%v", arr[i])
-		s.printf("%s", sep)
+// allSame reports whether vs holds one distinct value (upstream: the PHP
+// array_count_values of vs has one entry).
+func allSame(vs []int) bool {
+	if len(vs) == 0 {
+		return false
 	}
-	if len(arr) > 0 {
-		s.printf("%v", arr[len(arr)-1])
+	for _, v := range vs[1:] {
+		if v != vs[0] {
+			return false
+		}
 	}
-	return s.String()
+	return true
 }
 
-// arrayCountValues counts the occurrences of each item in the $mp array.
-func arrayCountValues(mp []int) map[int]int {
-	answer := make(map[int]int)
-	for _, v := range mp {
-		answer[v] = answer[v] + 1
+// cidRange is untypedKeyMap (upstream's imitation of a PHP array) as
+// generateCIDFontMap uses it: its keys are integers from 0 and cidInterval,
+// upstream's key "interval". Every method does what upstream's method of
+// the same name does, on the slices in the same way, because
+// generateCIDFontMap reads a copy sharing them.
+type cidRange struct {
+	keySet   []int
+	valueSet []int
+}
+
+func newCIDRange() *cidRange {
+	return &cidRange{keySet: make([]int, 0), valueSet: make([]int, 0)}
+}
+
+// cidInterval stands for upstream's key "interval": no integer key is
+// negative.
+const cidInterval = -1
+
+func (pa *cidRange) getIndex(key int) int {
+	for i, k := range pa.keySet {
+		if k == key {
+			return i
+		}
 	}
-	return answer
+	return -1
+}
+
+// putNext is upstream's put(nil, value): value under the smallest integer
+// key not yet used.
+func (pa *cidRange) putNext(value int) {
+	key := 0
+	for pa.getIndex(key) >= 0 {
+		key++
+	}
+	pa.keySet = append(pa.keySet, key)
+	pa.valueSet = append(pa.valueSet, value)
+}
+
+func (pa *cidRange) put(key, value int) {
+	i := pa.getIndex(key)
+	if i < 0 {
+		pa.keySet = append(pa.keySet, key)
+		pa.valueSet = append(pa.valueSet, value)
+	} else {
+		pa.valueSet[i] = value
+	}
+}
+
+func (pa *cidRange) delete(key int) {
+	if pa == nil || pa.keySet == nil || pa.valueSet == nil {
+		return
+	}
+	i := pa.getIndex(key)
+	if i >= 0 {
+		if i == 0 {
+			pa.keySet = pa.keySet[1:]
+			pa.valueSet = pa.valueSet[1:]
+		} else if i == len(pa.keySet)-1 {
+			pa.keySet = pa.keySet[:len(pa.keySet)-1]
+			pa.valueSet = pa.valueSet[:len(pa.valueSet)-1]
+		} else {
+			pa.keySet = append(pa.keySet[:i], pa.keySet[i+1:]...)
+			pa.valueSet = append(pa.valueSet[:i], pa.valueSet[i+1:]...)
+		}
+	}
+}
+
+func (pa *cidRange) get(key int) int {
+	i := pa.getIndex(key)
+	if i >= 0 {
+		return pa.valueSet[i]
+	}
+	return 0
+}
+
+func (pa *cidRange) pop() {
+	pa.keySet = pa.keySet[:len(pa.keySet)-1]
+	pa.valueSet = pa.valueSet[:len(pa.valueSet)-1]
+}
+
+// mergeCIDRanges is upstream's arrayMerge (PHP array_merge).
+func mergeCIDRanges(arr1, arr2 *cidRange) *cidRange {
+	answer := cidRange{}
+	if arr1 == nil && arr2 == nil {
+		answer = cidRange{
+			make([]int, 0),
+			make([]int, 0),
+		}
+	} else if arr2 == nil {
+		answer.keySet = arr1.keySet[:]
+		answer.valueSet = arr1.valueSet[:]
+	} else if arr1 == nil {
+		answer.keySet = arr2.keySet[:]
+		answer.valueSet = arr2.valueSet[:]
+	} else {
+		answer.keySet = arr1.keySet[:]
+		answer.valueSet = arr1.valueSet[:]
+		for i := 0; i < len(arr2.keySet); i++ {
+			if arr2.keySet[i] == cidInterval {
+				if arr1.getIndex(cidInterval) < 0 {
+					answer.put(cidInterval, arr2.valueSet[i])
+				}
+			} else {
+				answer.putNext(arr2.valueSet[i])
+			}
+		}
+	}
+	return &answer
 }
 
 func (f *Fpdf) loadFontFile(name string) ([]byte, error) {

@@ -6,14 +6,73 @@ package fpdf
 
 import (
 	"math"
+	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // SplitText splits UTF-8 encoded text into several lines using the current
 // font. Each line has its length limited to a maximum width given by w. This
 // function can be used to determine the total height of wrapped text for
 // vertical placement purposes.
+//
+// cpdaudit patch: upstream converted the text to runes and every line back
+// to a string. For valid UTF-8, the same lines are now cut from the text
+// itself; other text goes the old way (splitTextRunes), which turns each
+// invalid byte into U+FFFD.
 func (f *Fpdf) SplitText(txt string, w float64) (lines []string) {
+	if !utf8.ValidString(txt) {
+		return f.splitTextRunes(txt, w)
+	}
+	cw := f.currentFont.Cw
+	wmax := int(math.Ceil((w - 2*f.cMargin) * 1000 / f.fontSize))
+	s := strings.TrimRight(txt, "\n")
+	nb := len(s)
+	// As in splitTextRunes, but i, j and sep are byte offsets, and sepEnd
+	// is the offset after the separator (upstream's sep+1).
+	sep, sepEnd := -1, 0
+	i := 0
+	j := 0
+	l := 0
+
+	for i < nb {
+		c, size := utf8.DecodeRuneInString(s[i:])
+
+		if int(c) >= len(cw) {
+			// Decimal representation of c is greater than the font width's array size so it can't be used as index.
+			l += cw[f.currentFont.Desc.MissingWidth]
+		} else {
+			l += cw[c]
+		}
+
+		if unicode.IsSpace(c) || isChinese(c) {
+			sep, sepEnd = i, i+size
+		}
+		if c == '\n' || l > wmax {
+			if sep == -1 {
+				if i == j {
+					i += size
+				}
+				sep = i
+			} else {
+				i = sepEnd
+			}
+			lines = append(lines, s[j:sep])
+			sep = -1
+			j = i
+			l = 0
+		} else {
+			i += size
+		}
+	}
+	if i != j {
+		lines = append(lines, s[j:i])
+	}
+	return lines
+}
+
+// splitTextRunes is upstream's SplitText.
+func (f *Fpdf) splitTextRunes(txt string, w float64) (lines []string) {
 	cw := f.currentFont.Cw
 	wmax := int(math.Ceil((w - 2*f.cMargin) * 1000 / f.fontSize))
 	s := []rune(txt) // Return slice of UTF-8 runes

@@ -537,11 +537,18 @@ var utf8Cache struct {
 	sync.Mutex
 	parsed []parsedFont
 	dicts  []fontDicts
+	locas  []locaTable
 }
 
 type parsedFont struct {
 	src  []byte
 	tmpl *utf8FontFile
+}
+
+type locaTable struct {
+	src              []byte
+	format, nSymbols int
+	positions        []int
 }
 
 type fontDicts struct {
@@ -577,6 +584,24 @@ func parsedUTF8Font(b []byte) (*utf8FontFile, error) {
 	cp := *tmpl
 	cp.fileReader = &fileReader{array: b}
 	return &cp, nil
+}
+
+// locaPositions returns the glyph offsets parseLOCATable reads from the
+// loca table, shared read-only between documents.
+func (utf *utf8FontFile) locaPositions(format, numSymbols int) []int {
+	src := utf.fileReader.array
+	utf8Cache.Lock()
+	defer utf8Cache.Unlock()
+	for _, l := range utf8Cache.locas {
+		if l.format == format && l.nSymbols == numSymbols && sameSource(l.src, src) {
+			return l.positions
+		}
+	}
+	utf.parseLOCATable(format, numSymbols)
+	if len(src) > 0 {
+		utf8Cache.locas = append(utf8Cache.locas, locaTable{src: src, format: format, nSymbols: numSymbols, positions: utf.symbolPosition})
+	}
+	return utf.symbolPosition
 }
 
 // sccsDictionaries returns the rune/glyph dictionaries of the cmap at pos.
@@ -732,9 +757,15 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 		return nil
 	}
 
-	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
+	// cpdaudit patch: upstream parsed the hmtx table again here, but what
+	// it sets (CharWidths, a new 65,536-entry slice, and DefaultWidth) is
+	// never read after the font was added; the subset's metrics come from
+	// getMetrics below. Skipping it saves a quarter of a document's
+	// allocations.
 
-	utf.parseLOCATable(LocaFormat, numSymbols)
+	// cpdaudit patch: the glyph offsets depend only on the font file, so
+	// they are read once per file (see locaPositions).
+	utf.symbolPosition = utf.locaPositions(LocaFormat, numSymbols)
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
@@ -1041,8 +1072,12 @@ func (utf *utf8FontFile) generateSCCSDictionaries(runeCmapPosition int, symbolCh
 	}
 }
 
+// assembleTables writes the font file from the tables in outTablesData.
+//
+// cpdaudit patch: upstream copied every table twice, grew the file by
+// appending, and copied the whole file once more to set its checksum. This
+// writes the same bytes once, into a slice of the final size.
 func (utf *utf8FontFile) assembleTables() []byte {
-	answer := make([]byte, 0)
 	tablesCount := len(utf.outTablesData)
 	findSize := 1
 	writer := 0
@@ -1053,39 +1088,44 @@ func (utf *utf8FontFile) assembleTables() []byte {
 	findSize = findSize * 16
 	rOffset := tablesCount*16 - findSize
 
-	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
-
-	tables := make(map[string][]byte, len(utf.outTablesData))
-	for k, v := range utf.outTablesData {
-		tables[k] = make([]byte, len(v))
-		copy(tables[k], v)
+	tablesNames := keySortStrings(utf.outTablesData)
+	size := 12 + tablesCount*16
+	for _, name := range tablesNames {
+		size += (len(utf.outTablesData[name]) + 3) &^ 3
 	}
-	tablesNames := keySortStrings(tables)
+	answer := make([]byte, 0, size)
+	answer = append(answer, packHeader(0x00010000, tablesCount, findSize, writer, rOffset)...)
 
 	offset := 12 + tablesCount*16
 	begin := 0
 
 	for _, name := range tablesNames {
+		table := utf.outTablesData[name]
 		if name == "head" {
 			begin = offset
 		}
 		answer = append(answer, []byte(name)...)
-		checksum := utf.generateChecksum(tables[name])
+		// generateChecksum pads its argument with append: the capacity is
+		// cut so that it pads a copy, never the table (which may be part of
+		// the font file shared by every document).
+		checksum := utf.generateChecksum(table[:len(table):len(table)])
 		answer = append(answer, pack2Uint16(checksum[0], checksum[1])...)
-		answer = append(answer, pack2Uint32(offset, len(tables[name]))...)
-		paddedLength := (len(tables[name]) + 3) &^ 3
+		answer = append(answer, pack2Uint32(offset, len(table))...)
+		paddedLength := (len(table) + 3) &^ 3
 		offset = offset + paddedLength
 	}
 
 	for _, key := range tablesNames {
-		data := append([]byte{}, tables[key]...)
-		data = append(data, []byte{0, 0, 0}...)
-		answer = append(answer, data[:(len(data)&^3)]...)
+		table := utf.outTablesData[key]
+		answer = append(answer, table...)
+		for len(answer)%4 != 0 {
+			answer = append(answer, 0)
+		}
 	}
 
-	checksum := utf.generateChecksum([]byte(answer))
+	checksum := utf.generateChecksum(answer[:len(answer):len(answer)])
 	checksum = utf.calcInt32([]int{0xB1B0, 0xAFBA}, checksum)
-	answer = utf.splice(answer, (begin + 8), pack2Uint16(checksum[0], checksum[1]))
+	copy(answer[begin+8:], pack2Uint16(checksum[0], checksum[1]))
 	return answer
 }
 

@@ -82,7 +82,7 @@ func utf8toutf16(s string, withBOM ...bool) string {
 	if len(withBOM) > 0 {
 		bom = withBOM[0]
 	}
-	res := make([]byte, 0, 8)
+	res := make([]byte, 0, 2+2*len(s)) // cpdaudit patch: was 8, grown as it went
 	if bom {
 		res = append(res, 0xFE, 0xFF)
 	}
@@ -112,6 +112,55 @@ func utf8toutf16(s string, withBOM ...bool) string {
 		}
 	}
 	return string(res)
+}
+
+// appendEscapedUTF16 appends escape(utf8toutf16(s, false)) to dst without
+// making either string (cpdaudit patch, see CellFormat): the same
+// conversion, byte for byte, with escape's replacements made as each byte
+// is written. escape's four replacements never touch each other's output,
+// so one pass gives what escape's four passes give.
+func appendEscapedUTF16(dst []byte, s string) []byte {
+	put := func(c byte) {
+		switch c {
+		case '\\':
+			dst = append(dst, '\\', '\\')
+		case '(':
+			dst = append(dst, '\\', '(')
+		case ')':
+			dst = append(dst, '\\', ')')
+		case '\r':
+			dst = append(dst, '\\', 'r')
+		default:
+			dst = append(dst, c)
+		}
+	}
+	nb := len(s)
+	i := 0
+	for i < nb {
+		c1 := byte(s[i])
+		i++
+		switch {
+		case c1 >= 224:
+			// 3-byte character
+			c2 := byte(s[i])
+			i++
+			c3 := byte(s[i])
+			i++
+			put(((c1 & 0x0F) << 4) + ((c2 & 0x3C) >> 2))
+			put(((c2 & 0x03) << 6) + (c3 & 0x3F))
+		case c1 >= 192:
+			// 2-byte character
+			c2 := byte(s[i])
+			i++
+			put((c1 & 0x1C) >> 2)
+			put(((c1 & 0x03) << 6) + (c2 & 0x3F))
+		default:
+			// Single-byte character
+			put(0)
+			put(c1)
+		}
+	}
+	return dst
 }
 
 // intIf returns a if cnd is true, otherwise b
@@ -289,115 +338,6 @@ func (s *SizeType) ScaleToWidth(width float64) SizeType {
 func (s *SizeType) ScaleToHeight(height float64) SizeType {
 	width := s.Wd * height / s.Ht
 	return SizeType{width, height}
-}
-
-// The untypedKeyMap structure and its methods are copyrighted 2019 by Arteom Korotkiy (Gmail: arteomkorotkiy).
-// Imitation of untyped Map Array
-type untypedKeyMap struct {
-	keySet   []any
-	valueSet []int
-}
-
-// Get position of key=>value in PHP Array
-func (pa *untypedKeyMap) getIndex(key any) int {
-	if key != nil {
-		for i, mKey := range pa.keySet {
-			if mKey == key {
-				return i
-			}
-		}
-		return -1
-	}
-	return -1
-}
-
-// Put key=>value in PHP Array
-func (pa *untypedKeyMap) put(key any, value int) {
-	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
-			}
-		}
-		pa.keySet = append(pa.keySet, key)
-		pa.valueSet = append(pa.valueSet, value)
-	} else {
-		i := pa.getIndex(key)
-		if i < 0 {
-			pa.keySet = append(pa.keySet, key)
-			pa.valueSet = append(pa.valueSet, value)
-		} else {
-			pa.valueSet[i] = value
-		}
-	}
-}
-
-// Delete value in PHP Array
-func (pa *untypedKeyMap) delete(key any) {
-	if pa == nil || pa.keySet == nil || pa.valueSet == nil {
-		return
-	}
-	i := pa.getIndex(key)
-	if i >= 0 {
-		if i == 0 {
-			pa.keySet = pa.keySet[1:]
-			pa.valueSet = pa.valueSet[1:]
-		} else if i == len(pa.keySet)-1 {
-			pa.keySet = pa.keySet[:len(pa.keySet)-1]
-			pa.valueSet = pa.valueSet[:len(pa.valueSet)-1]
-		} else {
-			pa.keySet = append(pa.keySet[:i], pa.keySet[i+1:]...)
-			pa.valueSet = append(pa.valueSet[:i], pa.valueSet[i+1:]...)
-		}
-	}
-}
-
-// Get value from PHP Array
-func (pa *untypedKeyMap) get(key any) int {
-	i := pa.getIndex(key)
-	if i >= 0 {
-		return pa.valueSet[i]
-	}
-	return 0
-}
-
-// Imitation of PHP function pop()
-func (pa *untypedKeyMap) pop() {
-	pa.keySet = pa.keySet[:len(pa.keySet)-1]
-	pa.valueSet = pa.valueSet[:len(pa.valueSet)-1]
-}
-
-// Imitation of PHP function array_merge()
-func arrayMerge(arr1, arr2 *untypedKeyMap) *untypedKeyMap {
-	answer := untypedKeyMap{}
-	if arr1 == nil && arr2 == nil {
-		answer = untypedKeyMap{
-			make([]any, 0),
-			make([]int, 0),
-		}
-	} else if arr2 == nil {
-		answer.keySet = arr1.keySet[:]
-		answer.valueSet = arr1.valueSet[:]
-	} else if arr1 == nil {
-		answer.keySet = arr2.keySet[:]
-		answer.valueSet = arr2.valueSet[:]
-	} else {
-		answer.keySet = arr1.keySet[:]
-		answer.valueSet = arr1.valueSet[:]
-		for i := 0; i < len(arr2.keySet); i++ {
-			if arr2.keySet[i] == "interval" {
-				if arr1.getIndex("interval") < 0 {
-					answer.put("interval", arr2.valueSet[i])
-				}
-			} else {
-				answer.put(nil, arr2.valueSet[i])
-			}
-		}
-	}
-	return &answer
 }
 
 func remove(arr []int, key int) []int {

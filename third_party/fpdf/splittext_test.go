@@ -1,0 +1,36 @@
+// cpdaudit patch: SplitText's fast path for valid UTF-8 must split as
+// upstream's code (splitTextRunes) does.
+
+package fpdf
+
+import (
+	"math/rand"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestSplitTextAsUpstream(t *testing.T) {
+	b, err := os.ReadFile("../../report/fonts/DejaVuSans.ttf")
+	if err != nil {
+		t.Skipf("DejaVu Sans not found: %v", err)
+	}
+	pdf := New("P", "mm", "A4", "")
+	pdf.AddUTF8FontFromBytes("dejavu", "", b)
+	pdf.SetFont("dejavu", "", 9)
+	alpha := []string{"a", "word", "W", " ", " ", "  ", "\n", "\t", "\u00a0", "\u3000", "中", "文", "é", "—", "’", "…", "ﬁ", "\U0001F600", "x-y"}
+	rng := rand.New(rand.NewSource(1))
+	for range 50000 {
+		var sb strings.Builder
+		for k := rng.Intn(40); k >= 0; k-- {
+			sb.WriteString(alpha[rng.Intn(len(alpha))])
+		}
+		txt := sb.String()
+		w := 1 + rng.Float64()*60
+		got, want := pdf.SplitText(txt, w), pdf.splitTextRunes(txt, w)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("SplitText(%q, %g) = %q, want %q", txt, w, got, want)
+		}
+	}
+}
