@@ -93,18 +93,19 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 	return t, nil
 }
 
-// startWorkbook creates the sheets and opens the two that grow with the
-// membership. All five sheets are created first, in tab order, as the
-// sheets' file names and ids follow the order of creation.
+// startWorkbook creates the two sheets that grow with the membership and
+// opens them. Sheets are created in tab order, as excelize has no safe
+// way to move one: its MoveSheet parses every other sheet again, and a
+// streamed sheet that has been flushed cannot be (it crashed a 100,000-member
+// run as the Activities sheet filled). So the Activities sheets are
+// created as they are needed and the three sheets after them at Close.
 func (t *TableWriter) startWorkbook() error {
 	t.f = excelize.NewFile()
 	if err := t.f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
-	for _, name := range []string{SheetActivities, SheetIssues, SheetCompliance, SheetRun} {
-		if _, err := t.f.NewSheet(name); err != nil {
-			return err
-		}
+	if _, err := t.f.NewSheet(SheetActivities); err != nil {
+		return err
 	}
 	var err error
 	if t.st, err = newStyles(t.f); err != nil {
@@ -190,15 +191,9 @@ func (t *TableWriter) addActivity(r *ActivityRow) error {
 		}
 		t.actSheets++
 		name := fmt.Sprintf("%s %d", SheetActivities, t.actSheets)
+		// NewSheet puts the sheet last, after the other Activities
+		// sheets: the sheets after them are made at Close.
 		if _, err := t.f.NewSheet(name); err != nil {
-			return err
-		}
-		// NewSheet puts the sheet last; its place is after the other
-		// Activities sheets, before Import issues. MoveSheet does not renumber
-		// the sheet-local defined names (autofilters), so it is safe only
-		// because no sheet from Import issues on has one yet: theirs are added
-		// at Close.
-		if err := t.f.MoveSheet(name, SheetIssues); err != nil {
 			return err
 		}
 		var err error
@@ -247,6 +242,14 @@ func (t *TableWriter) close() error {
 	steps := []func() error{
 		func() error { return finishSummarySheet(t.f, t.st, t.summary, t.previous) },
 		func() error { return finishActivitiesSheet(t.f, t.st, t.activities) },
+		func() error {
+			for _, name := range []string{SheetIssues, SheetCompliance, SheetRun} {
+				if _, err := t.f.NewSheet(name); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 		func() error { return writeIssuesSheet(t.f, t.st, IssueRows(t.in.Issues)) },
 		func() error { return writeComplianceSheet(t.f, t.st, t.in, t.tally.rates()) },
 		func() error { return writeRunSheet(t.f, t.st, t.in, t.RunRecord()) },
