@@ -318,13 +318,8 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 	if err != nil {
 		return fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
 	}
-	env.Shared = audit.NewReflectionIndexFor(env.Policy.Reflection)
-	for _, m := range members {
-		acts, err := m.Activities()
-		if err != nil {
-			return err
-		}
-		env.Shared.Add(m.Member.ID, acts)
+	if env.Shared, err = indexReflections(ctx, o.Workers, env.Policy.Reflection, members); err != nil {
+		return err
 	}
 	pdfOpts := report.PDFOptions{Version: version, Created: documentDate(env.Year)}
 	prog.startMembers(len(members))
@@ -371,6 +366,38 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 		return fmt.Errorf("internal error, please report it: %d of %d members reached the tables", ro.next, len(members))
 	}
 	return nil
+}
+
+// indexReflections builds the index of reflections shared between
+// members. Every member's activities are read back from the store and
+// hashed, workers at a time, a batch of members at once; the hashes are
+// added in member order, so the index does not depend on timing.
+func indexReflections(ctx context.Context, workers int, p audit.ReflectionPolicy, members []importer.MemberRecord) (*audit.ReflectionIndex, error) {
+	ix := audit.NewReflectionIndexFor(p)
+	const batch = 1024
+	hashes := make([][]uint64, batch)
+	for start := 0; start < len(members); start += batch {
+		part := members[start:min(start+batch, len(members))]
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(workers)
+		for i := range part {
+			g.Go(func() error {
+				if err := gctx.Err(); err != nil {
+					return err
+				}
+				acts, err := part[i].Activities()
+				hashes[i] = ix.Hashes(acts)
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for i, m := range part {
+			ix.AddHashes(m.Member.ID, hashes[i])
+		}
+	}
+	return ix, ctx.Err()
 }
 
 // reorderWindow is how many members may be in flight or waiting in the
