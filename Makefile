@@ -44,7 +44,7 @@ BENCH_DATA ?= $(or $(TMPDIR),/tmp)/cpdaudit-bench-data
 bench:
 	$(GO) run ./fixtures/bench -sizes '$(BENCH_SIZES)'
 	$(GO) run ./fixtures/gen -members 10000 -seed 1 -format xlsx -out $(BENCH_DATA)
-	CPDAUDIT_BENCH_XLSX=$(BENCH_DATA)/activities.xlsx $(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report
+	CPDAUDIT_BENCH_XLSX=$(BENCH_DATA)/activities.xlsx $(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report ./cmd/cpdaudit
 	rm -rf $(BENCH_DATA)
 
 # Precision, recall and Cohen's kappa of the reflection analyser on the
