@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -239,7 +240,12 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 		return err
 	}
 	defer tables.abandon()
-	if err := auditMembers(ctx, o, audit.Env{Year: year, Policy: policy}, im.members, out, prog, tables.tw.Add); err != nil {
+	var clk stageClock
+	addRows := func(r audit.MemberResult) error {
+		defer clk.rows.since(time.Now())
+		return tables.tw.Add(r)
+	}
+	if err := auditMembers(ctx, o, audit.Env{Year: year, Policy: policy}, im.members, out, prog, &clk, addRows); err != nil {
 		return err
 	}
 	im.members = nil
@@ -258,11 +264,13 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	}
 	tTables := time.Since(t2)
 	prog.finish()
-	// fixtures/bench parses this line. "audit and PDFs" now includes
-	// writing the table rows, which happens as members complete; "workbook
-	// and tables" is what is left at the end: assembling summary.xlsx.
-	prog.note(fmt.Sprintf("Time: import %s, audit and PDFs %s, workbook and tables %s",
-		tImport.Round(time.Millisecond), tAudit.Round(time.Millisecond), tTables.Round(time.Millisecond)))
+	// fixtures/bench parses this line. "audit and PDFs" includes writing
+	// the table rows, which happens as members complete; the worker times
+	// split it, summed over the workers that run at once; "workbook and
+	// tables" is what is left at the end: assembling summary.xlsx.
+	prog.note(fmt.Sprintf("Time: import %s, audit and PDFs %s (worker time: audit %s, PDFs %s, table rows %s), workbook and tables %s",
+		tImport.Round(time.Millisecond), tAudit.Round(time.Millisecond),
+		clk.audit.round(), clk.pdf.round(), clk.rows.round(), tTables.Round(time.Millisecond)))
 	printSummary(stdio.Out, rec, o.Out)
 	return nil
 }
@@ -313,7 +321,7 @@ func loadPrevious(dir string) (*report.PreviousRun, error) {
 // finishes early waits in a reorder buffer until every earlier one has been
 // emitted, and is dropped once emitted. emit is called by one goroutine at
 // a time.
-func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members []importer.MemberRecord, out *output, prog *progress, emit func(audit.MemberResult) error) error {
+func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members []importer.MemberRecord, out *output, prog *progress, clk *stageClock, emit func(audit.MemberResult) error) error {
 	fonts, err := report.LoadFonts()
 	if err != nil {
 		return fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
@@ -342,16 +350,20 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 			if err := gctx.Err(); err != nil {
 				return err
 			}
+			t0 := time.Now()
 			acts, err := members[i].Activities()
 			if err != nil {
 				return err
 			}
 			r := audit.Evaluate(members[i].Member, acts, env)
 			members[i] = importer.MemberRecord{} // the result holds what the tables need
+			t1 := time.Now()
+			clk.audit.add(t1.Sub(t0))
 			name := filepath.Join("feedback", report.FeedbackFileName(r.Member.ID))
 			if err := out.write(name, func(w io.Writer) error { return report.WritePDF(w, r, fonts, pdfOpts) }); err != nil {
 				return err
 			}
+			clk.pdf.since(t1)
 			prog.memberDone()
 			return ro.done(i, r)
 		})
@@ -367,6 +379,18 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 	}
 	return nil
 }
+
+// stageClock sums the time the workers spend in each part of auditing a
+// member, for the Time line: the parts run interleaved on several workers,
+// so no single stretch of wall time belongs to one of them.
+type stageClock struct{ audit, pdf, rows duration }
+
+// duration is a time.Duration added to from several goroutines.
+type duration struct{ atomic.Int64 }
+
+func (d *duration) add(t time.Duration)  { d.Add(int64(t)) }
+func (d *duration) since(t time.Time)    { d.add(time.Since(t)) }
+func (d *duration) round() time.Duration { return time.Duration(d.Load()).Round(time.Millisecond) }
 
 // indexReflections builds the index of reflections shared between
 // members. Every member's activities are read back from the store and
