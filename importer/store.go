@@ -65,7 +65,7 @@ func (s *Store) Put(a *audit.Activity) (Ref, error) {
 	start := len(s.buf)
 	s.buf = appendActivity(s.buf, a)
 	n := len(s.buf) - start
-	if n > math.MaxUint32 {
+	if uint64(n) > math.MaxUint32 {
 		// Cells are at most MaxCellLength characters, so a record is far
 		// smaller than this; the check keeps a Ref honest all the same.
 		s.buf = s.buf[:start]
