@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -165,6 +166,42 @@ func TestUnwritableOutput(t *testing.T) {
 	}
 	if !strings.Contains(r.stderr, out) {
 		t.Errorf("the error does not name the output folder %s:\n%s", out, r.stderr)
+	}
+}
+
+// TestFailedWriteKeepsPreviousRun: when writing fails part way through, as
+// on a full disk, the run exits 1 naming the file, and the previous run in
+// the output folder is left whole, with nothing partial beside it. The
+// failure comes from a file size limit (ulimit -f, 20 KiB): a feedback PDF
+// is bigger, so the first one written fails with EFBIG, as a full disk
+// fails with ENOSPC.
+func TestFailedWriteKeepsPreviousRun(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil || runtime.GOOS == "windows" {
+		t.Skip("needs bash and ulimit")
+	}
+	out := filepath.Join(t.TempDir(), "out")
+	if r := runInProcess(t, context.Background(), sampleArgs(out)...); r.code != 0 {
+		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
+	}
+	before := treeFiles(t, out)
+	args := append([]string{"-c", `ulimit -f 20 && exec "$0" "$@"`, buildBinary(t)}, sampleArgs(out)...)
+	cmd := exec.Command(bash, args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	_ = cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != exitFailed {
+		t.Fatalf("exit %d, want %d\n%s", code, exitFailed, stderr.String())
+	}
+	if msg := stderr.String(); !strings.Contains(msg, "cannot write "+filepath.Join(out, "feedback")) {
+		t.Errorf("the error does not name the file that could not be written:\n%s", msg)
+	}
+	compareTrees(t, before, treeFiles(t, out))
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("left behind in the output folder: %s", e.Name())
+		}
 	}
 }
 
