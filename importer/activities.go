@@ -122,12 +122,11 @@ func (ti *tableImport) accept(st *Store, a *audit.Activity) {
 	if ti.res.Err != nil {
 		return
 	}
-	ref, err := st.Put(a)
+	row, err := putRow(st, a)
 	if err != nil {
 		ti.res.Err = err
 		return
 	}
-	row := Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}
 	// A member's rows usually come together: sharing the strings of the
 	// row before keeps one copy of each id and name per member, not one
 	// per row.

@@ -172,14 +172,21 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 func storeActivities(st *Store, acts []audit.Activity) ([]Row, error) {
 	rows := make([]Row, len(acts))
 	for i := range acts {
-		a := &acts[i]
-		ref, err := st.Put(a)
-		if err != nil {
+		var err error
+		if rows[i], err = putRow(st, &acts[i]); err != nil {
 			return nil, err
 		}
-		rows[i] = Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}
 	}
 	return rows, nil
+}
+
+// putRow puts a into st and returns the Row merging needs of it.
+func putRow(st *Store, a *audit.Activity) (Row, error) {
+	ref, err := st.Put(a)
+	if err != nil {
+		return Row{}, err
+	}
+	return Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}, nil
 }
 
 // dupFinder finds exact duplicate rows by their hash, confirming each
