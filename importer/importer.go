@@ -18,6 +18,8 @@ type FileResult struct {
 	Activities []audit.Activity
 	Rows       []Row
 	Issues     []Issue
+	// Notices are what the office should know but need not fix (see Notice).
+	Notices    []Notice
 	Accounting Accounting
 	// Err is set when the accepted activities could not be kept (the
 	// Store could not write its file): not a problem of the input, but

@@ -85,3 +85,32 @@ func (a Accounting) Check() error {
 func (a Accounting) String() string {
 	return fmt.Sprintf("rows read %d = accepted %d + rejected %d + blank %d", a.Read, a.Accepted, a.Rejected, a.Blank)
 }
+
+// Notice is something the office should know about an input that is not a
+// problem to fix: a column that is not used, a sheet that is not an
+// activity table, a guess the importer made (a date order, an id format).
+// Notices are listed by check, on the Run sheet and in run.json, apart from
+// Issues; they never change check's exit status. Say each one once per
+// file or sheet, not once per row.
+type Notice struct {
+	File  string `json:"file"`
+	Sheet string `json:"sheet,omitempty"` // empty for CSV files and whole files
+	// Column is the column letter and its header, e.g. "H (Internal ref)";
+	// empty when the notice is about a whole sheet or file.
+	Column  string `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// String formats the notice as one line: where, then what.
+func (n Notice) String() string {
+	var b strings.Builder
+	b.WriteString(n.File)
+	if n.Sheet != "" {
+		fmt.Fprintf(&b, ", sheet %q", n.Sheet)
+	}
+	if n.Column != "" {
+		b.WriteString(", column " + n.Column)
+	}
+	b.WriteString(": " + n.Message)
+	return b.String()
+}

@@ -35,6 +35,8 @@ type Merged struct {
 	// issues placed among their file's rows; the register's own issues are
 	// not included (they are in Register.Issues).
 	Issues []Issue
+	// Notices holds every file's notices, in file order.
+	Notices []Notice
 	// Accounting is the sum of the files' accounting after
 	// de-duplication; Accounting.Check() passes.
 	Accounting Accounting
@@ -125,6 +127,7 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 			}
 		}
 		m.Issues = append(m.Issues, withDuplicates(f.Issues, dupIssues)...)
+		m.Notices = append(m.Notices, f.Notices...)
 		m.Accounting = m.Accounting.Add(fileAcc)
 	}
 	for id, r := range byID {

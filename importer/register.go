@@ -14,6 +14,7 @@ type Register struct {
 	File       FileInfo
 	Members    []audit.Member // sorted by ID, InRegister = true
 	Issues     []Issue
+	Notices    []Notice
 	Accounting Accounting
 }
 
