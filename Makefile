@@ -3,14 +3,32 @@
 #   make test   runs every test
 GO      ?= go
 BIN     := bin/cpdaudit
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS := -X main.version=$(VERSION)
+# The semantic version is in VERSION; the commit and its date are added so a
+# build says exactly what it is (the commit's date, not the build's, keeps two
+# builds of one commit identical).
+VERSION ?= $(shell cat VERSION)
+COMMIT  ?= $(shell git rev-parse --short=7 HEAD 2>/dev/null)
+EPOCH   ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+DATE    ?= $(shell git log -1 --format=%cs 2>/dev/null)
+LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+PREFIX  ?= /usr/local
 DEMO_OUT ?= demo-out
 
-.PHONY: build demo test lint vet fmt-check tidy-check bench eval fuzz check clean
+.PHONY: build install dist demo test lint vet fmt-check tidy-check bench eval fuzz check clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cpdaudit
+
+# Puts cpdaudit on PATH: $(PREFIX)/bin (default /usr/local/bin; use
+# PREFIX=$$HOME/.local for a user install).
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/cpdaudit
+
+# Archives for Linux, Windows and macOS (amd64 and arm64) with the README,
+# the licences and SHA256SUMS, in dist/: for offices without Go.
+dist:
+	$(GO) run ./internal/dist -out dist -version $(VERSION) -epoch $(EPOCH) -ldflags '$(LDFLAGS)'
 
 demo: build
 	./$(BIN) run --year 2025 --register fixtures/sample/register.csv --out $(DEMO_OUT) fixtures/sample/activities
@@ -70,4 +88,4 @@ fuzz:
 check: lint tidy-check test
 
 clean:
-	rm -rf bin $(DEMO_OUT)
+	rm -rf bin dist $(DEMO_OUT)

@@ -263,6 +263,6 @@ func cmdVersion(args []string, stdio IO) error {
 	if err := noArgs("version", args, stdio); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdio.Out, "cpdaudit %s\n", version)
+	fmt.Fprintln(stdio.Out, versionLine())
 	return nil
 }
