@@ -37,6 +37,43 @@ type tableImport struct {
 	members []audit.Member // register rows, when sc is registerSchema
 	// firstID: for a register, where each member id was first seen.
 	firstID map[string]audit.Source
+	// tables counts the tables found; has, the fields any of them has.
+	tables int
+	has    [numFields]bool
+}
+
+// tableFound records a table's columns for finish.
+func (ti *tableImport) tableFound(t *tableScan) {
+	ti.tables++
+	for f, c := range t.header.col {
+		if c >= 0 {
+			ti.has[f] = true
+		}
+	}
+}
+
+// registerGaps are the register columns whose absence changes verdicts,
+// and what their absence means, said once per register file.
+var registerGaps = []struct {
+	f       field
+	meaning string
+}{
+	{fGrade, "no membership grade column: nobody's grade is known, so standard 3 raises no grade-based signal and each letter says the grade is not on record"},
+	{fExemptMonths, "no exempt-months column: nobody's exemption is taken into account, so everybody needs the full hours"},
+	{fHigherEducation, "no higher-education column: nobody is taken to be studying for a Masters' or other higher-education qualification, so everybody needs 3 categories for standard 2"},
+}
+
+// finish adds the notices about the whole file: for a register, the
+// columns no table of it has.
+func (ti *tableImport) finish() {
+	if ti.sc != registerSchema || ti.tables == 0 {
+		return
+	}
+	for _, g := range registerGaps {
+		if !ti.has[g.f] {
+			ti.res.Notices = append(ti.res.Notices, Notice{File: ti.res.File.Path, Message: g.meaning})
+		}
+	}
 }
 
 func (ti *tableImport) init(name string, sc *schema) {
@@ -62,11 +99,6 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 	catCell, okCat := ri.get(fCategory)
 	dateCell, okDate := ri.get(fDate)
 	hoursCell, okHours := ri.get(fHours)
-	if title == "" && catCell.blank() && dateCell.blank() && looksLikeTotal(r) {
-		ri.add(fTitle, "", ErrBadRow, "this looks like a totals row, not an activity, so it was not counted",
-			"Nothing to do if it is a total; if it is an activity, fill in its title, category and date")
-		return false, ri.issues
-	}
 
 	idCell, okID := ri.get(fID)
 	a.MemberID = normalizeID(idCell.Raw)
@@ -106,6 +138,9 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 	a.Description, _ = ri.text(fDescription)
 	a.Reflection, _ = ri.text(fReflection)
 	if len(ri.issues) > 0 {
+		// The member's Summary flags and feedback then say which of their
+		// rows could not be read.
+		ri.setMember(a.MemberID)
 		return false, ri.issues
 	}
 	ti.accept(at.opts.Store, &a)

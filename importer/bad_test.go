@@ -77,11 +77,14 @@ var badCases = []badCase{
 				t.Fatalf("activity %+v", a)
 			}
 		}},
-	{file: "formulas.xlsx", kind: ErrMissingValue, sheet: "CPD", row: 3, column: "E (Number of hours)",
-		phrase: "the number of hours is empty", acc: Accounting{Read: 2, Accepted: 1, Rejected: 1},
+	{file: "formulas.xlsx", kind: ErrFormula, sheet: "CPD", row: 3, column: "E (Number of hours)",
+		phrase: "the hours cell holds a formula that has not been calculated", acc: Accounting{Read: 2, Accepted: 1, Rejected: 1},
 		check: func(t *testing.T, res FileResult) {
 			// Formulas give their saved results; none is calculated, so
-			// row 3's formula saved without a result is an empty cell.
+			// row 3's formula saved without a result is an issue saying so.
+			if v := res.Issues[0].Value; v != "=SUM(1,2)" {
+				t.Errorf("value %q, want the formula", v)
+			}
 			a := res.Activities[0]
 			if a.Title != "Formula webinar" || a.Hours != 2 || a.Reflection != "=cmd|' /C calc'!A0" || a.MemberID != "900001" {
 				t.Fatalf("activity %+v", a)

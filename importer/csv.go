@@ -29,6 +29,7 @@ func readCSV(in *input, opts Options, ti *tableImport) {
 	t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
 	t.run(next)
 	ti.finishCSV(in.name, &t)
+	ti.finish()
 }
 
 // csvRows checks a CSV file's content and returns its rows, or the one
@@ -82,6 +83,8 @@ func (ti *tableImport) finishCSV(name string, t *tableScan) {
 		ti.res.Issues = append(ti.res.Issues, *t.problem)
 	case tableFound:
 		ti.res.Issues = append(ti.res.Issues, t.issues...)
+		ti.res.Notices = append(ti.res.Notices, t.notices...)
+		ti.tableFound(t)
 		ti.res.Accounting = ti.res.Accounting.Add(t.acc)
 		if t.dataRows == 0 {
 			ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrEmpty,

@@ -23,9 +23,12 @@ var (
 	ErrDuplicate = errors.New("duplicate")
 	// ErrNoTable: a file or sheet where no header row was recognised.
 	ErrNoTable = errors.New("no table")
-	// ErrSheetSkipped: a sheet with no table at all, such as a notes or
-	// instructions sheet. It is informational (see Issue.Informational).
-	ErrSheetSkipped = errors.New("sheet skipped")
+	// ErrAmbiguousHeader: a header that could name two fields ("Reflection
+	// date"), so its column was not read.
+	ErrAmbiguousHeader = errors.New("ambiguous header")
+	// ErrFormula: a formula cell saved without its result, so there is no
+	// value to read.
+	ErrFormula = errors.New("formula not calculated")
 	// ErrBadFile: a file that is damaged or is not a spreadsheet.
 	ErrBadFile = errors.New("bad file")
 	// ErrEncrypted: a password-protected workbook.
@@ -39,11 +42,6 @@ var (
 	// ErrEmpty: a file with no data rows.
 	ErrEmpty = errors.New("empty")
 )
-
-// Informational reports whether the issue is a note rather than a problem
-// with the data (a notes sheet that was skipped). A run's "found import
-// issues" decision may leave these out.
-func (e Issue) Informational() bool { return errors.Is(e.Kind, ErrSheetSkipped) }
 
 // valueError is what the value parsers return: a plain-English message
 // for Issue.Problem that still matches its kind with errors.Is.

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -29,12 +30,16 @@ const (
 	fExemptionReason
 	fExemptMonths
 	fHigherEducation
+	// fSalutation is the member's title (Dr, Mrs ...): known, so it is
+	// neither listed as unused nor taken for the activity's title.
+	fSalutation
 	numFields
 )
 
 // fieldSpec names a field for messages and lists the headers accepted for it.
 type fieldSpec struct {
 	label   string // how messages name the field: the main header
+	noun    string // how a sentence names a cell of it: "hours 'eight'"
 	aliases []string
 }
 
@@ -42,27 +47,29 @@ type fieldSpec struct {
 // of them. Matching ignores case, spaces, punctuation and word order, so
 // "Member No.", "member_number" and "Number (Member)" all match.
 var fieldSpecs = [numFields]fieldSpec{
-	fID: {"Member Number", []string{"Member Number", "Member No", "Membership Number", "Member ID",
+	fID: {"Member Number", "member number", []string{"Member Number", "Member No", "Membership Number", "Member ID",
 		"IES Number", "Membership No", "Member Num", "IES No", "IES Member Number", "IES Membership Number",
 		"Membership ID", "IES ID"}},
-	fName:        {"Name", []string{"Name", "Member Name", "Full Name"}},
-	fFirstName:   {"First Name", []string{"First Name", "Forename", "Given Name", "First Names"}},
-	fLastName:    {"Last Name", []string{"Last Name", "Surname", "Family Name"}},
-	fTitle:       {"Title", []string{"Title", "Activity", "Activity Title", "CPD Activity", "Activity Name", "CPD Activity Title"}},
-	fCategory:    {"Learning Category", []string{"Learning Category", "Category", "CPD Category", "Activity Type", "Category of Learning", "Type of Learning"}},
-	fDate:        {"Date", []string{"Date", "Activity Date", "Date Completed", "Start Date", "Date of Activity", "Completion Date", "Date Undertaken"}},
-	fHours:       {"Number of hours", []string{"Number of hours", "Hours", "CPD Hours", "Duration", "Time (hours)", "No of hours", "Duration (hours)", "Hours Completed", "Total Hours"}},
-	fDescription: {"Description", []string{"Description", "Details", "Activity Description", "Activity Details"}},
-	fReflection:  {"Reflections", []string{"Reflections", "Reflection", "Reflection on activity", "Reflections on activity", "Reflective Statement"}},
-	fEmail:       {"Email", []string{"Email", "E-mail", "Email Address", "E-mail Address"}},
-	fGrade:       {"Membership Grade", []string{"Membership Grade", "Grade", "Member Grade", "Membership Level", "Membership Type"}},
-	fRegistrations: {"Registrations", []string{"Registrations", "Registration", "Professional Registrations",
+	fName:        {"Name", "name", []string{"Name", "Member Name", "Full Name"}},
+	fFirstName:   {"First Name", "first name", []string{"First Name", "Forename", "Given Name", "First Names"}},
+	fLastName:    {"Last Name", "last name", []string{"Last Name", "Surname", "Family Name"}},
+	fTitle:       {"Title", "title", []string{"Title", "Activity", "Activity Title", "CPD Activity", "Activity Name", "CPD Activity Title"}},
+	fCategory:    {"Learning Category", "category", []string{"Learning Category", "Category", "CPD Category", "Activity Type", "Category of Learning", "Type of Learning"}},
+	fDate:        {"Date", "date", []string{"Date", "Activity Date", "Date Completed", "Start Date", "Date of Activity", "Completion Date", "Date Undertaken"}},
+	fHours:       {"Number of hours", "hours", []string{"Number of hours", "Hours", "CPD Hours", "Duration", "Time (hours)", "No of hours", "Duration (hours)", "Hours Completed", "Total Hours"}},
+	fDescription: {"Description", "description", []string{"Description", "Details", "Activity Description", "Activity Details"}},
+	fReflection:  {"Reflections", "reflection", []string{"Reflections", "Reflection", "Reflection on activity", "Reflections on activity", "Reflective Statement"}},
+	fEmail:       {"Email", "email", []string{"Email", "E-mail", "Email Address", "E-mail Address"}},
+	fGrade:       {"Membership Grade", "grade", []string{"Membership Grade", "Grade", "Member Grade", "Membership Level", "Membership Type"}},
+	fRegistrations: {"Registrations", "registrations", []string{"Registrations", "Registration", "Professional Registrations",
 		"Professional Registration", "Chartered Status"}},
-	fRole:            {"Job Title", []string{"Job Title", "Role", "Job Role", "Position", "Job"}},
-	fExemptionReason: {"Exemption Reason", []string{"Exemption", "Exemption Reason", "Reason for Exemption", "Exemption Type"}},
-	fExemptMonths:    {"Exempt Months", []string{"Exempt Months", "Months Exempt", "Exemption Months", "Months of Exemption", "Exemption Period (months)"}},
-	fHigherEducation: {"Higher Education", []string{"Higher Education", "Studying for a Masters", "Studying for a Master's",
-		"Masters", "Higher Education Qualification", "Undertaking Higher Education", "Studying for Masters or Higher Education"}},
+	fRole:            {"Job Title", "job title", []string{"Job Title", "Role", "Job Role", "Position", "Job"}},
+	fExemptionReason: {"Exemption Reason", "exemption reason", []string{"Exemption", "Exemption Reason", "Reason for Exemption", "Exemption Type"}},
+	fExemptMonths:    {"Exempt Months", "exempt months", []string{"Exempt Months", "Months Exempt", "Exemption Months", "Months of Exemption", "Exemption Period (months)"}},
+	fHigherEducation: {"Higher Education", "higher education", []string{"Higher Education", "Studying for a Masters", "Studying for a Master's",
+		"Masters", "Higher Education Qualification", "Undertaking Higher Education", "Studying for Masters or Higher Education",
+		"Higher Education Study", "Studying Higher Education", "Higher Education Student"}},
+	fSalutation: {"Salutation", "salutation", []string{"Salutation", "Prefix", "Honorific", "Name Prefix", "Courtesy Title"}},
 }
 
 // schema is what one kind of table must and may contain.
@@ -77,7 +84,7 @@ type schema struct {
 
 var activitySchema = &schema{
 	what:        "CPD activities",
-	fields:      []field{fID, fName, fFirstName, fLastName, fTitle, fCategory, fDate, fHours, fDescription, fReflection},
+	fields:      []field{fID, fName, fFirstName, fLastName, fTitle, fCategory, fDate, fHours, fDescription, fReflection, fSalutation},
 	required:    []field{fID, fTitle, fCategory, fDate, fHours},
 	idFromLabel: true,
 }
@@ -85,7 +92,7 @@ var activitySchema = &schema{
 var registerSchema = &schema{
 	what: "the member register",
 	fields: []field{fID, fName, fFirstName, fLastName, fEmail, fGrade, fRegistrations, fRole,
-		fExemptionReason, fExemptMonths, fHigherEducation},
+		fExemptionReason, fExemptMonths, fHigherEducation, fSalutation},
 	required: []field{fID},
 }
 
@@ -120,50 +127,315 @@ func headerKeys(s string) []string {
 	return []string{joined, "~" + strings.Join(sorted, " ")}
 }
 
-// matchHeader returns the field a header cell names, if any.
+// How a header is matched to a field (the README's "Column headers" says
+// the same in plain words). Each rule is tried only when the ones before
+// it found nothing:
+//
+//  1. exact: the header is an alias, ignoring case, spaces, punctuation
+//     and word order (headerKeys);
+//  2. explanation stripped: what is in brackets, and what follows a colon,
+//     a question mark, " e.g." or a spaced dash, is an explanation, unit,
+//     example or format ("Hours (decimal, e.g. 1.5)", "Date (dd/mm/yyyy)",
+//     "HE study? (Y/N)"); without it, rule 1 again;
+//  3. same words: the header and an alias have the same words once small
+//     words (of, for, or, a ...) are left out and abbreviations and plurals
+//     made plain ("no" is number, "HE" is higher education, "hours" is
+//     hour): "Grade of membership" is "Membership Grade";
+//  4. contains an alias (loose): the header's words, at most six, include
+//     every word of an alias, one of which says what the column holds
+//     (not only "activity", "CPD", "member" ...): "Hours spent on the
+//     activity" is the hours. A loose match is used only for a field no
+//     column names by rules 1 to 3, and is listed as a notice. A header
+//     whose words include aliases of two fields ("Reflection date") is
+//     never read as either: it is an issue naming both.
+//
+// Rules 1 to 3 are strict: matchHeader. Rule 4 is looseFields.
+
+// explanationCuts end the name part of a header: what follows is an
+// explanation or example.
+var explanationCuts = []string{":", "?", " e.g", ", e.g", " eg ", " i.e", " - ", " – ", " — "}
+
+// stripExplanation removes the bracketed parts of a header and whatever
+// follows an explanationCut.
+func stripExplanation(s string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		default:
+			if depth == 0 {
+				b.WriteRune(r)
+			}
+		}
+	}
+	out := b.String()
+	low := strings.ToLower(out)
+	for _, cut := range explanationCuts {
+		if i := strings.Index(low, cut); i > 0 {
+			out, low = out[:i], low[:i]
+		}
+	}
+	return strings.TrimSpace(out)
+}
+
+// smallWords carry no meaning in a header.
+var smallWords = map[string]bool{
+	"a": true, "an": true, "the": true, "of": true, "for": true, "or": true, "and": true, "in": true,
+	"on": true, "to": true, "at": true, "by": true, "your": true, "my": true, "our": true, "their": true,
+	"other": true, "any": true, "per": true, "if": true, "please": true, "is": true, "are": true,
+	"do": true, "you": true, "did": true, "was": true, "were": true, "with": true, "from": true,
+	"this": true, "that": true, "currently": true, "current": true, "s": true, "e": true, "g": true,
+	"eg": true, "ie": true, "etc": true,
+}
+
+// wordSynonyms make abbreviations and variants plain.
+var wordSynonyms = map[string][]string{
+	"no": {"number"}, "num": {"number"}, "nr": {"number"}, "nbr": {"number"},
+	"he": {"higher", "education"}, "membership": {"member"}, "studying": {"study"},
+	"msc": {"master"}, "ma": {"master"}, "email": {"email"},
+}
+
+// contentWords are a header's words for rules 3 and 4: lower case,
+// synonyms replaced, small words left out, plurals made singular; sorted
+// and without repeats.
+func contentWords(s string) []string {
+	low := strings.ReplaceAll(strings.ToLower(s), "e-mail", "email")
+	var out []string
+	for _, w := range strings.FieldsFunc(low, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}) {
+		if syn, ok := wordSynonyms[w]; ok {
+			out = append(out, syn...)
+			continue
+		}
+		if smallWords[w] {
+			continue
+		}
+		out = append(out, singular(w))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// singular undoes an English plural well enough for headers: hours,
+// reflections, categories, activities. Words ending in ss or us (address,
+// status) and short words (IES) are left alone.
+func singular(w string) string {
+	switch {
+	case len(w) > 4 && strings.HasSuffix(w, "ies"):
+		return w[:len(w)-3] + "y"
+	case len(w) > 3 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us"):
+		return w[:len(w)-1]
+	}
+	return w
+}
+
+// weakWords say what a column is about but not what it holds: a loose
+// match (rule 4) needs another word of the alias too, so "CPD activity
+// hours" is the hours, not the activity's title.
+var weakWords = map[string]bool{"activity": true, "cpd": true, "member": true, "ies": true, "number": true, "name": true}
+
+// aliasWords holds each field's aliases as content words, for rules 3 and 4.
+var aliasWords = func() [numFields][][]string {
+	var out [numFields][][]string
+	for f := range numFields {
+		for _, a := range fieldSpecs[f].aliases {
+			out[f] = append(out[f], contentWords(a))
+		}
+	}
+	return out
+}()
+
+// wordIndex maps an alias's content words, joined, to its field (rule 3).
+// Two fields never share one (TestAliasWordsDistinct).
+var wordIndex = func() map[string]field {
+	m := map[string]field{}
+	for f := range numFields {
+		for _, w := range aliasWords[f] {
+			k := strings.Join(w, " ")
+			if _, dup := m[k]; !dup && k != "" {
+				m[k] = f
+			}
+		}
+	}
+	return m
+}()
+
+// maxHeaderLen: a longer cell is a sentence, not a header.
+const maxHeaderLen = 80
+
+// matchHeader returns the field a header cell names by the strict rules
+// (1 to 3), if any.
 func matchHeader(s string) (field, bool) {
-	if len(s) > 80 {
-		return 0, false // a sentence, not a header
+	if len(s) > maxHeaderLen {
+		return 0, false
 	}
 	for _, k := range headerKeys(s) {
 		if f, ok := aliasIndex[k]; ok {
 			return f, true
 		}
 	}
+	stripped := stripExplanation(s)
+	if stripped != s {
+		for _, k := range headerKeys(stripped) {
+			if f, ok := aliasIndex[k]; ok {
+				return f, true
+			}
+		}
+	}
+	if f, ok := wordIndex[strings.Join(contentWords(stripped), " ")]; ok {
+		return f, true
+	}
 	return 0, false
+}
+
+// maxLooseWords: a header with more content words is a sentence, and rule
+// 4 does not look inside it.
+const maxLooseWords = 6
+
+// looseFields returns the schema's fields whose aliases a header contains
+// (rule 4), in field order.
+func looseFields(sc *schema, s string) []field {
+	if len(s) > maxHeaderLen {
+		return nil
+	}
+	words := contentWords(stripExplanation(s))
+	if len(words) == 0 || len(words) > maxLooseWords {
+		return nil
+	}
+	var out []field
+	for _, f := range sc.fields {
+		for _, a := range aliasWords[f] {
+			if containsWords(words, a) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// containsWords: every word of alias is in words, and one of them is not
+// a weak word.
+func containsWords(words, alias []string) bool {
+	strong := false
+	for _, w := range alias {
+		if _, found := slices.BinarySearch(words, w); !found {
+			return false
+		}
+		strong = strong || !weakWords[w]
+	}
+	return strong && len(alias) > 0
 }
 
 // header is a recognised header row: for each field the column index, or -1.
 type header struct {
-	row  int
-	col  [numFields]int
-	text []string // the header cells as written, for Issue.Column
+	row   int
+	col   [numFields]int
+	loose [numFields]bool // the field's column was found by rule 4
+	text  []string        // the header cells as written, for Issue.Column
+	// ambiguous are the columns whose header contains aliases of several
+	// fields, none of which was read from them.
+	ambiguous []ambiguity
+	// salutation is a bare "Title" column read as the member's title (Dr,
+	// Mrs ...) because another column names the activity; -1 when none.
+	salutation int
 }
 
-// matchRow maps a row's cells to the schema's fields; the first column that
-// names a field wins.
+// ambiguity is a column whose header could name any of fields.
+type ambiguity struct {
+	col    int
+	fields []field
+}
+
+// maxLooseColumns bounds rule 4's work on a crafted row with thousands
+// of header cells; real headers are in the first few dozen columns.
+const maxLooseColumns = 256
+
+// matchRow maps a row's cells to the schema's fields. A strict match (rules
+// 1 to 3) comes first, the leftmost column winning; then a loose match
+// (rule 4) for the fields still without a column. A bare "Title" column is
+// the member's title (a salutation) when another column names the
+// activity ("Activity", "Activity title").
 func matchRow(sc *schema, cells []cell, row int) header {
-	h := header{row: row}
+	h := header{row: row, salutation: -1}
 	for i := range h.col {
 		h.col[i] = -1
 	}
 	h.text = make([]string, len(cells))
+	strict := make([]bool, len(cells))
 	for i, c := range cells {
 		t := strings.TrimSpace(c.Text)
 		h.text[i] = t
+		if t == "" {
+			continue
+		}
 		f, ok := matchHeader(t)
+		strict[i] = ok
 		if ok && h.col[f] < 0 && slices.Contains(sc.fields, f) {
 			h.col[f] = i
+		}
+	}
+	// In a table with no activity title (the register), "Title" is the
+	// member's title.
+	if !slices.Contains(sc.fields, fTitle) && slices.Contains(sc.fields, fSalutation) && h.col[fSalutation] < 0 {
+		for i, t := range h.text {
+			if strict[i] && isBareTitle(t) {
+				h.col[fSalutation] = i
+				break
+			}
+		}
+	}
+	// A title column named "Title" alone may be a salutation: another
+	// column that names the activity takes the field from it.
+	if i := h.col[fTitle]; i >= 0 && isBareTitle(h.text[i]) {
+		for j, t := range h.text {
+			if j == i || !strict[j] {
+				continue
+			}
+			if f, _ := matchHeader(t); f == fTitle && !isBareTitle(t) {
+				h.col[fTitle] = j
+				h.salutation = i
+				if h.col[fSalutation] < 0 && slices.Contains(sc.fields, fSalutation) {
+					h.col[fSalutation] = i
+				}
+				break
+			}
+		}
+	}
+	for i, t := range h.text {
+		if strict[i] || t == "" || i >= maxLooseColumns {
+			continue
+		}
+		cands := looseFields(sc, t)
+		switch {
+		case len(cands) == 1 && h.col[cands[0]] < 0:
+			h.col[cands[0]] = i
+			h.loose[cands[0]] = true
+		case len(cands) > 1:
+			h.ambiguous = append(h.ambiguous, ambiguity{col: i, fields: cands})
 		}
 	}
 	return h
 }
 
-// found counts the schema fields with a column.
+// isBareTitle: the header says "Title" and nothing else about what it is.
+func isBareTitle(s string) bool {
+	return slices.Equal(contentWords(stripExplanation(s)), []string{"title"})
+}
+
+// found counts the schema fields with a column; a salutation column says
+// nothing about what the table is, so it does not count.
 func (h *header) found(sc *schema) int {
 	n := 0
 	for _, f := range sc.fields {
-		if h.col[f] >= 0 {
+		if h.col[f] >= 0 && f != fSalutation {
 			n++
 		}
 	}
@@ -182,15 +454,26 @@ func (h *header) missing(sc *schema, haveLabelID bool) []string {
 	return out
 }
 
-// recognised lists the header texts that matched a field, for messages.
+// recognised lists the header texts that were read as a field, for
+// messages.
 func (h *header) recognised() []string {
 	var out []string
 	for i, t := range h.text {
-		if f, ok := matchHeader(t); ok && h.col[f] == i {
+		if h.fieldAt(i) >= 0 {
 			out = append(out, t)
 		}
 	}
 	return out
+}
+
+// fieldAt returns the field read from column i, or -1.
+func (h *header) fieldAt(i int) field {
+	for f, c := range h.col {
+		if c == i {
+			return field(f)
+		}
+	}
+	return -1
 }
 
 // column names a column as Excel shows it, the letter and the header text:
@@ -204,6 +487,101 @@ func (h *header) column(i int) string {
 		return name + " (" + h.text[i] + ")"
 	}
 	return name
+}
+
+// maxUnusedNotices: a header row with more unused columns than this gets
+// one notice for the rest.
+const maxUnusedNotices = 20
+
+// notices says, once per table, how the header was read where a person
+// could not guess it: each column found by a loose match, a "Title" read
+// as the member's title, and each column that is not used.
+func (h *header) notices(at place, sc *schema) []Notice {
+	var out []Notice
+	note := func(col int, msg string) {
+		out = append(out, Notice{File: at.file, Sheet: at.sheet, Column: h.column(col), Message: msg})
+	}
+	for f := range numFields {
+		if h.loose[f] {
+			note(h.col[f], "read as the "+fieldSpecs[f].label+" column: the header is not one cpdaudit knows, but it names the "+fieldSpecs[f].noun)
+		}
+	}
+	if h.salutation >= 0 && h.col[fTitle] >= 0 {
+		note(h.salutation, "read as the member's title (Dr, Mrs ...), not the activity's: the activity's title is column "+h.column(h.col[fTitle]))
+	}
+	unused := 0
+	for i, t := range h.text {
+		if t == "" || h.fieldAt(i) >= 0 || h.isAmbiguousIssue(i) {
+			continue
+		}
+		if unused++; unused > maxUnusedNotices {
+			continue
+		}
+		msg := "not used"
+		if f, ok := matchHeader(t); ok && slices.Contains(sc.fields, f) && h.col[f] >= 0 {
+			msg += ": column " + h.column(h.col[f]) + " is read as the " + fieldSpecs[f].label
+		} else if a := h.ambiguityAt(i); a != nil {
+			msg += ": it could be " + fieldList(a.fields, " or ") + ", which other columns already give"
+		}
+		note(i, msg)
+	}
+	if unused > maxUnusedNotices {
+		out = append(out, Notice{File: at.file, Sheet: at.sheet,
+			Message: fmt.Sprintf("%d more columns of the header row (row %d) are not used", unused-maxUnusedNotices, h.row)})
+	}
+	return out
+}
+
+func (h *header) ambiguityAt(i int) *ambiguity {
+	for k := range h.ambiguous {
+		if h.ambiguous[k].col == i {
+			return &h.ambiguous[k]
+		}
+	}
+	return nil
+}
+
+// isAmbiguousIssue: column i is ambiguous and one of the fields it could
+// name has no column, so the ambiguity matters.
+func (h *header) isAmbiguousIssue(i int) bool {
+	a := h.ambiguityAt(i)
+	if a == nil {
+		return false
+	}
+	for _, f := range a.fields {
+		if h.col[f] < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// ambiguityIssues are the issues of the header's ambiguous columns that
+// matter: never a guess between two fields.
+func (h *header) ambiguityIssues(at place) []Issue {
+	var out []Issue
+	for _, a := range h.ambiguous {
+		if !h.isAmbiguousIssue(a.col) {
+			continue
+		}
+		out = append(out, Issue{File: at.file, Sheet: at.sheet, Row: h.row, Column: h.column(a.col),
+			Value: shorten(h.text[a.col]), Kind: ErrAmbiguousHeader,
+			Problem: "the header could name the " + fieldList(a.fields, " or the ") + " column, so the column was not read",
+			Action:  "Rename the header to say which it is: " + fieldList(a.fields, " or ")})
+	}
+	return out
+}
+
+// fieldList names fields by label: "Date or Reflections".
+func fieldList(fs []field, sep string) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = fieldSpecs[f].label
+	}
+	if len(names) <= 2 {
+		return strings.Join(names, sep)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + sep + names[len(names)-1]
 }
 
 // maxLabelCells is how many cells of a row above the table are read for

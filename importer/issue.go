@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -27,6 +28,60 @@ type Issue struct {
 	// Kind is a sentinel error (ErrBadHours, ErrDuplicate ...) so callers
 	// can tell problems apart with errors.Is.
 	Kind error
+	// MemberID is the member the rejected row names (its member number
+	// cell, or the "Member number:" label above the table); empty when the
+	// issue is not about one member's row.
+	MemberID string
+
+	// cell names the cell for the member's flag: "hours 'eight'".
+	cell string
+	// colIndex is the column, counted from 1; 0 when none.
+	colIndex int
+	// rowsLost: the rows after this one (or the rest of the file) were
+	// not read.
+	rowsLost bool
+}
+
+// Unread reports whether the issue means part of the input was not read
+// at all: a file or sheet that could not be opened or read, or the rows
+// after a limit. A member whose record was there would be missing from
+// the run, which is why a member with no activities is then REVIEW, not
+// NOT_MET. A rejected row is not unread: its issue names its member.
+func (e Issue) Unread() bool {
+	if e.rowsLost {
+		return true
+	}
+	if e.Row > 0 {
+		return false
+	}
+	for _, k := range []error{ErrBadFile, ErrEncrypted, ErrUnsupported, ErrTooLarge, ErrNoTable, ErrEmpty, ErrNotFound} {
+		if errors.Is(e.Kind, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// UnreadFiles counts the files of which some part was not read (see
+// Issue.Unread).
+func UnreadFiles(issues []Issue) int {
+	files := map[string]bool{}
+	for _, is := range issues {
+		if is.Unread() {
+			files[is.File] = true
+		}
+	}
+	return len(files)
+}
+
+// UnreadFlag is the flag of a member with no activities found while n
+// input files could not be read (in whole or in part).
+func UnreadFlag(n int) string {
+	files := "input files"
+	if n == 1 {
+		files = "input file"
+	}
+	return fmt.Sprintf("no activities found; %d %s could not be read: see Import issues", n, files)
 }
 
 // Error formats the issue as one line: where, what, and what to do.

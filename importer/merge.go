@@ -2,6 +2,7 @@ package importer
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -163,6 +164,18 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 			}
 		}
 	}
+	for id, flag := range rejectedFlags(m.Issues) {
+		if r, ok := byID[id]; ok {
+			r.Member.Flags = append(r.Member.Flags, flag)
+		} else if reg != nil {
+			// The register may write the id another way (0123 for 123).
+			if rm, ok := reg.Member(id); ok {
+				if r, ok := byID[rm.ID]; ok {
+					r.Member.Flags = append(r.Member.Flags, flag)
+				}
+			}
+		}
+	}
 	m.Members = make([]MemberRecord, 0, len(byID))
 	for _, r := range byID {
 		m.Members = append(m.Members, *r)
@@ -275,9 +288,79 @@ func sourceText(s audit.Source) string {
 	return out + " row " + strconv.Itoa(s.Row)
 }
 
+// maxRowsInFlag: a member's flag names this many rejected rows, then
+// counts the rest.
+const maxRowsInFlag = 3
+
+// rejectedFlags returns, per member id, the flag that says which of the
+// member's rows could not be read: "1 row of your record could not be
+// read: row 11 of cpd-export-2025.csv, hours 'eight'". A duplicate row is
+// not among them: it was counted once.
+func rejectedFlags(issues []Issue) map[string]string {
+	type rowKey struct {
+		file, sheet string
+		row         int
+	}
+	type rowCells struct {
+		key   rowKey
+		cells []string
+	}
+	byMember := map[string][]*rowCells{}
+	for _, is := range issues {
+		if is.MemberID == "" || is.Row == 0 || errors.Is(is.Kind, ErrDuplicate) {
+			continue
+		}
+		rows := byMember[is.MemberID]
+		k := rowKey{is.File, is.Sheet, is.Row}
+		if len(rows) == 0 || rows[len(rows)-1].key != k {
+			rows = append(rows, &rowCells{key: k})
+			byMember[is.MemberID] = rows
+		}
+		last := rows[len(rows)-1]
+		if is.cell != "" {
+			last.cells = append(last.cells, is.cell)
+		}
+	}
+	flags := make(map[string]string, len(byMember))
+	for id, rows := range byMember {
+		parts := make([]string, 0, maxRowsInFlag+1)
+		for i, r := range rows {
+			if i == maxRowsInFlag {
+				parts = append(parts, fmt.Sprintf("and %d more (see Import issues)", len(rows)-maxRowsInFlag))
+				break
+			}
+			where := "row " + strconv.Itoa(r.key.row)
+			if r.key.sheet != "" {
+				where += " of sheet " + strconv.Quote(r.key.sheet) + " in " + baseName(r.key.file)
+			} else {
+				where += " of " + baseName(r.key.file)
+			}
+			if len(r.cells) > 0 {
+				where += ", " + strings.Join(r.cells, ", ")
+			}
+			parts = append(parts, where)
+		}
+		what := "1 row of your record could not be read: "
+		if len(rows) > 1 {
+			what = strconv.Itoa(len(rows)) + " rows of your record could not be read: "
+		}
+		flags[id] = what + strings.Join(parts, "; ")
+	}
+	return flags
+}
+
+// baseName is the file name without its folder, as a member knows it.
+func baseName(path string) string {
+	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
+		return path[i+1:]
+	}
+	return path
+}
+
 func duplicateIssue(a audit.Activity, first audit.Source) Issue {
 	return Issue{
-		File: a.Source.File, Sheet: a.Source.Sheet, Row: a.Source.Row, Line: a.Source.Line, Kind: ErrDuplicate,
+		MemberID: a.MemberID,
+		File:     a.Source.File, Sheet: a.Source.Sheet, Row: a.Source.Row, Line: a.Source.Line, Kind: ErrDuplicate,
 		Value:   a.Title,
 		Problem: "this activity is an exact duplicate of " + sourceText(first) + " (same member, title, category, date, hours and reflection), so it was not counted twice",
 		Action:  "Delete one of the two rows; if they were two separate sessions, make their titles differ (for example add \"part 2\")",

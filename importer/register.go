@@ -39,7 +39,7 @@ func ReadRegister(path string, opts Options) Register {
 
 func newRegister(res FileResult, members []audit.Member) Register {
 	slices.SortFunc(members, func(a, b audit.Member) int { return compareIDs(a.ID, b.ID) })
-	return Register{File: res.File, Members: members, Issues: res.Issues, Accounting: res.Accounting}
+	return Register{File: res.File, Members: members, Issues: res.Issues, Notices: res.Notices, Accounting: res.Accounting}
 }
 
 // member turns one register row into a Member, or the issues that reject it.
@@ -97,6 +97,7 @@ func (ti *tableImport) member(at place, h *header, r srcRow) (bool, []Issue) {
 		}
 	}
 	if len(ri.issues) > 0 {
+		ri.setMember(m.ID)
 		return false, ri.issues
 	}
 	ti.members = append(ti.members, m)

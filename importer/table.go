@@ -1,10 +1,12 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -78,14 +80,36 @@ type tableScan struct {
 	sc      *schema
 	convert rowFunc
 
-	status   tableStatus
-	header   header
-	labels   labels
-	problem  *Issue // for tablePartial / tableNone
+	status  tableStatus
+	header  header
+	labels  labels
+	problem *Issue // for tablePartial / tableNone
+	// attempt: the sheet looks like an attempt at a table (see
+	// looksLikeAttempt), so a missing column is an issue, not a notice.
+	attempt  bool
 	issues   []Issue
+	notices  []Notice
 	acc      Accounting
 	dataRows int // non-blank data rows read
+	// firstText is the first non-blank cell's text, to know a sheet.
+	firstText string
+	// totals are the rows skipped as totals rows, with their label.
+	totals []totalsRow
+	// emptyCells are the issues of empty cells, by index in issues, so a
+	// workbook can say when the cell is a formula never calculated.
+	emptyCells []int
+	// lastRow is the last row number read.
+	lastRow int
 }
+
+// totalsRow is a row under (or inside) the table that adds up the hours.
+type totalsRow struct {
+	row   int
+	label string
+}
+
+// maxEmptyCells bounds the formula check's list.
+const maxEmptyCells = 200
 
 func (t *tableScan) run(next rowSource) {
 	// Buffer the top rows: the header can be anywhere in them.
@@ -98,6 +122,9 @@ func (t *tableScan) run(next rowSource) {
 		}
 		if !r.blank() {
 			anyCell = true
+			if t.firstText == "" {
+				t.firstText = firstText(r)
+			}
 		}
 		buf = append(buf, r)
 		if r.row >= t.at.opts.HeaderScanRows {
@@ -109,11 +136,18 @@ func (t *tableScan) run(next rowSource) {
 		return
 	}
 	if !t.findHeader(buf) {
+		if t.status == tableNone && t.sc.idFromLabel {
+			t.attempt = activityLikeRows(buf) >= minActivityLikeRows
+		}
 		return
 	}
 	t.status = tableFound
+	t.issues = append(t.issues, t.header.ambiguityIssues(t.at)...)
+	t.notices = append(t.notices, t.header.notices(t.at, t.sc)...)
+	defer t.noteTotals()
 	prev, pending := t.header.row, 0
 	process := func(r srcRow) bool {
+		t.lastRow = r.row
 		if r.row <= t.header.row {
 			return true
 		}
@@ -122,7 +156,7 @@ func (t *tableScan) run(next rowSource) {
 				return true
 			}
 			t.issues = append(t.issues, Issue{
-				File: t.at.file, Sheet: t.at.sheet, Row: r.row, Line: r.line, Kind: ErrTooLarge,
+				File: t.at.file, Sheet: t.at.sheet, Row: r.row, Line: r.line, Kind: ErrTooLarge, rowsLost: true,
 				Problem: fmt.Sprintf("there are more than %d rows below the header; this row and the rows after it were not read", t.at.opts.MaxRowsPerSheet),
 				Action:  "Split the data into several files, or ask for a higher row limit",
 			})
@@ -132,6 +166,11 @@ func (t *tableScan) run(next rowSource) {
 		prev = r.row
 		if r.blank() {
 			pending++
+			return true
+		}
+		if label, ok := t.totalsLabel(r); ok {
+			// Not a data row: it is named in one notice, not counted.
+			t.totals = append(t.totals, totalsRow{row: r.row, label: label})
 			return true
 		}
 		t.acc.Read += pending + 1
@@ -156,7 +195,12 @@ func (t *tableScan) run(next rowSource) {
 			t.acc.Accepted++
 		} else {
 			t.acc.Rejected++
-			t.issues = append(t.issues, issues...)
+			for _, is := range issues {
+				if errors.Is(is.Kind, ErrMissingValue) && is.colIndex > 0 && len(t.emptyCells) < maxEmptyCells {
+					t.emptyCells = append(t.emptyCells, len(t.issues))
+				}
+				t.issues = append(t.issues, is)
+			}
 		}
 		return true
 	}
@@ -237,9 +281,15 @@ func (t *tableScan) findHeader(buf []srcRow) bool {
 		return true
 	}
 	t.status = tablePartial
+	t.attempt = looksLikeAttempt(t.sc, &bestH)
 	found := bestH.recognised()
 	problem := fmt.Sprintf("no table of %s found: the best header row (row %d) has %s but no %s column",
 		t.sc.what, bestH.row, quoteList(found), strings.Join(missing, ", "))
+	for _, a := range bestH.ambiguous {
+		if bestH.isAmbiguousIssue(a.col) {
+			problem += fmt.Sprintf(" (column %s could be %s: it was not read, as that would be a guess)", bestH.column(a.col), fieldList(a.fields, " or "))
+		}
+	}
 	action := "Add the missing column headers (" + strings.Join(missing, ", ") + ") in the header row"
 	if t.sc.idFromLabel && slices.Contains(missing, fieldSpecs[fID].label) {
 		action += ", or put a \"Member number: 12345\" line above the table"
@@ -265,14 +315,35 @@ type rowIssues struct {
 }
 
 func (ri *rowIssues) add(f field, value string, kind error, problem, action string) {
-	col := ""
+	col, colIndex := "", 0
 	if i := ri.h.col[f]; i >= 0 {
-		col = ri.h.column(i)
+		col, colIndex = ri.h.column(i), i+1
+	}
+	what := fieldSpecs[f].noun + " empty"
+	if v := strings.TrimSpace(value); v != "" {
+		what = fieldSpecs[f].noun + " '" + shortValue(v) + "'"
 	}
 	ri.issues = append(ri.issues, Issue{
 		File: ri.at.file, Sheet: ri.at.sheet, Row: ri.r.row, Line: ri.r.line,
 		Column: col, Value: shorten(value), Problem: problem, Action: action, Kind: kind,
+		cell: what, colIndex: colIndex,
 	})
+}
+
+// setMember names the member of every issue of the row.
+func (ri *rowIssues) setMember(id string) {
+	for i := range ri.issues {
+		ri.issues[i].MemberID = id
+	}
+}
+
+// shortValue keeps a value quoted in a member's flag to a few words.
+func shortValue(s string) string {
+	const max = 40
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max]) + "…"
 }
 
 // get returns the cell of a field, empty when the column is absent or the
@@ -309,13 +380,141 @@ func shorten(s string) string {
 	return string(r[:max]) + "…"
 }
 
-// looksLikeTotal: a row that is a sum under the table, not an activity.
-func looksLikeTotal(r srcRow) bool {
+// firstText is the text of a row's first non-blank cell.
+func firstText(r srcRow) string {
 	for _, c := range r.cells {
-		t := strings.ToLower(strings.TrimSpace(c.Text))
-		if strings.HasPrefix(t, "total") || strings.HasPrefix(t, "sum") || strings.HasPrefix(t, "=sum") {
-			return true
+		if t := strings.TrimSpace(c.Text); t != "" {
+			return t
 		}
+	}
+	return ""
+}
+
+// totalWords start a totals row's label: "Total", "Sub-total", "Sum",
+// "Grand total", "Total hours:".
+var totalWords = map[string]bool{"total": true, "totals": true, "subtotal": true, "subtotals": true, "sum": true}
+
+// isTotalLabel reports whether a cell's text labels a totals row.
+func isTotalLabel(text string) bool {
+	low := strings.ToLower(strings.TrimSpace(text))
+	low = strings.ReplaceAll(low, "sub-total", "subtotal")
+	low = strings.ReplaceAll(low, "sub total", "subtotal")
+	words := strings.FieldsFunc(low, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if len(words) == 0 || len(words) > 4 {
+		return false
+	}
+	if totalWords[words[0]] {
+		return true
+	}
+	switch words[0] {
+	case "grand", "overall", "running", "hours":
+		return len(words) > 1 && strings.HasPrefix(words[1], "total")
+	}
+	return false
+}
+
+// totalsLabel reports whether a row adds up the table rather than
+// recording an activity: one cell is a label such as Total, Sub-total or
+// Grand total, the date and category are empty, and every other cell is
+// empty, a number or a formula (a sum). It returns the label.
+func (t *tableScan) totalsLabel(r srcRow) (string, bool) {
+	if !t.sc.idFromLabel { // activity tables only; a register has no totals
+		return "", false
+	}
+	label, labelCol := "", -1
+	for i, c := range r.cells {
+		if c.blank() {
+			continue
+		}
+		text := strings.TrimSpace(c.Text)
+		if labelCol < 0 && isTotalLabel(text) {
+			label, labelCol = text, i
+			continue
+		}
+		if i == t.header.col[fDate] || i == t.header.col[fCategory] {
+			return "", false
+		}
+		if _, err := strconv.ParseFloat(strings.TrimSpace(c.Raw), 64); err == nil || strings.HasPrefix(text, "=") {
+			continue // a sum: its value, or a formula typed into a CSV
+		}
+		return "", false
+	}
+	return label, labelCol >= 0
+}
+
+// noteTotals says, once for the sheet, which rows were skipped as totals.
+func (t *tableScan) noteTotals() {
+	if len(t.totals) == 0 {
+		return
+	}
+	rows := make([]string, 0, len(t.totals))
+	for i, tr := range t.totals {
+		if i == 5 {
+			rows = append(rows, fmt.Sprintf("and %d more", len(t.totals)-5))
+			break
+		}
+		rows = append(rows, strconv.Itoa(tr.row))
+	}
+	what := fmt.Sprintf("row %s (%q) adds up the hours: it is a totals row, not an activity, so it was skipped", rows[0], shorten(t.totals[0].label))
+	if len(t.totals) > 1 {
+		what = "rows " + strings.Join(rows, ", ") + " add up the hours (" + strconv.Quote(shorten(t.totals[0].label)) + " ...): they are totals rows, not activities, so they were skipped"
+	}
+	t.notices = append(t.notices, Notice{File: t.at.file, Sheet: t.at.sheet, Message: what})
+}
+
+// minActivityLikeRows: this many rows that look like activities make a
+// sheet without a header an attempt at a table.
+const minActivityLikeRows = 3
+
+// activityLikeRows counts the rows that look like an activity: a
+// category cell and a date (a written date, or an Excel date serial of
+// this century) in the same row.
+func activityLikeRows(buf []srcRow) int {
+	n := 0
+	for _, r := range buf {
+		var cat, date bool
+		for _, c := range r.cells {
+			text := strings.TrimSpace(c.Text)
+			if text == "" {
+				continue
+			}
+			if _, err := ParseCategory(text); err == nil {
+				cat = true
+				continue
+			}
+			raw := strings.TrimSpace(c.Raw)
+			if f, err := strconv.ParseFloat(raw, 64); err == nil {
+				date = date || (f >= 36526 && f < 73051) // 2000 to 2099
+			} else if _, err := ParseDate(text); err == nil {
+				date = true
+			}
+		}
+		if cat && date {
+			n++
+		}
+	}
+	return n
+}
+
+// looksLikeAttempt reports whether a header row without all the required
+// columns is still an attempt at the table, so the missing columns are an
+// issue to fix: for activities, it names a date column, or the hours and
+// something about the activity (title, description, reflection), or the
+// member number and another activity column; for the register, two
+// columns. A lookup list (categories alone), a per-category summary
+// (category and hours) or an instructions sheet is not.
+func looksLikeAttempt(sc *schema, h *header) bool {
+	if !sc.idFromLabel {
+		return h.found(sc) >= 2
+	}
+	has := func(f field) bool { return h.col[f] >= 0 }
+	switch {
+	case has(fDate):
+		return true
+	case has(fHours) && (has(fTitle) || has(fDescription) || has(fReflection)):
+		return true
+	case has(fID) && h.found(sc) >= 2:
+		return true
 	}
 	return false
 }

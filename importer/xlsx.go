@@ -49,6 +49,7 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		sheetIssues             []Issue
 		budget                  = opts.MaxCellsPerFile
 		stop                    *Issue // the cell limit was hit
+		charts                  = hasChartsheets(f)
 	)
 	shown := hasTimeFormat(f)
 	for _, sheet := range sheets {
@@ -58,7 +59,7 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		var over *cellBudgetError
 		if errors.As(err, &over) {
 			// Reported after the issues of the rows read before it.
-			stop = &Issue{File: name, Sheet: sheet, Row: over.row, Kind: ErrTooLarge,
+			stop = &Issue{File: name, Sheet: sheet, Row: over.row, Kind: ErrTooLarge, rowsLost: true,
 				Problem: fmt.Sprintf("the workbook is too big to read: by this row it has more than %s cells, counting the empty cells up to the last cell of each row (this row reaches column %s); this row and the rows and sheets after it were not read",
 					thousands(opts.MaxCellsPerFile), over.column),
 				Action: "Delete the stray cells to the right of and below the table (select the empty columns and rows, delete them), save, and run again"}
@@ -67,21 +68,38 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 				Problem: "the sheet could not be read: " + plainError(err, opts),
 				Action:  "Open the workbook in Excel or LibreOffice, save it again as .xlsx, and run again"})
 		}
+		hidden := false
+		if visible, err := f.GetSheetVisible(sheet); err == nil {
+			hidden = !visible
+		}
 		switch t.status {
-		case tableNone:
-			skipped = append(skipped, sheet)
-			sheetIssues = append(sheetIssues, Issue{File: name, Sheet: sheet, Kind: ErrSheetSkipped,
-				Problem: "the sheet has no table of " + ti.sc.what + " (no recognised column headers), so it was skipped",
-				Action:  "Nothing to do if it holds notes or instructions"})
+		case tableNone, tablePartial:
+			if iss, note := ti.notATable(&t, hidden); iss != nil {
+				sheetIssues = append(sheetIssues, *iss)
+			} else {
+				skipped = append(skipped, sheet)
+				if note != nil {
+					ti.res.Notices = append(ti.res.Notices, *note)
+				}
+			}
 		case sheetEmpty:
 			empty++
 			skipped = append(skipped, sheet)
-		case tablePartial:
-			sheetIssues = append(sheetIssues, *t.problem)
+			if charts && isChartsheet(f, sheet) {
+				ti.res.Notices = append(ti.res.Notices, Notice{File: name, Sheet: sheet,
+					Message: "the sheet is a chart, not a table, so it was skipped"})
+			}
 		case tableFound:
 			tables++
 			dataRows += t.dataRows
+			explainFormulas(f, &t)
 			sheetIssues = append(sheetIssues, t.issues...)
+			ti.res.Notices = append(ti.res.Notices, t.notices...)
+			if hidden {
+				ti.res.Notices = append(ti.res.Notices, Notice{File: name, Sheet: sheet,
+					Message: fmt.Sprintf("the sheet is hidden in the workbook; its table was read all the same (%d %s)", t.acc.Accepted, plural(t.acc.Accepted, "activity", "activities"))})
+			}
+			ti.tableFound(&t)
 			ti.res.Accounting = ti.res.Accounting.Add(t.acc)
 		}
 		if stop != nil {
@@ -96,7 +114,9 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 			Problem: fmt.Sprintf("every sheet of the workbook is empty (%s)", sheetList(sheets)),
 			Action:  "Check this is the right file, or ask for the filled-in version"})
 	case tables == 0 && len(skipped) == len(sheets):
-		// Only notes or empty sheets: one file issue says it all.
+		// No sheet has a table: one file issue says it all, and the notes
+		// about each sheet are not needed.
+		ti.res.Notices = nil
 		ti.res.Issues = append(ti.res.Issues, Issue{File: name, Kind: ErrNoTable,
 			Problem: fmt.Sprintf("no sheet has a table of %s (%s); no header row was found in the first %d rows",
 				ti.sc.what, sheetList(sheets), opts.HeaderScanRows),
@@ -112,6 +132,100 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 	if stop != nil {
 		ti.res.Issues = append(ti.res.Issues, *stop)
 	}
+	ti.finish()
+}
+
+// notATable decides what a sheet without a usable table is: an issue
+// when it looks like an attempt at the table (the member should add the
+// missing columns), otherwise a notice that it was skipped (a summary,
+// a lookup list, instructions, a hidden sheet), with no advice to change
+// it; nothing at all for the Notes sheet of "cpdaudit template".
+func (ti *tableImport) notATable(t *tableScan, hidden bool) (*Issue, *Notice) {
+	if t.at.sheet == templateNotesSheet && t.firstText == templateNotesTitle {
+		return nil, nil
+	}
+	if t.attempt && !hidden {
+		if t.problem != nil {
+			return t.problem, nil
+		}
+		return &Issue{File: t.at.file, Sheet: t.at.sheet, Kind: ErrNoTable,
+			Problem: fmt.Sprintf("the sheet has rows that look like activities but no header row of %s in its first %d rows", ti.sc.what, t.at.opts.HeaderScanRows),
+			Action:  "Add a header row above the activities, with columns such as " + requiredList(ti.sc)}, nil
+	}
+	what := "it has no table of " + ti.sc.what
+	switch {
+	case hidden:
+		what = "it is hidden and has no table of " + ti.sc.what
+	case t.status == tablePartial:
+		what = fmt.Sprintf("it is not a table of %s (its columns %s look like a summary or a list)", ti.sc.what, quoteList(t.header.recognised()))
+	case t.firstText != "":
+		what += " (it looks like notes, instructions or a list)"
+	}
+	return nil, &Notice{File: t.at.file, Sheet: t.at.sheet, Message: "the sheet was skipped: " + what}
+}
+
+// The Notes sheet of the workbook "cpdaudit template" writes (see
+// report/template.go): known, so skipped without a word.
+const (
+	templateNotesSheet = "Notes"
+	templateNotesTitle = "How to fill in this record"
+)
+
+// hasChartsheets reports whether the workbook holds a chart sheet (a
+// sheet that is only a chart). Chart sheets are small parts, which
+// excelize keeps in Pkg.
+func hasChartsheets(f *excelize.File) bool {
+	found := false
+	f.Pkg.Range(func(k, _ any) bool {
+		name, _ := k.(string)
+		found = strings.HasPrefix(name, "xl/chartsheets/")
+		return !found
+	})
+	return found
+}
+
+// isChartsheet: excelize refuses to read a chart sheet's cells (it reads
+// nothing else of the sheet to say so).
+func isChartsheet(f *excelize.File, sheet string) bool {
+	_, err := f.GetCellValue(sheet, "A1")
+	return err != nil && strings.Contains(err.Error(), "not a worksheet")
+}
+
+// maxFormulaCheckRows: the formula check reads the whole sheet into
+// memory, which is fine for a member's own workbook and not for a large
+// export, whose empty cells keep the plain "empty" message.
+const maxFormulaCheckRows = 10_000
+
+// explainFormulas turns the issue of an empty cell into "a formula that
+// has not been calculated" when the cell holds a formula saved without
+// its result (as openpyxl and some converters write them).
+func explainFormulas(f *excelize.File, t *tableScan) {
+	if len(t.emptyCells) == 0 || t.lastRow > maxFormulaCheckRows {
+		return
+	}
+	for _, k := range t.emptyCells {
+		is := &t.issues[k]
+		ref, err := excelize.CoordinatesToCellName(is.colIndex, is.Row)
+		if err != nil {
+			continue
+		}
+		formula, err := f.GetCellFormula(t.at.sheet, ref)
+		if err != nil || formula == "" {
+			continue
+		}
+		is.Kind = ErrFormula
+		is.Value = shorten("=" + formula)
+		is.Problem = "the " + strings.TrimSuffix(is.cell, " empty") + " cell holds a formula that has not been calculated, so there is no value to read"
+		is.Action = "Open the file in Excel or LibreOffice and save it (that calculates the formula), then run again; or type the value instead of the formula"
+		is.cell = strings.TrimSuffix(is.cell, " empty") + " not calculated (a formula)"
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // readSheet streams one sheet through t. The raw iterator gives the stored
