@@ -17,6 +17,12 @@ type Env struct {
 	// Shared finds reflections shared word for word between members. It
 	// may be nil: then there is no cross-member copy check.
 	Shared *ReflectionIndex
+	// UnreadInputs is how many input files could not be read, in whole or
+	// in part. When it is not 0, a member with no activities is REVIEW on
+	// every standard rather than NOT_MET: their record may be in one of
+	// those files, and a letter saying they recorded nothing would be
+	// wrong.
+	UnreadInputs int
 }
 
 // ReflectionIndex finds reflections shared word for word (after

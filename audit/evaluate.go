@@ -56,9 +56,29 @@ func Evaluate(m Member, acts []Activity, env Env) MemberResult {
 	r.Notes = practiceNotes(&r, c, p.Reflection)
 	if m.ExemptMonths >= 12 {
 		r.Standards = exemptStandards(m, year)
+	} else if len(acts) == 0 && env.UnreadInputs > 0 {
+		r.Standards = unreadStandards(env.UnreadInputs)
+		r.Notes = nil
 	}
 	r.Outcome = Outcome(r.Standards)
 	return r
+}
+
+// unreadStandards is the result for a member with no activities found
+// while n input files could not be read: an assessor checks before
+// anything is decided.
+func unreadStandards(n int) [4]StandardResult {
+	files := strconv.Itoa(n) + " of the files received could not be read, so your record may be in one of them"
+	if n == 1 {
+		files = "one of the files received could not be read, so your record may be in it"
+	}
+	why := "No CPD activities were found for you, but " + files +
+		". An assessor will check before anything is decided; nothing needs doing yet."
+	var out [4]StandardResult
+	for i := range out {
+		out[i] = StandardResult{Standard: Standard(i + 1), Verdict: Review, Reason: why}
+	}
+	return out
 }
 
 // InferYear returns the CPD year when every activity falls in one calendar

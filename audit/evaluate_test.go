@@ -510,3 +510,28 @@ func TestEvaluateDeterministic(t *testing.T) {
 func fmtSscan(step string, h *float64) (int, error) {
 	return fmt.Sscanf(step, "Add at least %g", h)
 }
+
+// TestUnreadInputs: a member with no activities while an input file could
+// not be read is REVIEW on every standard, never a NOT_MET letter saying
+// they recorded nothing; a member with activities, or an exempt one, is
+// judged as usual.
+func TestUnreadInputs(t *testing.T) {
+	env := Env{Year: 2025, Policy: DefaultPolicy(), UnreadInputs: 2}
+	r := Evaluate(Member{ID: "M1"}, nil, env)
+	if r.Outcome != Review {
+		t.Fatalf("outcome %s, want REVIEW", r.Outcome)
+	}
+	for _, s := range r.Standards {
+		if s.Verdict != Review || !strings.Contains(s.Reason, "2 of the files received could not be read") || len(s.NextSteps) > 0 {
+			t.Errorf("standard %d: %s %q %q", s.Standard, s.Verdict, s.Reason, s.NextSteps)
+		}
+	}
+	env.UnreadInputs = 0
+	if r := Evaluate(Member{ID: "M1"}, nil, env); r.Outcome != NotMet {
+		t.Errorf("with every input read: outcome %s, want NOT_MET", r.Outcome)
+	}
+	env.UnreadInputs = 1
+	if r := Evaluate(Member{ID: "M1", ExemptMonths: 12}, nil, env); r.Outcome != Exempt {
+		t.Errorf("exempt member: outcome %s, want EXEMPT", r.Outcome)
+	}
+}

@@ -65,6 +65,10 @@ type RunRecord struct {
 	Members    int                 `json:"members"`
 	Outcomes   map[string]int      `json:"outcomes"`
 	IssueCount int                 `json:"import_issues"`
+	// Notices and Warnings come after SPEC.md's keys; both are always
+	// lists, empty when there are none.
+	Notices  []importer.Notice `json:"notices"`
+	Warnings []string          `json:"warnings"`
 }
 
 // NewRunRecord builds the run record from the run's input.
@@ -94,7 +98,16 @@ func newRunRecord(in Input, members int, outcomes map[string]int) RunRecord {
 	if inputs == nil {
 		inputs = []importer.FileInfo{}
 	}
+	notices, warnings := in.Notices, in.Warnings
+	if notices == nil {
+		notices = []importer.Notice{}
+	}
+	if warnings == nil {
+		warnings = []string{}
+	}
 	return RunRecord{
+		Notices:    notices,
+		Warnings:   warnings,
 		Tool:       "cpdaudit",
 		Version:    in.Version,
 		CPDYear:    in.Year,

@@ -15,6 +15,14 @@ type Input struct {
 	Policy     audit.Policy
 	Results    []audit.MemberResult
 	Issues     []importer.Issue
+	// Notices are what the office should know about the inputs but need
+	// not fix (an unused column, a skipped sheet): on the Run sheet and in
+	// run.json, apart from the issues.
+	Notices []importer.Notice
+	// Warnings are the run's warnings about its own settings or inputs
+	// (a --year most activities are not dated in, files that could not be
+	// read), as printed at the top of the run.
+	Warnings   []string
 	Accounting importer.Accounting
 	Files      []importer.FileInfo
 	// Register is the member register file, when one was given.

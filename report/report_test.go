@@ -48,7 +48,8 @@ func TestCSVColumns(t *testing.T) {
 	}{
 		{"summary.csv", WriteSummaryCSV, "member_id,name,grade,counted_hours,required_hours,substantive_categories,required_categories,standard1,standard2,standard3,standard4,outcome,flags", 5},
 		{"activities.csv", WriteActivitiesCSV, "member_id,source,title,category,date,hours,counted,reflection,quality,users,quality_evidence,users_evidence", 18},
-		{"import-issues.csv", WriteIssuesCSV, "source_file,sheet,row,column,value,problem", 3},
+		// member_id comes last, so SPEC.md's columns keep their places.
+		{"import-issues.csv", WriteIssuesCSV, "source_file,sheet,row,column,value,problem,member_id", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -118,9 +119,9 @@ func TestCSVValues(t *testing.T) {
 
 	iss := readCSV(t, render(t, WriteIssuesCSV, in))
 	want := [][]string{
-		{"exports/cpd-2025.xlsx", "Records", "14", "D (Hours)", "'-1.5", "The hours are negative. Type the hours spent, for example 1.5"},
-		{"b.csv", "", "7", "C (Learning Category)", "'=SUM(A1:A9)", "Unknown learning category. Use one of the five IES categories"},
-		{"broken.xlsx", "", "", "", "", "The file is encrypted. Save it without a password and run again"},
+		{"exports/cpd-2025.xlsx", "Records", "14", "D (Hours)", "'-1.5", "The hours are negative. Type the hours spent, for example 1.5", "IES-02000"},
+		{"b.csv", "", "7", "C (Learning Category)", "'=SUM(A1:A9)", "Unknown learning category. Use one of the five IES categories", ""},
+		{"broken.xlsx", "", "", "", "", "The file is encrypted. Save it without a password and run again", ""},
 	}
 	for i, w := range want {
 		if !slices.Equal(iss[i+1], w) {
@@ -164,6 +165,20 @@ func TestRunJSON(t *testing.T) {
 	}
 	if got["register"].(map[string]any)["path"] != "register.xlsx" {
 		t.Errorf("register: %v", got["register"])
+	}
+	// Notices are listed apart from the issues, with where they are.
+	notices, _ := got["notices"].([]any)
+	if len(notices) != 2 || notices[0].(map[string]any)["column"] != "H (Internal ref)" || notices[0].(map[string]any)["message"] != "not used" {
+		t.Errorf("notices: %v", got["notices"])
+	}
+	if w, _ := got["warnings"].([]any); len(w) != 1 || !strings.Contains(w[0].(string), "is --year 2025 right?") {
+		t.Errorf("warnings: %v", got["warnings"])
+	}
+	// With none, both are empty lists, not null.
+	in := sampleInput()
+	in.Notices, in.Warnings = nil, nil
+	if data := render(t, WriteRunJSON, in); !bytes.Contains(data, []byte(`"notices": []`)) || !bytes.Contains(data, []byte(`"warnings": []`)) {
+		t.Errorf("run.json without notices:\n%s", data)
 	}
 	// No wall-clock time: nothing that looks like a timestamp.
 	if regexp.MustCompile(`\d{4}-\d\d-\d\dT`).Match(data) {

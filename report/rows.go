@@ -132,6 +132,9 @@ type IssueRow struct {
 	// Problem is what is wrong followed by what to do about it, so a reader
 	// of the CSV alone knows how to fix the file.
 	Problem Text `csv:"problem"`
+	// MemberID is the member the rejected row names, if any. It comes
+	// last, so SPEC.md's columns keep their places.
+	MemberID Text `csv:"member_id"`
 }
 
 // flagSeparator joins several flags in one cell.
@@ -212,6 +215,7 @@ func IssueRows(issues []importer.Issue) []IssueRow {
 			Column:     Text(is.Column),
 			Value:      Text(is.Value),
 			Problem:    Text(problemText(is)),
+			MemberID:   Text(is.MemberID),
 		}
 	}
 	return rows

@@ -173,11 +173,16 @@ func sampleInput() Input {
 		Results: results,
 		Issues: []importer.Issue{
 			{File: "exports/cpd-2025.xlsx", Sheet: "Records", Row: 14, Column: "D (Hours)", Value: "-1.5",
-				Problem: "The hours are negative", Action: "Type the hours spent, for example 1.5"},
+				Problem: "The hours are negative", Action: "Type the hours spent, for example 1.5", MemberID: "IES-02000"},
 			{File: "b.csv", Row: 7, Line: 9, Column: "C (Learning Category)", Value: "=SUM(A1:A9)",
 				Problem: "Unknown learning category.", Action: "Use one of the five IES categories"},
 			{File: "broken.xlsx", Problem: "The file is encrypted", Action: "Save it without a password and run again"},
 		},
+		Notices: []importer.Notice{
+			{File: "exports/cpd-2025.xlsx", Sheet: "Records", Column: "H (Internal ref)", Message: "not used"},
+			{File: "register.xlsx", Message: "no exempt-months column: nobody's exemption is taken into account"},
+		},
+		Warnings:   []string{"412 of 415 activities are dated 2024; is --year 2025 right?"},
 		Accounting: importer.Accounting{Read: 25, Accepted: 19, Rejected: 3, Blank: 3},
 		Files: []importer.FileInfo{
 			{Path: "exports/cpd-2025.xlsx", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Size: 48213},

@@ -3,9 +3,11 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/importer"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -368,6 +370,7 @@ func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow) error {
 	cols := []column{
 		{"Source file", 30, st.wrap}, {"Sheet", 14, st.text}, {"Row", 7, st.integer},
 		{"Column", 18, st.text}, {"Value", 24, st.wrap}, {"Problem and what to do", 70, st.wrap},
+		{"Member ID", 12, st.text},
 	}
 	t, err := openTable(f, st, SheetIssues, cols)
 	if err != nil {
@@ -378,7 +381,7 @@ func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow) error {
 		if r.Row > 0 {
 			row = int(r.Row)
 		}
-		if err := t.add([]any{string(r.SourceFile), string(r.Sheet), row, string(r.Column), string(r.Value), string(r.Problem)}); err != nil {
+		if err := t.add([]any{string(r.SourceFile), string(r.Sheet), row, string(r.Column), string(r.Value), string(r.Problem), string(r.MemberID)}); err != nil {
 			return err
 		}
 	}
@@ -453,10 +456,37 @@ func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error 
 	} else {
 		add(put("(none given)"))
 	}
+	if len(in.Warnings) > 0 {
+		add(section("Warnings"))
+		for _, w := range in.Warnings {
+			add(put("Warning", w))
+		}
+	}
+	// Notices are apart from the import issues: nothing to fix, but what
+	// was not used or was read in a way a person could not guess.
+	add(section("Notices (nothing to fix)"))
+	if len(in.Notices) == 0 {
+		add(put("(none)"))
+	}
+	for _, n := range in.Notices {
+		add(put(noticePlace(n), n.Message))
+	}
 	for _, err := range errs {
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// noticePlace names where a notice is about: the file, sheet and column.
+func noticePlace(n importer.Notice) string {
+	where := n.File
+	if n.Sheet != "" {
+		where += ", sheet " + strconv.Quote(n.Sheet)
+	}
+	if n.Column != "" {
+		where += ", column " + n.Column
+	}
+	return where
 }

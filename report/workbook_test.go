@@ -41,7 +41,7 @@ func TestWorkbook(t *testing.T) {
 	headers := map[string][]string{
 		SheetSummary:    {"Member ID", "Name", "Grade", "Counted hours", "Required hours", "Substantive categories", "Required categories", "Standard 1: hours", "Standard 2: balance", "Standard 3: level", "Standard 4: reflections", "Outcome", "Flags for the assessor", "Assessor decision", "Assessor comment"},
 		SheetActivities: {"Member ID", "Source (file:sheet:row)", "Title", "Category", "Date", "Hours", "Counted", "Reflection", "Quality element", "Users element", "Quality evidence", "Users evidence", "Not counted because", "What the reflection needs", "Flags for the assessor"},
-		SheetIssues:     {"Source file", "Sheet", "Row", "Column", "Value", "Problem and what to do"},
+		SheetIssues:     {"Source file", "Sheet", "Row", "Column", "Value", "Problem and what to do", "Member ID"},
 	}
 	for sheet, want := range headers {
 		rows, err := f.GetRows(sheet)
@@ -67,7 +67,7 @@ func TestWorkbook(t *testing.T) {
 			filters = append(filters, dn.RefersTo)
 		}
 	}
-	for _, want := range []string{"'Summary'!$A$1:$O$6", "'Activities'!$A$1:$O$19", "'Import issues'!$A$1:$F$4"} {
+	for _, want := range []string{"'Summary'!$A$1:$O$6", "'Activities'!$A$1:$O$19", "'Import issues'!$A$1:$G$4"} {
 		if !slices.Contains(filters, want) {
 			t.Errorf("no autofilter %s in %q", want, filters)
 		}
@@ -143,7 +143,10 @@ func TestWorkbook(t *testing.T) {
 	for _, r := range runRows {
 		runText.WriteString(strings.Join(r, "|") + "\n")
 	}
-	for _, want := range []string{"Version|1.2.3-test", "CPD year|2025", "rows_read|25", "hours.required|30", "exports/cpd-2025.xlsx|9f86d0", "register.xlsx|"} {
+	for _, want := range []string{"Version|1.2.3-test", "CPD year|2025", "rows_read|25", "hours.required|30", "exports/cpd-2025.xlsx|9f86d0", "register.xlsx|",
+		"Warning|412 of 415 activities are dated 2024; is --year 2025 right?",
+		"Notices (nothing to fix)\n", `exports/cpd-2025.xlsx, sheet "Records", column H (Internal ref)|not used`,
+		"register.xlsx|no exempt-months column"} {
 		if !strings.Contains(runText.String(), want) {
 			t.Errorf("Run sheet lacks %q:\n%s", want, runText.String())
 		}

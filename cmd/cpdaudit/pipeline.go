@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,7 +29,11 @@ type imported struct {
 	register *importer.FileInfo
 	members  []importer.MemberRecord
 	issues   []importer.Issue
-	acc      importer.Accounting
+	notices  []importer.Notice
+	// unread counts the input files that could not be read, in whole or
+	// in part (importer.UnreadFiles).
+	unread int
+	acc    importer.Accounting
 	years    map[int]int // accepted activities by year
 	// store holds the activities until each member is audited; close it
 	// when done.
@@ -117,10 +122,87 @@ func importInto(ctx context.Context, o *auditOptions, prog *progress, st *import
 	if reg != nil {
 		im.issues = append(im.issues, reg.Issues...)
 	}
+	im.notices = append(im.notices, merged.Notices...)
+	if reg != nil {
+		im.notices = append(im.notices, reg.Notices...)
+	}
 	if err := im.acc.Check(); err != nil {
 		return nil, fmt.Errorf("internal error, please report it: %w", err)
 	}
+	im.markUnread()
 	return im, nil
+}
+
+// markUnread: when some input could not be read, a member with no
+// activities found may have their record in it, so their flag says so
+// (and audit.Env.UnreadInputs makes their outcome REVIEW, not NOT_MET).
+func (im *imported) markUnread() {
+	im.unread = importer.UnreadFiles(im.issues)
+	if im.unread == 0 {
+		return
+	}
+	flag := importer.UnreadFlag(im.unread)
+	for i := range im.members {
+		m := &im.members[i]
+		if len(m.Rows) > 0 {
+			continue
+		}
+		if k := slices.Index(m.Member.Flags, importer.FlagNoActivities); k >= 0 {
+			m.Member.Flags[k] = flag
+		} else {
+			m.Member.Flags = append(m.Member.Flags, flag)
+		}
+	}
+}
+
+// withoutActivities counts the members with no activity found.
+func (im *imported) withoutActivities() int {
+	n := 0
+	for _, m := range im.members {
+		if len(m.Rows) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// yearWarning is the warning for a --year that most accepted activities
+// are not dated in ("412 of 415 activities are dated 2024; is --year 2025
+// right?"), or "" when it fits. years counts the activities by year.
+func yearWarning(o *auditOptions, years map[int]int) string {
+	if o.Year == 0 {
+		return "" // taken from the data, so it fits
+	}
+	total, outside, other, otherN := 0, 0, 0, 0
+	for y, n := range years {
+		total += n
+		if y == o.Year {
+			continue
+		}
+		outside += n
+		if n > otherN || (n == otherN && y < other) {
+			other, otherN = y, n
+		}
+	}
+	if total == 0 || outside*2 <= total {
+		return ""
+	}
+	if otherN == outside {
+		return fmt.Sprintf("%d of %d activities are dated %d; is --year %d right?", outside, total, other, o.Year)
+	}
+	return fmt.Sprintf("%d of %d activities are dated outside %d (most of them, %d, in %d); is --year %d right?",
+		outside, total, o.Year, otherN, other, o.Year)
+}
+
+// unreadWarning is the warning that ends a run in which some input could
+// not be read: the run's exit status is then 3.
+func unreadWarning(im *imported) string {
+	msg := fmt.Sprintf("%d input %s could not be read (see Import issues)", im.unread, plural(im.unread, "file", "files"))
+	if n := im.withoutActivities(); n > 0 {
+		msg += fmt.Sprintf("; %d %s with no activities found %s marked REVIEW, not NOT_MET, as their record may be in %s",
+			n, plural(n, "member", "members"), plural(n, "is", "are"), plural(im.unread, "that file", "those files"))
+	}
+	return msg + "; exit status 3"
 }
 
 // chooseYear returns --year, or the one calendar year all activities fall
@@ -171,49 +253,79 @@ func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 		return 0, err
 	}
 	prog.finish()
+	if w := yearWarning(o, im.years); w != "" {
+		fmt.Fprintln(stdio.Out, "Warning: "+w)
+	}
 	for _, is := range im.issues {
 		fmt.Fprintln(stdio.Out, is.Error())
 	}
-	fmt.Fprintf(stdio.Out, "%d %s from %d %s; %s\n", len(im.members), plural(len(im.members), "member", "members"),
-		len(im.files), plural(len(im.files), "file", "files"), im.acc)
-	// A skipped notes sheet is reported but needs no action, so it alone
-	// does not make check fail.
-	actionable := 0
-	for _, is := range im.issues {
-		if !is.Informational() {
-			actionable++
+	// Notices need no action: listed apart, and not counted in the exit
+	// status.
+	if len(im.notices) > 0 {
+		fmt.Fprintf(stdio.Out, "%d %s (nothing to fix):\n", len(im.notices), plural(len(im.notices), "notice", "notices"))
+		for _, n := range im.notices {
+			fmt.Fprintln(stdio.Out, "  "+n.String())
 		}
 	}
-	if actionable > 0 {
-		fmt.Fprintf(stdio.Out, "%d import %s to fix.\n", actionable, plural(actionable, "issue", "issues"))
+	fmt.Fprintf(stdio.Out, "%d %s from %d %s; %s\n", len(im.members), plural(len(im.members), "member", "members"),
+		len(im.files), plural(len(im.files), "file", "files"), im.acc)
+	if n := len(im.issues); n > 0 {
+		fmt.Fprintf(stdio.Out, "%d import %s to fix.\n", n, plural(n, "issue", "issues"))
 		return exitIssues, nil
 	}
 	fmt.Fprintln(stdio.Out, "No import issues to fix.")
 	return exitOK, nil
 }
 
-// runAudit is the whole run: import, audit every member, write every output.
-func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
+// runAudit is the whole run: import, audit every member, write every
+// output. It returns exitIssues when some input could not be read (the
+// run completed, but members with no activities are REVIEW).
+func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	prog := newProgress(stdio, o.Quiet)
 	policy, err := loadPolicy(o)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	// Last year's run is read first, so a wrong folder fails fast.
 	previous, err := loadPrevious(o.Previous)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	t0 := time.Now()
 	im, err := importAll(ctx, o, prog)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer im.close()
 	year, err := chooseYear(o, im.years)
 	if err != nil {
-		return err
+		return 0, err
 	}
+	var warnings []string
+	if w := yearWarning(o, im.years); w != "" {
+		prog.warn(w)
+		warnings = append(warnings, w)
+	}
+	var unread string
+	if im.unread > 0 {
+		unread = unreadWarning(im)
+		warnings = append(warnings, unread)
+	}
+	if err := writeRun(ctx, o, stdio, prog, im, year, policy, previous, warnings, t0); err != nil {
+		return 0, err
+	}
+	if unread != "" {
+		// Said last, where it is seen, and in the exit status, so a script
+		// running the audit notices.
+		prog.warn(unread)
+		return exitIssues, nil
+	}
+	return exitOK, nil
+}
+
+// writeRun audits every member and writes every output.
+func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im *imported, year int,
+	policy audit.Policy, previous *report.PreviousRun, warnings []string, t0 time.Time) error {
 	if previous != nil && previous.Year != year-1 {
 		prog.warn(fmt.Sprintf("--previous %s holds the run for CPD year %d, but this run is for %d, so last year's would be %d; the two are compared all the same",
 			o.Previous, previous.Year, year, year-1))
@@ -232,7 +344,8 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 	t1 := time.Now()
 	in := report.Input{
 		Version: version, Year: year, Policy: policy,
-		Issues: im.issues, Accounting: im.acc, Files: im.files, Register: im.register,
+		Issues: im.issues, Notices: im.notices, Warnings: warnings,
+		Accounting: im.acc, Files: im.files, Register: im.register,
 		Previous: previous,
 	}
 	tables, err := openTables(out, in)
@@ -245,7 +358,8 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) error {
 		defer clk.rows.since(time.Now())
 		return tables.tw.Add(r)
 	}
-	if err := auditMembers(ctx, o, audit.Env{Year: year, Policy: policy}, im.members, out, prog, &clk, addRows); err != nil {
+	env := audit.Env{Year: year, Policy: policy, UnreadInputs: im.unread}
+	if err := auditMembers(ctx, o, env, im.members, out, prog, &clk, addRows); err != nil {
 		return err
 	}
 	im.members = nil

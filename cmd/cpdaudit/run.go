@@ -17,7 +17,7 @@ const (
 	exitOK          = 0   // the run completed, whatever the verdicts
 	exitFailed      = 1   // the run could not complete
 	exitUsage       = 2   // wrong usage
-	exitIssues      = 3   // check: import issues were found
+	exitIssues      = 3   // check: import issues were found; run: an input could not be read
 	exitInterrupted = 130 // stopped by Ctrl-C or SIGTERM
 )
 
@@ -53,7 +53,8 @@ Exit status:
   0   the run completed (whatever the verdicts)
   1   the run could not complete (no readable input, an output that could not be written)
   2   wrong usage
-  3   check found import issues; finalize could not apply some decisions
+  3   check found import issues; run could not read some input (members with
+      no activities found are then REVIEW); finalize could not apply some decisions
   130 interrupted (Ctrl-C)
 `
 
@@ -75,7 +76,7 @@ func run(ctx context.Context, args []string, stdio IO) int {
 	code := exitOK
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "run":
-		err = cmdRun(ctx, rest, stdio)
+		code, err = cmdRun(ctx, rest, stdio)
 	case "check":
 		code, err = cmdCheck(ctx, rest, stdio)
 	case "sample":
@@ -223,20 +224,20 @@ func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error
 	return o, o.validate()
 }
 
-func cmdRun(ctx context.Context, args []string, stdio IO) error {
+func cmdRun(ctx context.Context, args []string, stdio IO) (int, error) {
 	o, err := parseAuditFlags("run", args, stdio)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	stop, err := startProfiles(o)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	err = runAudit(ctx, o, stdio)
+	code, err := runAudit(ctx, o, stdio)
 	if perr := stop(); err == nil {
 		err = perr
 	}
-	return err
+	return code, err
 }
 
 func cmdCheck(ctx context.Context, args []string, stdio IO) (int, error) {
