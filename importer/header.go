@@ -517,11 +517,11 @@ func (h *header) notices(at place, sc *schema) []Notice {
 		if unused++; unused > maxUnusedNotices {
 			continue
 		}
-		msg := "not used"
+		msg := "this column is not used"
 		if f, ok := matchHeader(t); ok && slices.Contains(sc.fields, f) && h.col[f] >= 0 {
 			msg += ": column " + h.column(h.col[f]) + " is read as the " + fieldSpecs[f].label
 		} else if a := h.ambiguityAt(i); a != nil {
-			msg += ": it could be " + fieldList(a.fields, " or ") + ", which other columns already give"
+			msg += ": it could be the " + fieldList(a.fields, " or the ") + ", which other columns already give"
 		}
 		note(i, msg)
 	}
