@@ -202,7 +202,7 @@ func unreadWarning(im *imported) string {
 		msg += fmt.Sprintf("; %d %s with no activities found %s marked REVIEW, not NOT_MET, as their record may be in %s",
 			n, plural(n, "member", "members"), plural(n, "is", "are"), plural(im.unread, "that file", "those files"))
 	}
-	return msg + "; exit status 3"
+	return msg
 }
 
 // chooseYear returns --year, or the one calendar year all activities fall
@@ -317,7 +317,7 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	if unread != "" {
 		// Said last, where it is seen, and in the exit status, so a script
 		// running the audit notices.
-		prog.warn(unread)
+		prog.warn(unread + "; exit status 3")
 		return exitIssues, nil
 	}
 	return exitOK, nil
