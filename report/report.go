@@ -10,11 +10,11 @@ import (
 // Input is everything the office outputs are made from. Results are sorted
 // by member id; the writers keep that order.
 type Input struct {
-	Version    string
-	Year       int
-	Policy     audit.Policy
-	Results    []audit.MemberResult
-	Issues     []importer.Issue
+	Version string
+	Year    int
+	Policy  audit.Policy
+	Results []audit.MemberResult
+	Issues  []importer.Issue
 	// Notices are what the office should know about the inputs but need
 	// not fix (an unused column, a skipped sheet): on the Run sheet and in
 	// run.json, apart from the issues.

@@ -34,7 +34,7 @@ type imported struct {
 	// in part (importer.UnreadFiles).
 	unread int
 	acc    importer.Accounting
-	years    map[int]int // accepted activities by year
+	years  map[int]int // accepted activities by year
 	// store holds the activities until each member is audited; close it
 	// when done.
 	store *importer.Store
