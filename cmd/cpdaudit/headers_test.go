@@ -188,3 +188,24 @@ func TestWrongYearWarning(t *testing.T) {
 		t.Errorf("warning for the right year:\n%s", r.stdout)
 	}
 }
+
+// Issue 20: a member's own workbook with a Total row, a Summary sheet and
+// a hidden Lists sheet: check exits 0 and lists what it skipped as
+// notices, never telling the member to change a sheet that is fine.
+func TestMemberWorkbookCheck(t *testing.T) {
+	for _, file := range []string{"own-workbook-openpyxl.xlsx", "own-workbook-libreoffice.xlsx"} {
+		r := runInProcess(t, context.Background(), "check", "--year", "2025", filepath.Join("../../fixtures/inputs/member", file))
+		if r.code != exitOK {
+			t.Errorf("%s: exit %d\n%s%s", file, r.code, r.stdout, r.stderr)
+		}
+		for _, want := range []string{"(nothing to fix):", `sheet "Summary": the sheet was skipped`, `sheet "Lists": the sheet was skipped`,
+			`row 12 ("Total") adds up the hours`, "1 member from 1 file; rows read 6 = accepted 6 + rejected 0 + blank 0", "No import issues to fix."} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%s: check output lacks %q:\n%s", file, want, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "Add the missing column headers") {
+			t.Errorf("%s: advice to change a sheet:\n%s", file, r.stdout)
+		}
+	}
+}
