@@ -421,6 +421,15 @@ func (t *tableScan) totalsLabel(r srcRow) (string, bool) {
 	if !t.sc.idFromLabel { // activity tables only; a register has no totals
 		return "", false
 	}
+	// The cheap test first, as it runs on every row: a row with both a
+	// date and a category is an activity.
+	filled := func(f field) bool {
+		i := t.header.col[f]
+		return i >= 0 && i < len(r.cells) && !r.cells[i].blank()
+	}
+	if filled(fDate) && filled(fCategory) {
+		return "", false
+	}
 	label, labelCol := "", -1
 	for i, c := range r.cells {
 		if c.blank() {

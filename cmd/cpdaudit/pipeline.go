@@ -675,6 +675,9 @@ func printSummary(w io.Writer, rec report.RunRecord, outDir string) {
 	} else {
 		fmt.Fprintln(w, "Import issues: none.")
 	}
+	if n := len(rec.Notices); n > 0 {
+		fmt.Fprintf(w, "Notices: %d, nothing to fix (see the Run sheet or run.json).\n", n)
+	}
 	fmt.Fprintf(w, "Output: %s (summary.xlsx, feedback/ with %d PDFs, summary.csv, activities.csv, import-issues.csv, run.json)\n",
 		outDir, rec.Members)
 }
