@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -164,7 +165,9 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 			}
 		}
 	}
-	for id, flag := range rejectedFlags(m.Issues) {
+	flags := rejectedFlags(m.Issues)
+	for _, id := range slices.Sorted(maps.Keys(flags)) { // in order: two ids may name one member
+		flag := flags[id]
 		if r, ok := byID[id]; ok {
 			r.Member.Flags = append(r.Member.Flags, flag)
 		} else if reg != nil {

@@ -26,12 +26,13 @@ func TestReadRegisterCSV(t *testing.T) {
 	})
 	var issues []string
 	for _, is := range reg.Issues {
-		issues = append(issues, fmt.Sprintf("%d|%s|%s|%v", is.Row, is.Column, is.Value, is.Kind))
+		issues = append(issues, fmt.Sprintf("%d|%s|%s|%v|%s", is.Row, is.Column, is.Value, is.Kind, is.MemberID))
 	}
+	// Each issue names the member its row is about.
 	equalLines(t, issues, []string{
-		"7|E (Grade)|Chief|bad value",
-		"8|I (Months Exempt)|13|bad value",
-		"9|A (Membership Number)|20001|duplicate",
+		"7|E (Grade)|Chief|bad value|70001",
+		"8|I (Months Exempt)|13|bad value|70002",
+		"9|A (Membership Number)|20001|duplicate|20001",
 	})
 	if reg.Accounting != (Accounting{Read: 8, Accepted: 5, Rejected: 3}) {
 		t.Fatalf("accounting %v", reg.Accounting)
@@ -159,4 +160,36 @@ func mergeForTest(t *testing.T, files []FileResult, reg *Register, memLimit int)
 		t.Fatal(err)
 	}
 	return m
+}
+
+// The flag of a member whose rows were rejected says how many and where,
+// naming at most three rows; a duplicate row is not among them, as it was
+// counted once.
+func TestRejectedFlags(t *testing.T) {
+	is := func(file, sheet string, row int, member, cell string, kind error) Issue {
+		return Issue{File: file, Sheet: sheet, Row: row, MemberID: member, cell: cell, Kind: kind}
+	}
+	flags := rejectedFlags([]Issue{
+		is("exports/a.csv", "", 11, "7", "hours 'eight'", ErrBadHours),
+		is("exports/b.xlsx", "CPD", 4, "8", "date '31/02/2025'", ErrBadDate),
+		is("exports/b.xlsx", "CPD", 4, "8", "category 'Gardening'", ErrBadCategory),
+		is("exports/b.xlsx", "CPD", 5, "8", "hours empty", ErrMissingValue),
+		is("exports/b.xlsx", "CPD", 6, "8", "hours '0'", ErrBadHours),
+		is("exports/b.xlsx", "CPD", 9, "8", "hours '-1'", ErrBadHours),
+		is("exports/b.xlsx", "CPD", 10, "8", "", ErrDuplicate),
+		is("exports/b.xlsx", "", 0, "", "", ErrBadFile),
+	})
+	want := map[string]string{
+		"7": "1 row of your record could not be read: row 11 of a.csv, hours 'eight'",
+		"8": `4 rows of your record could not be read: row 4 of sheet "CPD" in b.xlsx, date '31/02/2025', category 'Gardening'; ` +
+			`row 5 of sheet "CPD" in b.xlsx, hours empty; row 6 of sheet "CPD" in b.xlsx, hours '0'; and 1 more (see Import issues)`,
+	}
+	if len(flags) != len(want) {
+		t.Fatalf("flags %q", flags)
+	}
+	for id, w := range want {
+		if flags[id] != w {
+			t.Errorf("member %s:\n got %q\nwant %q", id, flags[id], w)
+		}
+	}
 }

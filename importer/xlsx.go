@@ -97,7 +97,7 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 			ti.res.Notices = append(ti.res.Notices, t.notices...)
 			if hidden {
 				ti.res.Notices = append(ti.res.Notices, Notice{File: name, Sheet: sheet,
-					Message: fmt.Sprintf("the sheet is hidden in the workbook; its table was read all the same (%d %s)", t.acc.Accepted, plural(t.acc.Accepted, "activity", "activities"))})
+					Message: fmt.Sprintf("the sheet is hidden in the workbook; its table was read all the same (%d %s accepted)", t.acc.Accepted, plural(t.acc.Accepted, "row", "rows"))})
 			}
 			ti.tableFound(&t)
 			ti.res.Accounting = ti.res.Accounting.Add(t.acc)
