@@ -147,9 +147,12 @@ func headerKeys(s string) []string {
 //     activity" is the hours. A loose match is used only for a field no
 //     column names by rules 1 to 3, and is listed as a notice. A header
 //     whose words include aliases of two fields ("Reflection date") is
-//     never read as either: it is an issue naming both.
+//     never read as either: it is an issue naming both when one of them
+//     has no other column, else a notice that it is not used.
 //
-// Rules 1 to 3 are strict: matchHeader. Rule 4 is looseFields.
+// Rules 1 to 3 are strict: matchHeader. Rule 4 is looseFields. A bare
+// "Title" beside a column naming the activity is the member's title (a
+// salutation): see matchRow.
 
 // explanationCuts end the name part of a header: what follows is an
 // explanation or example.
@@ -521,7 +524,7 @@ func (h *header) notices(at place, sc *schema) []Notice {
 		if f, ok := matchHeader(t); ok && slices.Contains(sc.fields, f) && h.col[f] >= 0 {
 			msg += ": column " + h.column(h.col[f]) + " is read as the " + fieldSpecs[f].label
 		} else if a := h.ambiguityAt(i); a != nil {
-			msg += ": it could be the " + fieldList(a.fields, " or the ") + ", which other columns already give"
+			msg += ": it could be " + fieldList(a.fields, "the ") + ", which other columns already give"
 		}
 		note(i, msg)
 	}
@@ -566,22 +569,23 @@ func (h *header) ambiguityIssues(at place) []Issue {
 		}
 		out = append(out, Issue{File: at.file, Sheet: at.sheet, Row: h.row, Column: h.column(a.col),
 			Value: shorten(h.text[a.col]), Kind: ErrAmbiguousHeader,
-			Problem: "the header could name the " + fieldList(a.fields, " or the ") + " column, so the column was not read",
-			Action:  "Rename the header to say which it is: " + fieldList(a.fields, " or ")})
+			Problem: "the header could name " + fieldList(a.fields, "the ") + " column, so the column was not read",
+			Action:  "Rename the header to say which it is: " + fieldList(a.fields, "")})
 	}
 	return out
 }
 
-// fieldList names fields by label: "Date or Reflections".
-func fieldList(fs []field, sep string) string {
+// fieldList names fields by label, each after article: "the Date or the
+// Reflections", "Date, Hours or Reflections".
+func fieldList(fs []field, article string) string {
 	names := make([]string, len(fs))
 	for i, f := range fs {
-		names[i] = fieldSpecs[f].label
+		names[i] = article + fieldSpecs[f].label
 	}
-	if len(names) <= 2 {
-		return strings.Join(names, sep)
+	if len(names) == 1 {
+		return names[0]
 	}
-	return strings.Join(names[:len(names)-1], ", ") + sep + names[len(names)-1]
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
 // maxLabelCells is how many cells of a row above the table are read for

@@ -287,7 +287,7 @@ func (t *tableScan) findHeader(buf []srcRow) bool {
 		t.sc.what, bestH.row, quoteList(found), strings.Join(missing, ", "))
 	for _, a := range bestH.ambiguous {
 		if bestH.isAmbiguousIssue(a.col) {
-			problem += fmt.Sprintf(" (column %s could be %s: it was not read, as that would be a guess)", bestH.column(a.col), fieldList(a.fields, " or "))
+			problem += fmt.Sprintf(" (column %s could be %s: it was not read, as that would be a guess)", bestH.column(a.col), fieldList(a.fields, ""))
 		}
 	}
 	action := "Add the missing column headers (" + strings.Join(missing, ", ") + ") in the header row"
