@@ -54,7 +54,7 @@ func WriteFinalPDF(w io.Writer, l FinalLetter, f *Fonts, opts PDFOptions) error 
 	f.register(p)
 	// The feedback layout helpers read the member from a MemberResult.
 	mr := audit.MemberResult{Member: audit.Member{ID: l.MemberID, Name: l.Name, Grade: l.Grade}, Year: l.Year}
-	d := &feedback{p: p, r: &mr, opts: opts}
+	d := &feedback{p: p, r: &mr, opts: opts, fonts: f}
 	d.finalSetup()
 	p.AddPage()
 	d.finalHeader(l)

@@ -95,6 +95,10 @@ type feedback struct {
 	r    *audit.MemberResult
 	opts PDFOptions
 	row  int // rows drawn in the current table, for zebra striping
+	// fonts and fallbacks: see cell; fallbacks has bit i set once
+	// fallback font i is added to the document.
+	fonts     *Fonts
+	fallbacks uint32
 }
 
 // WritePDF writes one member's feedback PDF. The same arguments always give
@@ -108,7 +112,7 @@ func WritePDF(w io.Writer, r audit.MemberResult, f *Fonts, opts PDFOptions) erro
 	// glyphs it needs for the page count when it registers a font.
 	p.AliasNbPages("{nb}")
 	f.register(p)
-	d := &feedback{p: p, r: &r, opts: opts}
+	d := &feedback{p: p, r: &r, opts: opts, fonts: f}
 	d.setup()
 	p.AddPage()
 	d.header()
@@ -157,15 +161,15 @@ func (d *feedback) setupDocument(title, subject, footer string) {
 		}
 		d.font(false, 8, colMuted)
 		p.SetXY(marginX, 8)
-		p.CellFormat(contentW, 4, title, "", 0, "L", false, 0, "")
+		d.cell(contentW, 4, d.split(title, contentW, 1)[0], 0, "L")
 		d.rule(13)
 		p.SetXY(marginX, marginTop+2)
 	})
 	p.SetFooterFunc(func() {
 		d.font(false, 7.5, colMuted)
 		p.SetXY(marginX, pageH-12)
-		p.CellFormat(contentW*0.75, 4, "cpdaudit "+d.opts.Version+" · "+footer, "", 0, "L", false, 0, "")
-		p.CellFormat(contentW*0.25, 4, "Page "+strconv.Itoa(p.PageNo())+" of {nb}", "", 0, "R", false, 0, "")
+		d.cell(contentW*0.75, 4, "cpdaudit "+d.opts.Version+" · "+footer, 0, "L")
+		d.cell(contentW*0.25, 4, "Page "+strconv.Itoa(p.PageNo())+" of {nb}", 0, "R")
 	})
 }
 
@@ -213,7 +217,7 @@ func (d *feedback) heading(text string) {
 	p.SetY(p.GetY() + 3)
 	d.font(true, 12, colAccent)
 	p.SetX(marginX)
-	p.CellFormat(contentW, 7, text, "", 1, "L", false, 0, "")
+	d.cell(contentW, 7, text, 1, "L")
 	p.SetY(p.GetY() + 1)
 }
 
@@ -234,7 +238,7 @@ func (d *feedback) letterHead(kicker, badgeLabel string, st verdictStyle) float6
 	p, r := d.p, d.r
 	d.font(false, 8.5, colMuted)
 	p.SetXY(marginX, marginTop)
-	p.CellFormat(contentW, 4, "Institution of Environmental Sciences · "+kicker+" "+yearText(r.Year), "", 1, "L", false, 0, "")
+	d.cell(contentW, 4, "Institution of Environmental Sciences · "+kicker+" "+yearText(r.Year), 1, "L")
 
 	badgeW, badgeH := 40.0, 15.0
 	badgeX := pageW - marginX - badgeW
@@ -243,24 +247,31 @@ func (d *feedback) letterHead(kicker, badgeLabel string, st verdictStyle) float6
 	if name == "" {
 		name = "Member " + clean(r.Member.ID)
 	}
-	for i, line := range d.split(name, badgeX-marginX-4, 3) {
+	lines := d.split(name, badgeX-marginX-4, 3)
+	for i, line := range lines {
 		p.SetXY(marginX, marginTop+6+float64(i)*8)
-		p.CellFormat(badgeX-marginX-4, 8, line, "", 0, "L", false, 0, "")
+		d.cell(badgeX-marginX-4, 8, line, 0, "L")
 	}
-	y := p.GetY() + 9
+	// The member line goes below the last line of the name, and what
+	// follows goes below both: a long name or member line never
+	// overprints.
+	y := marginTop + 6 + float64(len(lines))*8 + 1
 	d.font(false, 10, colText)
-	p.SetXY(marginX, y)
-	p.CellFormat(badgeX-marginX-4, 5, memberLine(r), "", 1, "L", false, 0, "")
+	for _, line := range d.split(memberLine(r), badgeX-marginX-4, 3) {
+		p.SetXY(marginX, y)
+		d.cell(badgeX-marginX-4, 5, line, 0, "L")
+		y += 5
+	}
 
 	p.SetFillColor(st.strong.r, st.strong.g, st.strong.b)
 	p.RoundedRect(badgeX, marginTop+6, badgeW, badgeH, 2, "1234", "F")
 	d.font(false, 7, rgb{255, 255, 255})
 	p.SetXY(badgeX, marginTop+7.5)
-	p.CellFormat(badgeW, 3.5, badgeLabel, "", 0, "C", false, 0, "")
+	d.cell(badgeW, 3.5, badgeLabel, 0, "C")
 	d.font(true, 14, rgb{255, 255, 255})
 	p.SetXY(badgeX, marginTop+11.5)
-	p.CellFormat(badgeW, 7, st.words, "", 0, "C", false, 0, "")
-	return math.Max(p.GetY(), marginTop+6+badgeH) + 3
+	d.cell(badgeW, 7, st.words, 0, "C")
+	return math.Max(y, marginTop+6+badgeH) + 3
 }
 
 func memberLine(r *audit.MemberResult) string {
@@ -301,7 +312,11 @@ func (d *feedback) split(text string, w float64, max int) []string {
 			lines = append(lines, "")
 			continue
 		}
-		lines = append(lines, d.p.SplitText(para, w)...)
+		if d.fonts.plain(para) {
+			lines = append(lines, d.p.SplitText(para, w)...)
+		} else {
+			lines = append(lines, d.wrap(para, w)...)
+		}
 	}
 	if len(lines) > max {
 		lines = lines[:max]
@@ -319,7 +334,7 @@ func (d *feedback) paragraph(text string, bold bool, c rgb) {
 	for _, line := range d.split(clean(text), contentW, 1000) {
 		d.need(lineH)
 		d.p.SetX(marginX)
-		d.p.CellFormat(contentW, lineH, line, "", 1, "L", false, 0, "")
+		d.cell(contentW, lineH, line, 1, "L")
 	}
 }
 
@@ -359,7 +374,7 @@ func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebr
 			bold := c.bold || (c.boldFirst && k == 0)
 			d.cellFont(tcell{bold: bold, size: c.size, ink: c.ink})
 			p.SetXY(x, y+cellPad+float64(k)*lh)
-			p.CellFormat(widths[i], lh, line, "", 0, align, false, 0, "")
+			d.cell(widths[i], lh, line, 0, align)
 		}
 		x += widths[i]
 	}
@@ -468,14 +483,14 @@ func (d *feedback) chart() {
 		p.Line(x, top-1, x, bottom)
 		d.font(false, 7, colMuted)
 		p.SetXY(x-8, bottom+0.5)
-		p.CellFormat(16, 3.5, formatHours(v), "", 0, "C", false, 0, "")
+		d.cell(16, 3.5, formatHours(v), 0, "C")
 	}
 	for i, c := range audit.Categories {
 		v := r.CategoryHours[i]
 		y := top + float64(i)*(barH+gap)
 		d.font(false, bodySize, colText)
 		p.SetXY(marginX, y)
-		p.CellFormat(labelW, barH, string(c), "", 0, "L", false, 0, "")
+		d.cell(labelW, barH, string(c), 0, "L")
 		col := colBar
 		if v < r.SubstantiveThreshold {
 			col = colBarLow
@@ -491,7 +506,7 @@ func (d *feedback) chart() {
 			lx = math.Max(lx, xOf(r.SubstantiveThreshold))
 		}
 		p.SetXY(lx+1, y)
-		p.CellFormat(valueW, barH, formatHours(v)+" h", "", 0, "L", false, 0, "")
+		d.cell(valueW, barH, formatHours(v)+" h", 0, "L")
 	}
 	// The threshold line, dashed, labelled above the plot.
 	tx := xOf(r.SubstantiveThreshold)
@@ -502,7 +517,7 @@ func (d *feedback) chart() {
 	p.SetDashPattern([]float64{}, 0)
 	d.font(false, 7, colThreshold)
 	p.SetXY(tx-30, top-5.5)
-	p.CellFormat(60, 3.5, "substantive: "+formatHours(r.SubstantiveThreshold)+" h", "", 0, "C", false, 0, "")
+	d.cell(60, 3.5, "substantive: "+formatHours(r.SubstantiveThreshold)+" h", 0, "C")
 
 	p.SetY(bottom + 5)
 	d.font(false, 8, colMuted)
@@ -511,7 +526,7 @@ func (d *feedback) chart() {
 		formatHours(r.SubstantiveThreshold))
 	for _, line := range d.split(note, contentW, 3) {
 		p.SetX(marginX)
-		p.CellFormat(contentW, 3.8, line, "", 1, "L", false, 0, "")
+		d.cell(contentW, 3.8, line, 1, "L")
 	}
 }
 
@@ -640,7 +655,7 @@ func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
 		d.cellFont(c)
 		for k, line := range wrapped[i] {
 			p.SetXY(x, y+float64(k)*lineH)
-			p.CellFormat(widths[i], lineH, line, "", 0, "L", false, 0, "")
+			d.cell(widths[i], lineH, line, 0, "L")
 		}
 		x += widths[i]
 	}
@@ -660,31 +675,4 @@ func (d *feedback) closing() {
 	p.SetY(p.GetY() + 2)
 	d.paragraph("This feedback is a pre-screen made by cpdaudit from your CPD record. An IES assessor reviews it "+
 		"and confirms the final outcome; where it says REVIEW, the assessor decides.", false, colMuted)
-}
-
-// clean makes text safe for the PDF: tabs and other control characters
-// become spaces and characters outside the Basic Multilingual Plane (emoji)
-// become "?", because fpdf's width table only covers the BMP.
-func clean(s string) string {
-	ok := true
-	for _, c := range s {
-		if c > 0xFFFF || (c < 0x20 && c != '\n') || c == 0x7F {
-			ok = false
-			break
-		}
-	}
-	if ok {
-		return s
-	}
-	return strings.Map(func(c rune) rune {
-		switch {
-		case c == '\n':
-			return c
-		case c > 0xFFFF:
-			return '?'
-		case c < 0x20 || c == 0x7F:
-			return ' '
-		}
-		return c
-	}, s)
 }

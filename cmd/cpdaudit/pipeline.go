@@ -477,6 +477,9 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 			if err := out.write(name, func(w io.Writer) error { return report.WritePDF(w, r, fonts, pdfOpts) }); err != nil {
 				return err
 			}
+			// After the PDF, so the note reaches the summary for the
+			// office, not the member's own letter.
+			r.Flags = append(r.Flags, fonts.TextFlags(&r)...)
 			clk.pdf.since(t1)
 			prog.memberDone()
 			return ro.done(i, r)

@@ -858,6 +858,10 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+	// cpdaudit patch: what a UTF-8 font's characters stand for in copied
+	// or extracted text, where that is not the character itself (see
+	// SetUTF8ToUnicode).
+	toUnicode map[rune]string
 }
 
 // generateFontID generates a font Id from the font definition

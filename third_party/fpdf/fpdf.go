@@ -4624,8 +4624,14 @@ func (f *Fpdf) putfonts() {
 				f.out("endobj")
 
 				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(toUnicode)) + ">>")
-				f.putstream([]byte(toUnicode))
+				// cpdaudit patch: the identity CMap, less the used
+				// characters SetUTF8ToUnicode maps to other text.
+				tu := toUnicode
+				if font.toUnicode != nil {
+					tu = toUnicodeCMap(font.toUnicode, usedRunes)
+				}
+				f.out("<</Length " + strconv.Itoa(len(tu)) + ">>")
+				f.putstream([]byte(tu))
 				f.out("endobj")
 
 				// CIDInfo
