@@ -112,8 +112,9 @@ func joiningOf(r rune) joining {
 // shapeArabic returns rs with every Arabic letter in its contextual form
 // and lam-alef pairs as ligatures, in logical order. has reports whether
 // the font drawing the letter has a form; a form it lacks is left as the
-// plain letter. Zero width joiners and non-joiners are dropped once they
-// have done their work.
+// plain letter. Zero width joiners and non-joiners stay: the fonts draw
+// them as nothing, and copied text keeps them (a Persian name may need
+// its non-joiner).
 func shapeArabic(rs []rune, has func(base, form rune) bool) []rune {
 	out := make([]rune, 0, len(rs))
 	// neighbour finds the nearest letter before (step -1) or after (+1) i
@@ -128,9 +129,6 @@ func shapeArabic(rs []rune, has func(base, form rune) bool) []rune {
 	}
 	for i := 0; i < len(rs); i++ {
 		r := rs[i]
-		if r == zwj || r == zwnj {
-			continue
-		}
 		forms, ok := arabicForms[r]
 		if !ok {
 			out = append(out, r)

@@ -39,7 +39,7 @@ const emojiText = "[emoji]"
 // letter typed as "e" plus a combining diaeresis draws as ë), tabs and
 // other control characters as spaces (line and paragraph separators as
 // new lines), invisible format characters removed (the zero width joiner
-// and non-joiner stay for Arabic shaping, which drops them), and emoji as
+// and non-joiner stay: they decide how Arabic letters join), and emoji as
 // "[emoji]": fpdf's fonts cannot reach characters above the Basic
 // Multilingual Plane, where emoji live, and a question mark read as a
 // typing error.
@@ -235,7 +235,7 @@ func (f *Fonts) segments(rs []rune) []segment {
 
 // neutral: characters that take the font of the text around them.
 func neutral(c rune) bool {
-	return c < 0x80 && !unicode.IsLetter(c) || isMark(c) || unicode.IsSpace(c) || unicode.IsPunct(c)
+	return c < 0x80 && !unicode.IsLetter(c) || isMark(c) || unicode.IsSpace(c) || unicode.IsPunct(c) || unicode.Is(unicode.Cf, c)
 }
 
 // shaped returns the logical-order runes of s as they are drawn: Arabic
