@@ -155,13 +155,17 @@ func (d *feedback) setupDocument(title, subject, footer string) {
 	// split and every new page repeats the table header.
 	p.SetAutoPageBreak(false, pageH-bottomLimit)
 	p.SetCellMargin(1.5)
+	head := "" // the title cut to one line, made once
 	p.SetHeaderFunc(func() {
 		if p.PageNo() == 1 {
 			return
 		}
 		d.font(false, 8, colMuted)
 		p.SetXY(marginX, 8)
-		d.cell(contentW, 4, d.split(title, contentW, 1)[0], 0, "L")
+		if head == "" {
+			head = d.split(title, contentW, 1)[0]
+		}
+		d.cell(contentW, 4, head, 0, "L")
 		d.rule(13)
 		p.SetXY(marginX, marginTop+2)
 	})

@@ -51,7 +51,7 @@ func clean(s string) string {
 			break
 		}
 	}
-	if plain {
+	if plain || (norm.NFC.IsNormalString(s) && !needsCleaning(s)) {
 		return s
 	}
 	s = norm.NFC.String(s)
@@ -81,6 +81,19 @@ func clean(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// needsCleaning reports whether clean would change NFC text s.
+func needsCleaning(s string) bool {
+	for _, c := range s {
+		switch {
+		case c < 0x20 && c != '\n', c >= 0x7F && c < 0xA0, c == 0x2028, c == 0x2029, isEmoji(c),
+			c != zwj && c != zwnj && unicode.Is(unicode.Cf, c), unicode.Is(unicode.Variation_Selector, c),
+			c >= 0xFDD0 && c <= 0xFDEF, c&0xFFFE == 0xFFFE:
+			return true
+		}
+	}
+	return false
 }
 
 // isEmoji reports whether c starts an emoji that no embedded font draws:

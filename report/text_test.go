@@ -356,3 +356,23 @@ func TestPDFOddTextReadable(t *testing.T) {
 		t.Error("the same member gave different bytes")
 	}
 }
+
+// BenchmarkWritePDFFallback is BenchmarkWritePDF for a member whose name
+// and one title need fallback fonts (Arabic and CJK): the cost only such
+// members pay.
+func BenchmarkWritePDFFallback(b *testing.B) {
+	fonts := mustFonts(b)
+	r := richMember()
+	r.Member.Name = "محمد عبد الله"
+	r.Activities[0].Title = "地理信息系统培训课程"
+	opts := PDFOptions{Version: "bench", Created: testCreated}
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := WritePDF(&buf, r, fonts, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}
