@@ -42,6 +42,9 @@ var dejaVuSans []byte
 //   - Only one face is embedded. Bold is drawn by stroking the regular
 //     face (see feedback.font), which halves the per-PDF font cost: about
 //     5 ms per PDF instead of 10 ms with DejaVu Sans Bold embedded too.
+//   - The fallback fonts (fallbackFonts, for scripts the cut lacks) are
+//     added to a document only when its text needs one (feedback.useFont),
+//     so the usual member pays nothing for them.
 //
 // fpdf only reads the shared bytes (its subsetter copies before it
 // patches), so sharing them between goroutines is safe; a test writes
