@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/testtool"
 )
 
@@ -375,4 +376,47 @@ func BenchmarkWritePDFFallback(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
+}
+
+// TestPDFFallbackConcurrent: writers sharing one Fonts unpack and use the
+// fallback fonts at the same time (run under -race by make test) and
+// still write the same bytes.
+func TestPDFFallbackConcurrent(t *testing.T) {
+	fonts := mustFonts(t)
+	r := richMember()
+	r.Member.Name = "김민준 محمد"
+	r.Activities[0].Title = "प्रिया דוד 王小明 Արամ"
+	results := make(chan []byte, 4)
+	for range 4 {
+		go func() {
+			var b bytes.Buffer
+			if err := WritePDF(&b, r, fonts, PDFOptions{Created: testCreated}); err != nil {
+				t.Error(err)
+			}
+			results <- b.Bytes()
+		}()
+	}
+	first := <-results
+	for range 3 {
+		if !bytes.Equal(<-results, first) {
+			t.Error("concurrent writers gave different bytes")
+		}
+	}
+}
+
+// FuzzPDFText: any text in a member's name and title gives a PDF, never
+// a panic or an error.
+func FuzzPDFText(f *testing.F) {
+	for _, s := range []string{"محمد 123 (علي)", "Zoe\u0308", "👨\u200d👩\u200d👧", "\u202e\u0000\t", "(((((", "ل\u064eا", "\xff\xfe", "प्रिया", "王小明", strings.Repeat("W", 300)} {
+		f.Add(s)
+	}
+	fonts := mustFonts(f)
+	f.Fuzz(func(t *testing.T, s string) {
+		r := simpleMember("IES-1", s, audit.GradeFull, [4]audit.Verdict{audit.Met, audit.Met, audit.Met, audit.Met})
+		r.Activities[0].Title = s
+		var b bytes.Buffer
+		if err := WritePDF(&b, r, fonts, PDFOptions{Created: testCreated}); err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+	})
 }
