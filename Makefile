@@ -78,7 +78,7 @@ eval:
 # of runs to shrink), hence 10 s.
 FUZZTIME ?= 60s
 FUZZFLAGS ?= -fuzzminimizetime=10s
-FUZZ_TARGETS := FuzzParseHours FuzzParseDate FuzzParseCategory FuzzReadCSV FuzzReadXLSX FuzzCSVStream
+FUZZ_TARGETS := FuzzParseHours FuzzParseDate FuzzParseCategory FuzzReadCSV FuzzReadXLSX FuzzCSVStream FuzzMemberID FuzzReadRegister
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "== $$t ($(FUZZTIME))"; \

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/memberid"
 )
 
 // ImportActivities reads one CSV or Excel file of CPD activities. It never
@@ -35,20 +36,36 @@ type tableImport struct {
 	sc      *schema
 	res     FileResult
 	members []audit.Member // register rows, when sc is registerSchema
-	// firstID: for a register, where each member id was first seen.
-	firstID map[string]audit.Source
+	// ids: for a register, each member id seen, with where it was first
+	// seen.
+	ids memberid.Index[audit.Source]
+	// dc is how the file's dates are read; dates counts its numeric
+	// dates by the orders they are valid in, to choose dc.order.
+	dc    dateContext
+	dates dateTally
+	// firstPass: this is the first reading of the file, which a second
+	// one replaces when a date can only be read month first (see
+	// importInput). From that date on, it keeps no rows (discard).
+	firstPass, discard bool
 	// tables counts the tables found; has, the fields any of them has.
 	tables int
 	has    [numFields]bool
 }
 
-// tableFound records a table's columns for finish.
+// tableFound records a table's columns for finish, and its member id
+// column for the issues Merge raises on a row.
 func (ti *tableImport) tableFound(t *tableScan) {
 	ti.tables++
 	for f, c := range t.header.col {
 		if c >= 0 {
 			ti.has[f] = true
 		}
+	}
+	if i := t.header.col[fID]; i >= 0 {
+		if ti.res.idColumns == nil {
+			ti.res.idColumns = map[string]string{}
+		}
+		ti.res.idColumns[t.at.sheet] = t.header.column(i)
 	}
 }
 
@@ -79,7 +96,7 @@ func (ti *tableImport) finish() {
 func (ti *tableImport) init(name string, sc *schema) {
 	ti.sc = sc
 	ti.res.File.Path = name
-	ti.firstID = map[string]audit.Source{}
+	ti.dc = dateContext{order: dayFirst, pivot: time.Now().Year()}
 }
 
 // rowFunc returns the row converter for a table at a place.
@@ -95,13 +112,13 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 	ri := &rowIssues{at: at, h: h, r: r}
 	a := audit.Activity{Source: audit.Source{File: at.file, Sheet: at.sheet, Row: r.row, Line: r.line}}
 
-	title, okTitle := ri.text(fTitle)
+	title, okTitle := ri.line(fTitle)
 	catCell, okCat := ri.get(fCategory)
 	dateCell, okDate := ri.get(fDate)
 	hoursCell, okHours := ri.get(fHours)
 
 	idCell, okID := ri.get(fID)
-	a.MemberID = normalizeID(idCell.Raw)
+	a.MemberID = cellID(idCell)
 	if a.MemberID == "" {
 		a.MemberID = lb.id
 	}
@@ -122,9 +139,17 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 		a.Category = c
 	}
 	if okDate {
-		d, err := cellDate(dateCell, at.date1904)
+		d, kind, err := cellDate(dateCell, at.date1904, ti.dc)
+		ti.dates.note(kind, dateCell.Text, at.sheet, r.row, ri.column(fDate))
+		if kind == slashMonthOnly && ti.firstPass {
+			ti.discard = true // this reading will be replaced: store no more of it
+		}
 		if err != nil {
-			ri.add(fDate, dateCell.Text, kindOf(err), err.Error(), "Write the date day first, like 14/03/2025, or use an Excel date cell")
+			action := "Write the date day first, like 14/03/2025, or use an Excel date cell"
+			if ti.dc.order == monthFirst {
+				action = "Write the date month first like the rest of the file (03/14/2025), or as 2025-03-14"
+			}
+			ri.add(fDate, dateCell.Text, kindOf(err), err.Error(), action)
 		}
 		a.Date = d
 	}
@@ -150,6 +175,9 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 // accept keeps an accepted activity: in FileResult.Activities, or, when
 // Options.Store is set, in the store with a Row to find it by.
 func (ti *tableImport) accept(st *Store, a *audit.Activity) {
+	if ti.discard {
+		return
+	}
 	if st == nil {
 		ti.res.Activities = append(ti.res.Activities, *a)
 		return
@@ -180,11 +208,11 @@ func (ti *tableImport) accept(st *Store, a *audit.Activity) {
 // name is the member's name: a name column, else first + last name, else
 // the "Name:" label above the table.
 func (ti *tableImport) name(ri *rowIssues, lb *labels) string {
-	if n, _ := ri.text(fName); n != "" {
+	if n, _ := ri.line(fName); n != "" {
 		return n
 	}
-	first, _ := ri.text(fFirstName)
-	last, _ := ri.text(fLastName)
+	first, _ := ri.line(fFirstName)
+	last, _ := ri.line(fLastName)
 	if n := strings.TrimSpace(first + " " + last); n != "" {
 		return n
 	}
@@ -203,13 +231,14 @@ func kindOf(err error) error {
 }
 
 // cellDate reads a date cell: a number is an Excel serial date (shifted
-// when the workbook uses the 1904 date system), anything else is text.
-func cellDate(c cell, date1904 bool) (time.Time, error) {
+// when the workbook uses the 1904 date system), anything else is text,
+// read in the file's date context.
+func cellDate(c cell, date1904 bool, dc dateContext) (time.Time, slashKind, error) {
 	raw := strings.TrimSpace(c.Raw)
 	if f, err := strconv.ParseFloat(raw, 64); err == nil && date1904 && reSerial.MatchString(raw) {
 		raw = strconv.FormatFloat(f+excel1904Offset, 'f', -1, 64)
 	}
-	return ParseDate(raw)
+	return parseDate(raw, dc)
 }
 
 // cellHours reads an hours cell. An Excel time cell (1:30 typed into a

@@ -20,12 +20,12 @@ import (
 // detected, then records are streamed through encoding/csv. The text is
 // decoded as it is read; no more than a buffer of it is held at a time.
 func readCSV(in *input, opts Options, ti *tableImport) {
-	next, iss := csvRows(in, opts, ti.sc)
+	next, delim, iss := csvTable(in, opts, ti.sc)
 	if iss != nil {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
-	at := place{file: in.name, opts: opts}
+	at := place{file: in.name, opts: opts, delim: delim}
 	t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
 	t.run(next)
 	ti.finishCSV(in.name, &t)
@@ -35,9 +35,15 @@ func readCSV(in *input, opts Options, ti *tableImport) {
 // csvRows checks a CSV file's content and returns its rows, or the one
 // issue that stops it being read.
 func csvRows(in *input, opts Options, sc *schema) (rowSource, *Issue) {
+	next, _, iss := csvTable(in, opts, sc)
+	return next, iss
+}
+
+// csvTable is csvRows that also gives the delimiter.
+func csvTable(in *input, opts Options, sc *schema) (rowSource, rune, *Issue) {
 	name := in.name
 	if iss := contentIssue(name, sniff(in), true); iss != nil {
-		return nil, iss
+		return nil, 0, iss
 	}
 	undecodable := func(err error) *Issue {
 		return &Issue{File: name, Kind: ErrBadFile,
@@ -51,10 +57,10 @@ func csvRows(in *input, opts Options, sc *schema) (rowSource, *Issue) {
 	// its first line.
 	blank, oldMac, err := probeText(decodeText(in, enc, skip, false))
 	if err != nil {
-		return nil, undecodable(err)
+		return nil, 0, undecodable(err)
 	}
 	if blank {
-		return nil, &Issue{File: name, Kind: ErrEmpty,
+		return nil, 0, &Issue{File: name, Kind: ErrEmpty,
 			Problem: "the file has no rows", Action: "Export the CPD records again; the copy received is blank"}
 	}
 	text := decodeText(in, enc, skip, oldMac)
@@ -63,11 +69,11 @@ func csvRows(in *input, opts Options, sc *schema) (rowSource, *Issue) {
 	head := make([]byte, delimScanSize)
 	n, err := io.ReadFull(text, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, undecodable(err)
+		return nil, 0, undecodable(err)
 	}
 	head = head[:n]
 	delim := detectDelimiter(head, opts.HeaderScanRows, sc)
-	return newCSVSource(io.MultiReader(bytes.NewReader(head), text), delim), nil
+	return newCSVSource(io.MultiReader(bytes.NewReader(head), text), delim), delim, nil
 }
 
 func (ti *tableImport) finishCSV(name string, t *tableScan) {

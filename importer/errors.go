@@ -21,6 +21,10 @@ var (
 	ErrBadRow = errors.New("bad row")
 	// ErrDuplicate: an exact duplicate of an earlier row.
 	ErrDuplicate = errors.New("duplicate")
+	// ErrAmbiguousID: a member id that could name two members (the
+	// register lists both 007 and 7, and a row says 0007), or a register
+	// id that is another's written otherwise.
+	ErrAmbiguousID = errors.New("ambiguous member id")
 	// ErrNoTable: a file or sheet where no header row was recognised.
 	ErrNoTable = errors.New("no table")
 	// ErrAmbiguousHeader: a header that could name two fields ("Reflection

@@ -6,6 +6,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/ies/cpdaudit/internal/memberid"
 )
 
 // Fuzz properties: the parsers never panic, what they accept is in range,
@@ -67,6 +70,80 @@ func FuzzParseCategory(f *testing.F) {
 		}
 		if back, err := ParseCategory(string(c)); err != nil || back != c {
 			t.Fatalf("ParseCategory(%q) = %q, which reads as %q, %v", s, c, back, err)
+		}
+	})
+}
+
+// FuzzMemberID: the id normaliser (issue 15). Cleaning is idempotent,
+// keys and order agree with it, and an Index finds an id exactly when
+// the keys say so.
+func FuzzMemberID(f *testing.F) {
+	for _, p := range [][2]string{{"000007", "7"}, {"007", "7.0"}, {"AB12", "ab12"}, {"'000007", "１２"},
+		{"1.2345E4", "12345"}, {"\u00a012\u200b", "0"}, {"Zoe\u0308", "Zoë"}, {"", " "}} {
+		f.Add(p[0], p[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ca, cb := memberid.Clean(a), memberid.Clean(b)
+		if memberid.Clean(ca) != ca {
+			t.Fatalf("Clean(%q) = %q, but Clean of that is %q", a, ca, memberid.Clean(ca))
+		}
+		if utf8.ValidString(a) && !utf8.ValidString(ca) {
+			t.Fatalf("Clean(%q) = %q, not valid UTF-8", a, ca)
+		}
+		if memberid.Key(ca) != memberid.Key(a) {
+			t.Fatalf("Key(%q) = %q but Key(Clean) = %q", a, memberid.Key(a), memberid.Key(ca))
+		}
+		if got := cellID(cell{Text: a, Raw: a}); got != ca {
+			t.Fatalf("cellID(%q) = %q, Clean gives %q", a, got, ca)
+		}
+		sameKey := memberid.Key(a) == memberid.Key(b)
+		c, r := memberid.Compare(a, b), memberid.Compare(b, a)
+		if (c < 0) != (r > 0) || (c == 0) != (r == 0) || (c == 0) != (ca == cb) || (!sameKey && c == 0) {
+			t.Fatalf("Compare(%q, %q) = %d, reversed %d (keys %q %q)", a, b, c, r, memberid.Key(a), memberid.Key(b))
+		}
+		var x memberid.Index[int]
+		x.Add(a, 1)
+		want := memberid.None
+		switch {
+		case ca == cb:
+			want = memberid.Exact
+		case sameKey:
+			want = memberid.Same
+		}
+		if got := x.Find(b); got.Match != want {
+			t.Fatalf("Add(%q), Find(%q) = %+v, want %v", a, b, got, want)
+		}
+	})
+}
+
+// FuzzReadRegister: the register reader never panics, its accounting
+// balances, every member kept has an id and is found by it, and no two
+// members have the same id.
+func FuzzReadRegister(f *testing.F) {
+	addFixtures(f, ".csv")
+	addFixtures(f, ".xlsx")
+	f.Add([]byte("Member Number,Name,Grade,Exempt Months\n000007,A,Full,6.5\n7,B,Chief,2\n,C,,\n007,D,,\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		for _, name := range []string{"fuzz.csv", "fuzz.xlsx"} {
+			res, members := importBytes(name, data, fuzzOptions(), registerSchema)
+			reg := newRegister(res, members)
+			if err := reg.Accounting.Check(); err != nil {
+				t.Fatal(err)
+			}
+			if reg.Accounting.Accepted != len(reg.Members) {
+				t.Fatalf("accepted %d, members %d", reg.Accounting.Accepted, len(reg.Members))
+			}
+			for i, m := range reg.Members {
+				if m.ID == "" || !m.InRegister {
+					t.Fatalf("member without id: %+v", m)
+				}
+				if i > 0 && memberid.Compare(reg.Members[i-1].ID, m.ID) >= 0 {
+					t.Fatalf("members not sorted, or twice: %q then %q", reg.Members[i-1].ID, m.ID)
+				}
+				if got, ok := reg.Member(m.ID); !ok || got.ID != m.ID {
+					t.Fatalf("member %q not found by its id: %+v, %v", m.ID, got, ok)
+				}
+			}
 		}
 	})
 }

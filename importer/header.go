@@ -614,12 +614,12 @@ func (l *labels) read(cells []cell) {
 		if !ok || (f == fID && l.id != "") || (f == fName && l.name != "") || (f != fID && f != fName) {
 			continue
 		}
+		var valCell *cell
 		if val == "" {
-			// The value is the next non-empty cell; its raw form keeps an
-			// Excel number id as 12345 whatever the cell's format.
-			for _, next := range cells[i+1:] {
+			// The value is the next non-empty cell.
+			for j, next := range cells[i+1:] {
 				if strings.TrimSpace(next.Raw) != "" {
-					val = strings.TrimSpace(next.Raw)
+					val, valCell = strings.TrimSpace(next.Raw), &cells[i+1+j]
 					break
 				}
 			}
@@ -628,10 +628,12 @@ func (l *labels) read(cells []cell) {
 			continue
 		}
 		switch {
+		case f == fID && l.id == "" && valCell != nil:
+			l.id = cellID(*valCell) // a number cell read as Excel shows it
 		case f == fID && l.id == "":
-			l.id = normalizeID(val)
+			l.id = cellID(cell{Text: val, Raw: val})
 		case f == fName && l.name == "":
-			l.name = val
+			l.name = oneLine(val)
 		}
 	}
 }

@@ -132,7 +132,10 @@ func TestHeadersExport(t *testing.T) {
 	if is.Row != 11 || is.MemberID != "71002" || is.Column != "F (Hours (decimal, e.g. 1.5))" || is.Value != "eight" || is.cell != "hours 'eight'" {
 		t.Errorf("issue %+v", is)
 	}
-	if len(res.Notices) != 1 || res.Notices[0].Column != "H (Internal ref)" || res.Notices[0].Message != "this column is not used" {
+	// The second notice states the date order (issue 15): 02/05/2025
+	// could be read either way.
+	if len(res.Notices) != 2 || res.Notices[0].Column != "H (Internal ref)" || res.Notices[0].Message != "this column is not used" ||
+		!strings.HasPrefix(res.Notices[1].Message, "dates are read day first, as in the UK: 02/05/2025 (row 3) is read as 2 May 2025") {
 		t.Errorf("notices %v", res.Notices)
 	}
 }

@@ -115,7 +115,8 @@ func TestMixedRowsAccounting(t *testing.T) {
 		"9|E (Hours)|-1|bad hours",
 		"11|||bad row",
 	})
-	if len(res.Notices) != 1 || !strings.Contains(res.Notices[0].String(), `mixed-rows.csv: row 13 ("Total") adds up the hours: it is a totals row, not an activity, so it was skipped`) {
+	if len(res.Notices) != 2 || !strings.Contains(res.Notices[0].String(), `mixed-rows.csv: row 13 ("Total") adds up the hours: it is a totals row, not an activity, so it was skipped`) ||
+		!strings.Contains(res.Notices[1].String(), "mixed-rows.csv, column D (Date): dates are read day first, as in the UK: 01/02/2025 (row 2) is read as 1 February 2025") {
 		t.Fatalf("notices %v", res.Notices)
 	}
 	// Rejected rows are the distinct rows with issues.

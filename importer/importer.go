@@ -25,6 +25,9 @@ type FileResult struct {
 	// Store could not write its file): not a problem of the input, but
 	// the run cannot go on.
 	Err error
+	// idColumns names the member id column of each table read, by sheet
+	// ("" for a CSV file), for the issues Merge raises on a row.
+	idColumns map[string]string
 }
 
 // Row is what merging needs of one accepted activity kept in a Store.
@@ -33,5 +36,5 @@ type Row struct {
 	MemberID string
 	Name     string // the member's name as the row gives it
 	Year     int    // the year of the activity's date
-	key      uint64 // dupHash of the activity
+	key      uint64 // dupHash of the activity (its member is not in it)
 }

@@ -62,12 +62,30 @@ func importInput(in *input, opts Options, sc *schema) (res FileResult, members [
 			}}}
 		}
 	}()
-	var ti tableImport
-	ti.init(in.name, sc)
-	if isCSV(in.name) {
-		readCSV(in, opts, &ti)
-	} else {
-		readWorkbook(in, opts, &ti)
+	read := func(order dateOrder, firstPass bool) tableImport {
+		var ti tableImport
+		ti.init(in.name, sc)
+		ti.dc.order = order
+		if opts.Year > 0 {
+			ti.dc.pivot = opts.Year
+		}
+		ti.firstPass = firstPass
+		if isCSV(in.name) {
+			readCSV(in, opts, &ti)
+		} else {
+			readWorkbook(in, opts, &ti)
+		}
+		return ti
+	}
+	ti := read(dayFirst, true)
+	if ti.dates.monthOnly > 0 {
+		// A date only month first can read: the file's order is not known
+		// until its end, so it is read again in the order its dates say
+		// (see dateorder.go), and what the first reading gave is dropped.
+		ti = read(ti.dates.order(), false)
+	}
+	if n := ti.dates.notice(in.name, ti.dc); n != nil {
+		ti.res.Notices = append(ti.res.Notices, *n)
 	}
 	return ti.res, ti.members
 }

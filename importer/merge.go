@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/memberid"
 )
 
 // MemberRecord is one member with every activity accepted for them; the
@@ -27,7 +28,12 @@ func (m MemberRecord) Activities() ([]audit.Activity, error) {
 	if len(m.Rows) == 0 {
 		return nil, nil
 	}
-	return m.store.GetAll(m.Rows)
+	acts, err := m.store.GetAll(m.Rows)
+	// A row may have written the id otherwise (007 for 000007).
+	for i := range acts {
+		acts[i].MemberID = m.Member.ID
+	}
+	return acts, err
 }
 
 // Merged is what Merge returns.
@@ -54,17 +60,19 @@ const (
 	FlagNoActivities  = "no CPD activities found in the inputs"
 )
 
-// dupKey is what makes two activity rows the same activity.
+// dupKey is what makes two activity rows of one member the same activity.
+// The member is not in it: rows are compared within a member, once the
+// member each row names is known (see resolver).
 type dupKey struct {
-	member, title string
-	category      audit.Category
-	day           int64
-	hours         float64
-	reflection    string
+	title      string
+	category   audit.Category
+	day        int64
+	hours      float64
+	reflection string
 }
 
 func keyOf(a *audit.Activity) dupKey {
-	return dupKey{a.MemberID, a.Title, a.Category, a.Date.Unix(), a.Hours, a.Reflection}
+	return dupKey{a.Title, a.Category, a.Date.Unix(), a.Hours, a.Reflection}
 }
 
 // dupSeed is random per run: dupHash only narrows the search, every match
@@ -90,7 +98,8 @@ func dupHash(a *audit.Activity) uint64 { return maphash.Comparable(dupSeed, keyO
 // st's: reading or writing it failed.
 func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 	m := Merged{Years: map[int]int{}}
-	dups := dupFinder{st: st, first: map[uint64]Ref{}}
+	dups := dupFinder{st: st, first: map[dupSlot]Ref{}}
+	rs := resolver{reg: reg}
 	byID := map[string]*MemberRecord{}
 	names := map[string][]nameSeen{} // distinct names per member id, in input order
 	for _, f := range files {
@@ -103,8 +112,20 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 		}
 		fileAcc := f.Accounting
 		var dupIssues []Issue
+		var matched idsMatched
 		for _, r := range rows {
-			iss, err := dups.check(r)
+			id, amb := rs.member(r.MemberID)
+			if amb != nil {
+				iss, err := ambiguousIssue(st, r, amb, f.idColumns)
+				if err != nil {
+					return Merged{}, err
+				}
+				dupIssues = append(dupIssues, iss)
+				fileAcc.Accepted--
+				fileAcc.Rejected++
+				continue
+			}
+			iss, err := dups.check(id, r)
 			if err != nil {
 				return Merged{}, err
 			}
@@ -114,22 +135,28 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 				fileAcc.Rejected++
 				continue
 			}
+			if id != r.MemberID {
+				matched.add(r.MemberID, id)
+			}
 			m.Years[r.Year]++
-			rec := byID[r.MemberID]
+			rec := byID[id]
 			if rec == nil {
-				rec = &MemberRecord{Member: audit.Member{ID: r.MemberID}, store: st}
-				byID[r.MemberID] = rec
+				rec = &MemberRecord{Member: audit.Member{ID: id}, store: st}
+				byID[id] = rec
 			}
 			rec.Rows = append(rec.Rows, r.Ref)
 			if r.Name != "" {
-				ns := names[r.MemberID]
+				ns := names[id]
 				if !slices.ContainsFunc(ns, func(d nameSeen) bool { return d.name == r.Name || sameName(d.name, r.Name) }) {
-					names[r.MemberID] = append(ns, nameSeen{name: r.Name, ref: r.Ref})
+					names[id] = append(ns, nameSeen{name: r.Name, ref: r.Ref})
 				}
 			}
 		}
 		m.Issues = append(m.Issues, withDuplicates(f.Issues, dupIssues)...)
 		m.Notices = append(m.Notices, f.Notices...)
+		if n := matched.notice(f.File.Path, f.idColumns, reg != nil); n != nil {
+			m.Notices = append(m.Notices, *n)
+		}
 		m.Accounting = m.Accounting.Add(fileAcc)
 	}
 	for id, r := range byID {
@@ -165,25 +192,19 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 			}
 		}
 	}
-	flags := rejectedFlags(m.Issues)
-	for _, id := range slices.Sorted(maps.Keys(flags)) { // in order: two ids may name one member
-		flag := flags[id]
+	// A rejected row's id may be written another way than its member's
+	// (0123 for 123): it is resolved the way accepted rows are.
+	flags := rejectedFlags(m.Issues, rs.find)
+	for _, id := range slices.Sorted(maps.Keys(flags)) {
 		if r, ok := byID[id]; ok {
-			r.Member.Flags = append(r.Member.Flags, flag)
-		} else if reg != nil {
-			// The register may write the id another way (0123 for 123).
-			if rm, ok := reg.Member(id); ok {
-				if r, ok := byID[rm.ID]; ok {
-					r.Member.Flags = append(r.Member.Flags, flag)
-				}
-			}
+			r.Member.Flags = append(r.Member.Flags, flags[id])
 		}
 	}
 	m.Members = make([]MemberRecord, 0, len(byID))
 	for _, r := range byID {
 		m.Members = append(m.Members, *r)
 	}
-	slices.SortFunc(m.Members, func(a, b MemberRecord) int { return compareIDs(a.Member.ID, b.Member.ID) })
+	slices.SortFunc(m.Members, func(a, b MemberRecord) int { return memberid.Compare(a.Member.ID, b.Member.ID) })
 	return m, nil
 }
 
@@ -208,27 +229,35 @@ func putRow(st *Store, a *audit.Activity) (Row, error) {
 	return Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}, nil
 }
 
-// dupFinder finds exact duplicate rows by their hash, confirming each
-// match on the stored activities, so a hash collision never rejects a row.
+// dupFinder finds exact duplicate rows of a member by their hash,
+// confirming each match on the stored activities, so a hash collision
+// never rejects a row.
 type dupFinder struct {
 	st    *Store
-	first map[uint64]Ref   // the first row with each hash
-	more  map[uint64][]Ref // later rows whose hash collided with a different activity
+	first map[dupSlot]Ref   // the first row with each hash
+	more  map[dupSlot][]Ref // later rows whose hash collided with a different activity
 }
 
-// check returns the duplicate issue for r, or nil when r is the first of
-// its kind (and is then remembered).
-func (d *dupFinder) check(r Row) (*Issue, error) {
-	first, ok := d.first[r.key]
+// dupSlot is a member (as resolved) and the hash of an activity's dupKey.
+type dupSlot struct {
+	member string
+	key    uint64
+}
+
+// check returns the duplicate issue for r, a row of member id, or nil
+// when r is the first of its kind (and is then remembered).
+func (d *dupFinder) check(id string, r Row) (*Issue, error) {
+	slot := dupSlot{id, r.key}
+	first, ok := d.first[slot]
 	if !ok {
-		d.first[r.key] = r.Ref
+		d.first[slot] = r.Ref
 		return nil, nil
 	}
 	a, err := d.st.Get(r.Ref)
 	if err != nil {
 		return nil, err
 	}
-	for _, ref := range append([]Ref{first}, d.more[r.key]...) {
+	for _, ref := range append([]Ref{first}, d.more[slot]...) {
 		b, err := d.st.Get(ref)
 		if err != nil {
 			return nil, err
@@ -239,9 +268,9 @@ func (d *dupFinder) check(r Row) (*Issue, error) {
 		}
 	}
 	if d.more == nil {
-		d.more = map[uint64][]Ref{}
+		d.more = map[dupSlot][]Ref{}
 	}
-	d.more[r.key] = append(d.more[r.key], r.Ref)
+	d.more[slot] = append(d.more[slot], r.Ref)
 	return nil, nil
 }
 
@@ -274,7 +303,7 @@ func nameConflict(id string, ns []nameSeen, st *Store) (string, error) {
 			}
 			d.where = sourceText(a.Source)
 		}
-		parts[i] = fmt.Sprintf("%q (%s)", d.name, d.where)
+		parts[i] = quote(d.name) + " (" + d.where + ")"
 	}
 	return "conflicting names for member " + id + ": " + strings.Join(parts, ", "), nil
 }
@@ -299,7 +328,7 @@ const maxRowsInFlag = 3
 // member's rows could not be read: "1 row of your record could not be
 // read: row 11 of cpd-export-2025.csv, hours 'eight'". A duplicate row is
 // not among them: it was counted once.
-func rejectedFlags(issues []Issue) map[string]string {
+func rejectedFlags(issues []Issue, member func(id string) string) map[string]string {
 	type rowKey struct {
 		file, sheet string
 		row         int
@@ -313,11 +342,12 @@ func rejectedFlags(issues []Issue) map[string]string {
 		if is.MemberID == "" || is.Row == 0 || errors.Is(is.Kind, ErrDuplicate) {
 			continue
 		}
-		rows := byMember[is.MemberID]
+		id := member(is.MemberID)
+		rows := byMember[id]
 		k := rowKey{is.File, is.Sheet, is.Row}
 		if len(rows) == 0 || rows[len(rows)-1].key != k {
 			rows = append(rows, &rowCells{key: k})
-			byMember[is.MemberID] = rows
+			byMember[id] = rows
 		}
 		last := rows[len(rows)-1]
 		if is.cell != "" {
@@ -387,4 +417,121 @@ func withDuplicates(fileIssues, dups []Issue) []Issue {
 		return cmp.Or(cmp.Compare(order[a.Sheet], order[b.Sheet]), cmp.Compare(a.Row, b.Row))
 	})
 	return out
+}
+
+// resolver says which member each row's id names, the one way ids are
+// compared (memberid): a register member's id as the register writes it
+// (000007 for a row's 7), or else the id as the first row that gave it
+// wrote it, so 007 and 7 in two files are one member.
+type resolver struct {
+	reg    *Register
+	others memberid.Index[string]
+	// The last id resolved: a member's rows usually come together.
+	last, lastID string
+	lastAmb      []string
+}
+
+// member returns the member id a row's id names, or, when the register
+// has two members it could be, their ids.
+func (rs *resolver) member(written string) (id string, ambiguous []string) {
+	if written == rs.last && rs.last != "" {
+		return rs.lastID, rs.lastAmb
+	}
+	id, ambiguous = rs.resolve(written)
+	rs.last, rs.lastID, rs.lastAmb = written, id, ambiguous
+	return id, ambiguous
+}
+
+func (rs *resolver) resolve(written string) (string, []string) {
+	if rs.reg != nil {
+		rm, f := rs.reg.Find(written)
+		switch f.Match {
+		case memberid.Exact, memberid.Same:
+			return rm.ID, nil
+		case memberid.Ambiguous:
+			return "", f.Candidates
+		}
+	}
+	if f := rs.others.Find(written); f.Match != memberid.None {
+		return f.Value, nil // a non-register id is never ambiguous: see below
+	}
+	// The first way of writing it is the one kept; a later one with the
+	// same Key finds it above, so no two are ever added for one Key.
+	rs.others.Add(written, written)
+	return written, nil
+}
+
+// find is the member id a written id names, as member resolves it, but
+// without noting a new id: for the flags of rejected rows. An ambiguous id
+// names no member ("").
+func (rs *resolver) find(written string) string {
+	if rs.reg != nil {
+		rm, f := rs.reg.Find(written)
+		switch f.Match {
+		case memberid.Exact, memberid.Same:
+			return rm.ID
+		case memberid.Ambiguous:
+			return ""
+		}
+	}
+	if f := rs.others.Find(written); f.Match != memberid.None {
+		return f.Value
+	}
+	return written
+}
+
+// ambiguousIssue rejects a row whose member id could be either of two
+// register members.
+func ambiguousIssue(st *Store, r Row, candidates []string, idColumns map[string]string) (Issue, error) {
+	a, err := st.Get(r.Ref)
+	if err != nil {
+		return Issue{}, err
+	}
+	return Issue{
+		File: a.Source.File, Sheet: a.Source.Sheet, Row: a.Source.Row, Line: a.Source.Line,
+		Column: idColumns[a.Source.Sheet], Value: r.MemberID, Kind: ErrAmbiguousID,
+		Problem: fmt.Sprintf("member number %s could be member %s of the register, which lists them as different members; the row was not counted",
+			r.MemberID, orList(candidates)),
+		Action: "Write the member number exactly as the register writes it",
+	}, nil
+}
+
+func orList(ids []string) string {
+	if len(ids) <= 1 {
+		return strings.Join(ids, "")
+	}
+	return strings.Join(ids[:len(ids)-1], ", ") + " or " + ids[len(ids)-1]
+}
+
+// idsMatched counts, for one file, the rows whose member id was written
+// otherwise than the member's (007 for 000007), for one notice per file.
+type idsMatched struct {
+	rows                 int
+	firstWritten, firstID string
+}
+
+func (m *idsMatched) add(written, id string) {
+	if m.rows == 0 {
+		m.firstWritten, m.firstID = written, id
+	}
+	m.rows++
+}
+
+func (m *idsMatched) notice(file string, idColumns map[string]string, withRegister bool) *Notice {
+	if m.rows == 0 {
+		return nil
+	}
+	n := &Notice{File: file, Message: fmt.Sprintf("member numbers are compared by their value, so leading zeros do not matter (and other ids ignore upper and lower case): %s is member %s", m.firstWritten, m.firstID)}
+	if withRegister {
+		n.Message += " of the register"
+	}
+	if m.rows > 1 {
+		n.Message += fmt.Sprintf(" (%s rows in all are matched this way)", thousands(int64(m.rows)))
+	}
+	if len(idColumns) == 1 {
+		for sheet, col := range idColumns {
+			n.Sheet, n.Column = sheet, col
+		}
+	}
+	return n
 }

@@ -23,6 +23,10 @@ func TestReadRegisterCSV(t *testing.T) {
 		"20002|Zoë Müller|zoe.m@example.org|Graduate|[]|Graduate engineer||0|true|true",
 		"50001|Jane Smith||Associate|[]|||0|false|true",
 		"60001|Đặng Văn|dang@example.org|Student|[]|||0|false|true",
+		// Rows 7 and 8 have one bad cell each: the member stays, without
+		// that value (issue 15).
+		"70001|Bad Grade|||[]|||0|false|true",
+		"70002|Bad Months||Full|[]||Career break|0|false|true",
 	})
 	var issues []string
 	for _, is := range reg.Issues {
@@ -34,8 +38,11 @@ func TestReadRegisterCSV(t *testing.T) {
 		"8|I (Months Exempt)|13|bad value|70002",
 		"9|A (Membership Number)|20001|duplicate|20001",
 	})
-	if reg.Accounting != (Accounting{Read: 8, Accepted: 5, Rejected: 3}) {
+	if reg.Accounting != (Accounting{Read: 8, Accepted: 7, Rejected: 1}) {
 		t.Fatalf("accounting %v", reg.Accounting)
+	}
+	if want := "exempt months must be a whole number from 0 to 12; member 70002 is kept in the register with no exempt months"; reg.Issues[1].Problem != want {
+		t.Fatalf("bad cell message %q, want %q", reg.Issues[1].Problem, want)
 	}
 	if !strings.Contains(reg.Issues[2].Problem, "already in the register at row 3") {
 		t.Fatalf("duplicate message %q", reg.Issues[2].Problem)
@@ -118,6 +125,8 @@ func TestMergeWithRegister(t *testing.T) {
 		`20002|Zoë Müller|Graduate|1|true|[]`,
 		`50001|Jane Smith|Associate|0|true|["` + FlagNoActivities + `"]`,
 		`60001|Đặng Văn|Student|0|true|["` + FlagNoActivities + `"]`,
+		`70001|Bad Grade||0|true|["the register's Membership Grade on row 7 (\"Chief\") could not be read, so this member was audited with the grade unknown: check the register" "` + FlagNoActivities + `"]`,
+		`70002|Bad Months|Full|0|true|["the register's Exempt Months on row 8 (\"13\") could not be read, so this member was audited with no exempt months: check the register" "` + FlagNoActivities + `"]`,
 		`80001|Ŵyn Evans||2|false|["` + FlagNotInRegister + `"]`,
 		`80002|Đặng Thu||1|false|["` + FlagNotInRegister + `"]`,
 	})
@@ -178,7 +187,7 @@ func TestRejectedFlags(t *testing.T) {
 		is("exports/b.xlsx", "CPD", 9, "8", "hours '-1'", ErrBadHours),
 		is("exports/b.xlsx", "CPD", 10, "8", "", ErrDuplicate),
 		is("exports/b.xlsx", "", 0, "", "", ErrBadFile),
-	})
+	}, func(id string) string { return id })
 	want := map[string]string{
 		"7": "1 row of your record could not be read: row 11 of a.csv, hours 'eight'",
 		"8": `4 rows of your record could not be read: row 4 of sheet "CPD" in b.xlsx, date '31/02/2025', category 'Gardening'; ` +

@@ -17,6 +17,11 @@ type Options struct {
 	// otherwise take minutes while looking small. The row that would go
 	// over is one issue; it and the rows after it are not read.
 	MaxCellsPerFile int64
+	// Year is the CPD year when it is known (--year): a two-digit year in
+	// a date is read within the hundred years that end ten years after it
+	// (with 2025, 14/03/99 is 1999 and 14/03/35 is 2035). 0 means the
+	// current year.
+	Year int
 	// Store, when set, receives every accepted activity: FileResult.Rows
 	// then says where each is, and FileResult.Activities stays empty, so a
 	// large import does not hold its activities in memory.

@@ -7,30 +7,53 @@ import (
 	"strings"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/memberid"
 )
 
 // Register is the member register as read.
 type Register struct {
 	File       FileInfo
-	Members    []audit.Member // sorted by ID, InRegister = true
+	Members    []audit.Member // sorted by ID (memberid.Compare), InRegister = true
 	Issues     []Issue
 	Notices    []Notice
 	Accounting Accounting
+
+	index *memberid.Index[int] // Members by id, built on first use
 }
 
-// Member returns the register entry for a member id.
+// Member returns the register entry for a member id, compared the one way
+// ids are compared everywhere (memberid): written exactly so, or the one
+// member whose number it is with other leading zeros (7 finds 000007).
+// ok is false when there is none, or when the id could be either of two
+// members (see Find).
 func (r *Register) Member(id string) (audit.Member, bool) {
-	i, ok := slices.BinarySearchFunc(r.Members, id, func(m audit.Member, id string) int { return compareIDs(m.ID, id) })
-	if !ok {
-		return audit.Member{}, false
+	m, f := r.Find(id)
+	return m, f.Match == memberid.Exact || f.Match == memberid.Same
+}
+
+// Find looks a member id up and says how it matched; for an ambiguous id
+// Found.Candidates lists the members it could be.
+func (r *Register) Find(id string) (audit.Member, memberid.Found[int]) {
+	if r.index == nil || r.index.Len() != len(r.Members) {
+		r.index = &memberid.Index[int]{}
+		for i, m := range r.Members {
+			r.index.Add(m.ID, i)
+		}
 	}
-	return r.Members[i], true
+	f := r.index.Find(id)
+	if f.Match == memberid.Exact || f.Match == memberid.Same {
+		return r.Members[f.Value], f
+	}
+	return audit.Member{}, f
 }
 
 // ReadRegister reads the member register (CSV or Excel), its headers
-// matched by alias as SPEC.md says. A row with a value that cannot be read
-// (an unknown grade, exempt months that are not 0 to 12) is rejected with
-// an issue rather than guessed, and so is a second row for the same id.
+// matched by alias as SPEC.md says. A row without a member id, or with the
+// id of an earlier row written the same way, is rejected with an issue.
+// A row with another value that cannot be read (an unknown grade, exempt
+// months that are not 0 to 12) keeps its member in the register with that
+// value left empty, and the issue and a flag on the member say so: the
+// member must never look missing from the register because of one cell.
 // Like ImportActivities it never panics and never returns an error.
 func ReadRegister(path string, opts Options) Register {
 	res, members := importFile(path, opts.withDefaults(), registerSchema)
@@ -38,7 +61,7 @@ func ReadRegister(path string, opts Options) Register {
 }
 
 func newRegister(res FileResult, members []audit.Member) Register {
-	slices.SortFunc(members, func(a, b audit.Member) int { return compareIDs(a.ID, b.ID) })
+	slices.SortFunc(members, func(a, b audit.Member) int { return memberid.Compare(a.ID, b.ID) })
 	return Register{File: res.File, Members: members, Issues: res.Issues, Notices: res.Notices, Accounting: res.Accounting}
 }
 
@@ -47,61 +70,91 @@ func (ti *tableImport) member(at place, h *header, r srcRow) (bool, []Issue) {
 	ri := &rowIssues{at: at, h: h, r: r}
 	m := audit.Member{InRegister: true}
 	idCell, okID := ri.get(fID)
-	m.ID = normalizeID(idCell.Raw)
+	m.ID = cellID(idCell)
 	if m.ID == "" && okID {
 		ri.add(fID, "", ErrMissingValue, "the member number is empty", "Fill in the member's IES membership number")
 	}
-	m.Name = ti.name(ri, nil)
-	m.Email, _ = ri.text(fEmail)
-	m.Role, _ = ri.text(fRole)
-	m.ExemptionReason, _ = ri.text(fExemptionReason)
-	if s, ok := ri.text(fGrade); ok && s != "" {
+	if m.ID == "" {
+		return false, ri.issues
+	}
+	// A value that cannot be read is left empty; the member stays.
+	unset := func(f field, value, problem, left, action string) {
+		ri.add(f, value, ErrBadValue, problem+"; member "+m.ID+" is kept in the register with "+left, action)
+		m.Flags = append(m.Flags, fmt.Sprintf("the register's %s on row %d (%s) could not be read, so this member was audited with %s: check the register",
+			fieldSpecs[f].label, r.row, quote(shorten(value)), left))
+	}
+	// A cell too long to use has its issue already; the member stays.
+	text := func(f field) string {
+		s, ok := ri.text(f)
+		if !ok {
+			m.Flags = append(m.Flags, fmt.Sprintf("the register's %s on row %d is too long to read, so it was left empty: check the register", fieldSpecs[f].label, r.row))
+		}
+		return s
+	}
+	line := func(f field) string { return oneLine(text(f)) }
+	if n, ok := ri.line(fName); ok && n != "" {
+		m.Name = n
+	} else {
+		m.Name = strings.TrimSpace(line(fFirstName) + " " + line(fLastName))
+	}
+	m.Email = line(fEmail)
+	m.Role = line(fRole)
+	m.ExemptionReason = line(fExemptionReason)
+	if s := line(fGrade); s != "" {
 		g, good := parseGrade(s)
 		if !good {
-			ri.add(fGrade, s, ErrBadValue, "this is not a membership grade (Student, Affiliate, Graduate, Associate, Full or Fellow)",
+			unset(fGrade, s, "this is not a membership grade (Student, Affiliate, Graduate, Associate, Full or Fellow)", "the grade unknown",
 				"Correct the grade in the register, or leave it empty if it is not known")
 		}
 		m.Grade = g
 	}
-	if s, ok := ri.text(fRegistrations); ok {
+	if s := text(fRegistrations); s != "" {
 		regs, bad := parseRegistrations(s)
 		if bad != "" {
-			ri.add(fRegistrations, s, ErrBadValue, fmt.Sprintf("%q is not a registration (CEnv, CSci, CSciTeach, RSci, RSciTech or REnvP)", bad),
+			unset(fRegistrations, s, quote(bad)+" is not a registration (CEnv, CSci, CSciTeach, RSci, RSciTech or REnvP)", "no registrations",
 				"List registrations separated by commas, like CEnv, CSci")
 		}
 		m.Registrations = regs
 	}
-	if s, ok := ri.text(fExemptMonths); ok && s != "" {
+	if s := line(fExemptMonths); s != "" {
 		n, good := parseMonths(s)
 		if !good {
-			ri.add(fExemptMonths, s, ErrBadValue, "exempt months must be a whole number from 0 to 12",
+			unset(fExemptMonths, s, "exempt months must be a whole number from 0 to 12", "no exempt months",
 				"Correct the number of exempt months in the register")
 		}
 		m.ExemptMonths = n
 	}
-	if s, ok := ri.text(fHigherEducation); ok && s != "" {
+	if s := line(fHigherEducation); s != "" {
 		b, good := parseYesNo(s)
 		if !good {
-			ri.add(fHigherEducation, s, ErrBadValue, "this should be yes or no", "Write yes or no")
+			unset(fHigherEducation, s, "this should be yes or no", "higher education left empty (not studying)", "Write yes or no")
 		}
 		m.HigherEducation = b
 	}
-	if len(ri.issues) == 0 {
-		src := audit.Source{File: at.file, Sheet: at.sheet, Row: r.row, Line: r.line}
-		if first, dup := ti.firstID[m.ID]; dup {
-			ri.add(fID, idCell.Text, ErrDuplicate,
-				"member "+m.ID+" is already in the register at "+where(first)+"; this row was not used",
-				"Keep one row per member in the register")
-		} else {
-			ti.firstID[m.ID] = src
-		}
-	}
-	if len(ri.issues) > 0 {
+	src := audit.Source{File: at.file, Sheet: at.sheet, Row: r.row, Line: r.line}
+	other, exact := ti.ids.Add(m.ID, src)
+	switch {
+	case exact:
+		first := ti.ids.Find(m.ID).Value
+		ri.add(fID, idCell.Text, ErrDuplicate,
+			"member "+m.ID+" is already in the register at "+where(first)+"; this row was not used",
+			"Keep one row per member in the register")
 		ri.setMember(m.ID)
 		return false, ri.issues
+	case other != "":
+		first := ti.ids.Find(other).Value
+		how := "differ only in upper and lower case"
+		if memberid.Numeric(m.ID) {
+			how = "are the same number written with different leading zeros"
+		}
+		ri.add(fID, idCell.Text, ErrAmbiguousID,
+			fmt.Sprintf("member numbers %s (this row) and %s (%s) %s; both are kept as separate members, and an activity row whose member number is written neither way is not counted",
+				m.ID, other, where(first), how),
+			"If they are one member, keep one row; if they are two members, nothing to do")
 	}
 	ti.members = append(ti.members, m)
-	return true, nil
+	ri.setMember(m.ID)
+	return true, ri.issues
 }
 
 // where names a row for a message: "sheet Members row 4" or "row 4".
@@ -171,37 +224,4 @@ func parseYesNo(s string) (bool, bool) {
 		return false, true
 	}
 	return false, false
-}
-
-// compareIDs orders member ids as people expect: numeric ids by value
-// (9 before 10), then other ids as text.
-func compareIDs(a, b string) int {
-	na, nb := isDigits(a), isDigits(b)
-	switch {
-	case na && nb:
-		ta, tb := strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
-		if len(ta) != len(tb) {
-			return len(ta) - len(tb)
-		}
-		if c := strings.Compare(ta, tb); c != 0 {
-			return c
-		}
-	case na:
-		return -1
-	case nb:
-		return 1
-	}
-	return strings.Compare(a, b)
-}
-
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }

@@ -132,7 +132,7 @@ func TestDuplicateHashCollision(t *testing.T) {
 	acts := storeSample()
 	acts = append(acts, acts[0], acts[1])
 	acts[3].Source.Row, acts[4].Source.Row = 20, 21
-	d := dupFinder{st: st, first: map[uint64]Ref{}}
+	d := dupFinder{st: st, first: map[dupSlot]Ref{}}
 	var got []string
 	for i := range acts {
 		ref, err := st.Put(&acts[i])
@@ -140,7 +140,7 @@ func TestDuplicateHashCollision(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Every row gets the same hash, as if they all collided.
-		iss, err := d.check(Row{Ref: ref, key: 42})
+		iss, err := d.check(acts[i].MemberID, Row{Ref: ref, key: 42})
 		if err != nil {
 			t.Fatal(err)
 		}

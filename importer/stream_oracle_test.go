@@ -55,21 +55,27 @@ func oldSniff(data []byte) contentKind {
 
 // oldCSVRows is the old readCSV up to its rows.
 func oldCSVRows(name string, data []byte, opts Options, sc *schema) (rowSource, *Issue) {
+	next, _, iss := oldCSVTable(name, data, opts, sc)
+	return next, iss
+}
+
+// oldCSVTable is oldCSVRows that also gives the delimiter.
+func oldCSVTable(name string, data []byte, opts Options, sc *schema) (rowSource, rune, *Issue) {
 	if iss := contentIssue(name, oldSniff(data), true); iss != nil {
-		return nil, iss
+		return nil, 0, iss
 	}
 	text, err := oldDecodeText(data)
 	if err != nil {
-		return nil, &Issue{File: name, Kind: ErrBadFile,
+		return nil, 0, &Issue{File: name, Kind: ErrBadFile,
 			Problem: "the text of the file cannot be decoded: " + err.Error(),
 			Action:  "Save it again from Excel as CSV UTF-8 (Comma delimited)"}
 	}
 	if len(bytes.TrimSpace(text)) == 0 {
-		return nil, &Issue{File: name, Kind: ErrEmpty,
+		return nil, 0, &Issue{File: name, Kind: ErrEmpty,
 			Problem: "the file has no rows", Action: "Export the CPD records again; the copy received is blank"}
 	}
 	delim := detectDelimiter(text, opts.HeaderScanRows, sc)
-	return oldNewCSVSource(text, delim), nil
+	return oldNewCSVSource(text, delim), delim, nil
 }
 
 func oldDecodeText(data []byte) ([]byte, error) {

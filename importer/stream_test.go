@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -106,14 +107,16 @@ func bigCSV(n int, eol string, seed uint64) string {
 		for range rng.IntN(4) + 1 {
 			refl = append(refl, strings.Repeat("Réflexion £ ", rng.IntN(40))+strings.Repeat("x", rng.IntN(3)*rng.IntN(3000)))
 		}
-		title := fmt.Sprintf("Course %d", i)
+		title, hours := fmt.Sprintf("Course %d", i), "1.5"
 		switch rng.IntN(50) {
 		case 0:
 			title = `A "bare" quote` // csv.ErrBareQuote: one bad row
 		case 1:
 			title = `"quoted "" twice"`
+		case 2:
+			hours = "1,5" // an unquoted decimal comma: a row wider than the header
 		}
-		fmt.Fprintf(&b, "%d,Zoë Müller,%s,SDL,14/03/2025,1.5,\"%s\"%s", 10000+i, title, strings.Join(refl, eol), eol)
+		fmt.Fprintf(&b, "%d,Zoë Müller,%s,SDL,14/03/2025,%s,\"%s\"%s", 10000+i, title, hours, strings.Join(refl, eol), eol)
 		for range rng.IntN(3) * rng.IntN(2) {
 			b.WriteString(eol) // blank rows
 		}
@@ -195,6 +198,9 @@ func TestCSVStreamImportSameAsWhole(t *testing.T) {
 			if res.Accounting.Accepted < 250 || res.Accounting.Rejected < 2 || res.Accounting.Blank == 0 {
 				t.Fatalf("accounting %v: the test file lacks good, bad or blank rows", res.Accounting)
 			}
+			if !slices.ContainsFunc(res.Issues, func(is Issue) bool { return strings.Contains(is.Problem, "decimal comma (1,5)") }) {
+				t.Fatal("the test file has no row widened by a decimal comma")
+			}
 			if res.Activities[0].MemberName != "Zoë Müller" || !strings.Contains(res.Activities[0].Reflection, "£") && !strings.Contains(res.Activities[0].Reflection, "x") {
 				t.Fatalf("decoded %+v", res.Activities[0])
 			}
@@ -208,12 +214,12 @@ func oldImport(t *testing.T, name string, data []byte) FileResult {
 	opts := DefaultOptions()
 	var ti tableImport
 	ti.init(name, activitySchema)
-	next, iss := oldCSVRows(name, data, opts, activitySchema)
+	next, delim, iss := oldCSVTable(name, data, opts, activitySchema)
 	if iss != nil {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return ti.res
 	}
-	at := place{file: name, opts: opts}
+	at := place{file: name, opts: opts, delim: delim}
 	ts := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
 	ts.run(next)
 	ti.finishCSV(name, &ts)

@@ -55,6 +55,8 @@ type place struct {
 	file, sheet string
 	opts        Options
 	date1904    bool // the workbook uses Excel's 1904 date system
+	// delim is a CSV file's delimiter; 0 for a workbook sheet.
+	delim rune
 }
 
 // rowFunc turns one non-blank data row into a value, or returns the issues
@@ -111,7 +113,23 @@ type totalsRow struct {
 // maxEmptyCells bounds the formula check's list.
 const maxEmptyCells = 200
 
-func (t *tableScan) run(next rowSource) {
+func (t *tableScan) run(source rowSource) {
+	// Every cell read is cleaned first (see cleanText), so the header
+	// matching and every field see the same text.
+	next := func() (srcRow, bool) {
+		r, ok := source()
+		for i := range r.cells {
+			c := &r.cells[i]
+			same := c.Raw == c.Text
+			c.Text = cleanText(c.Text)
+			if same {
+				c.Raw = c.Text
+			} else {
+				c.Raw = cleanText(c.Raw)
+			}
+		}
+		return r, ok
+	}
 	// Buffer the top rows: the header can be anywhere in them.
 	var buf []srcRow
 	anyCell := false
@@ -185,6 +203,11 @@ func (t *tableScan) run(next rowSource) {
 			})
 			return true
 		}
+		if iss := t.shape(r); iss != nil {
+			t.acc.Rejected++
+			t.issues = append(t.issues, *iss)
+			return true
+		}
 		if iss := t.screen(r); iss != nil {
 			t.acc.Rejected++
 			t.issues = append(t.issues, *iss)
@@ -195,12 +218,14 @@ func (t *tableScan) run(next rowSource) {
 			t.acc.Accepted++
 		} else {
 			t.acc.Rejected++
-			for _, is := range issues {
-				if errors.Is(is.Kind, ErrMissingValue) && is.colIndex > 0 && len(t.emptyCells) < maxEmptyCells {
-					t.emptyCells = append(t.emptyCells, len(t.issues))
-				}
-				t.issues = append(t.issues, is)
+		}
+		// An accepted row may have issues too: a register row with one bad
+		// cell is kept without that value.
+		for _, is := range issues {
+			if !ok && errors.Is(is.Kind, ErrMissingValue) && is.colIndex > 0 && len(t.emptyCells) < maxEmptyCells {
+				t.emptyCells = append(t.emptyCells, len(t.issues))
 			}
+			t.issues = append(t.issues, is)
 		}
 		return true
 	}
@@ -249,6 +274,63 @@ func (t *tableScan) screen(r srcRow) *Issue {
 		}
 	}
 	return nil
+}
+
+// shape rejects a CSV row with more cells than the header row: its cells
+// no longer sit under their headers (an unquoted decimal comma, 1,5, makes
+// the hours 1 and moves the description into the reflection), so reading
+// it would silently put values in the wrong fields. Empty cells past the
+// header, as some exports add to every row, do not count, except where
+// the hours look split by a decimal comma.
+func (t *tableScan) shape(r srcRow) *Issue {
+	width := len(t.header.text)
+	if t.at.delim == 0 || len(r.cells) <= width {
+		return nil
+	}
+	extra := slices.ContainsFunc(r.cells[width:], func(c cell) bool { return !c.blank() })
+	split := ""
+	if h := t.header.col[fHours]; h >= 0 && h+1 < len(r.cells) && t.at.delim == ',' {
+		a, b := strings.TrimSpace(r.cells[h].Text), strings.TrimSpace(r.cells[h+1].Text)
+		if isDigitsOnly(a) && isDigitsOnly(b) {
+			split = a + "," + b
+		}
+	}
+	if !extra && split == "" {
+		return nil
+	}
+	name := map[rune]string{',': "comma", ';': "semicolon", '\t': "tab"}[t.at.delim]
+	problem := fmt.Sprintf("the row has %d cells but the header row (row %d) has %d columns, so its values do not line up with the headers and it was not read", len(r.cells), t.header.row, width)
+	var action string
+	if split != "" {
+		problem += fmt.Sprintf("; most likely the hours are written with a decimal comma (%s) that is not in quotes, which splits them in two", split)
+		action = fmt.Sprintf("Write the hours with a dot (%s) or put them in double quotes (\"%s\"), then run again", strings.Replace(split, ",", ".", 1), split)
+	} else {
+		problem += fmt.Sprintf("; most likely a cell holds a %s (the delimiter of this file), or a decimal comma, and is not in quotes", name)
+		action = "Put the cell that holds the " + name + " in double quotes (Excel does this when it saves as CSV), then run again"
+	}
+	return &Issue{File: t.at.file, Sheet: t.at.sheet, Row: r.row, Line: r.line, Kind: ErrBadRow,
+		Value: shorten(rowText(r.cells, t.at.delim)), Problem: problem, Action: action}
+}
+
+func isDigitsOnly(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// rowText writes a row back as its line, for an issue's value.
+func rowText(cells []cell, delim rune) string {
+	parts := make([]string, len(cells))
+	for i, c := range cells {
+		parts[i] = c.Text
+	}
+	return strings.Join(parts, string(delim))
 }
 
 // findHeader picks the top row that names the most fields; the rows above
@@ -362,6 +444,21 @@ func (ri *rowIssues) get(f field) (cell, bool) {
 		return cell{}, false
 	}
 	return c, true
+}
+
+// line returns a single-line field's text (a name, a title): trimmed, with
+// line breaks and runs of spaces made one space.
+func (ri *rowIssues) line(f field) (string, bool) {
+	s, ok := ri.text(f)
+	return oneLine(s), ok
+}
+
+// column names a field's column ("D (Date)"), or "" when it has none.
+func (ri *rowIssues) column(f field) string {
+	if i := ri.h.col[f]; i >= 0 {
+		return ri.h.column(i)
+	}
+	return ""
 }
 
 // text returns a field's text, trimmed, with Windows line ends made plain.

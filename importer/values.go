@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/memberid"
 )
 
 // MaxHours is the most hours one activity row may claim: there are no more
@@ -27,10 +28,10 @@ const (
 const maxValueLen = 100
 
 var (
-	reNumber = regexp.MustCompile(`^(\d+(?:[.,]\d*)?|[.,]\d+)$`)
+	reNumber = regexp.MustCompile(`^(\d+(?:[.,]\d*)?|[.,]\d+|[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?)$`)
 	// 1h30, 1 h 30 min, 1hr 30mins, 2 hours, 1.5h, 1 hour 30 minutes.
-	reHoursMinutes = regexp.MustCompile(`^(\d+(?:[.,]\d+)?)\s*(?:h|hr|hrs|hour|hours)\.?(?:\s*(?:and\s*)?(\d+)\s*(?:m|min|mins|minute|minutes)?\.?)?$`)
-	reMinutes      = regexp.MustCompile(`^(\d+(?:[.,]\d+)?)\s*(?:m|min|mins|minute|minutes)\.?$`)
+	reHoursMinutes = regexp.MustCompile(`^(\d+(?:[.,]\d+)*)\s*(?:h|hr|hrs|hour|hours)\.?(?:\s*(?:and\s*)?(\d+)\s*(?:m|min|mins|minute|minutes)?\.?)?$`)
+	reMinutes      = regexp.MustCompile(`^(\d+(?:[.,]\d+)*)\s*(?:m|min|mins|minute|minutes)\.?$`)
 	reClock        = regexp.MustCompile(`^(\d+):(\d{2})(?::(\d{2}))?$`)
 )
 
@@ -97,10 +98,19 @@ func parseDuration(s string) (float64, bool) {
 	return 0, false
 }
 
+// reThousands is a number with commas between groups of three digits:
+// 1,000 or 12,500.5.
+var reThousands = regexp.MustCompile(`^[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?$`)
+
 // decimal parses a number written with a dot or a comma as the decimal
-// separator. Hours never need a thousands separator, so a comma is always
-// decimal ("1,5" is one and a half).
+// separator ("1,5" is one and a half). A comma followed by exactly three
+// digits, as in 1,000, is a thousands separator: nobody gives hours to the
+// thousandth, and reading 1,000 as one hour would hide a typing mistake
+// that the audit flags when it is read as a thousand hours.
 func decimal(s string) (float64, bool) {
+	if reThousands.MatchString(s) {
+		s = strings.ReplaceAll(s, ",", "")
+	}
 	f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
 	return f, err == nil
 }
@@ -148,50 +158,118 @@ var weekdayPrefix = regexp.MustCompile(`^(?:mon|tue|tues|wed|thu|thur|thurs|fri|
 
 // ParseDate reads a calendar date as people type it in the UK: "2025-03-14",
 // "14/03/2025" (day first), "14 Mar 2025", "March 14, 2025", or an Excel
-// serial date such as "45730" (1900 date system). The result is midnight
-// UTC on that day. Errors match ErrBadDate (or ErrMissingValue).
+// serial date such as "45730" (1900 date system). A two-digit year is read
+// within the hundred years that end ten years after the current year
+// (14/03/99 is 1999). The result is midnight UTC on that day. Errors match
+// ErrBadDate (or ErrMissingValue).
+//
+// An import reads a whole file's dates in one order, which may be month
+// first (see dateOrder); ParseDate is day first.
 func ParseDate(s string) (time.Time, error) {
+	t, _, err := parseDate(s, dateContext{pivot: time.Now().Year()})
+	return t, err
+}
+
+// dateOrder is how a file's numeric dates such as 03/04/2025 are read.
+type dateOrder int
+
+const (
+	dayFirst   dateOrder = iota // 03/04/2025 is 3 April (UK), the default
+	monthFirst                  // 03/04/2025 is 4 March (US)
+)
+
+// dateContext is what reading a date needs to know beyond its text.
+type dateContext struct {
+	order dateOrder
+	// pivot is the CPD year (or the current year when it is not known):
+	// a two-digit year is read within the hundred years that end ten
+	// years after it.
+	pivot int
+}
+
+// slashKind says how a numeric date (a/b/y) could be read.
+type slashKind int
+
+const (
+	notSlash       slashKind = iota // not a numeric a/b/y date
+	slashBoth                       // a/b/y is the same day either way (a == b), or no day at all
+	slashAmbiguous                  // a valid day read either way, and they differ: 03/04/2025
+	slashDayOnly                    // valid only day first: 14/03/2025
+	slashMonthOnly                  // valid only month first: 03/14/2025
+)
+
+// parseDate is ParseDate in a context; kind says, for a numeric a/b/y
+// date, which orders it is valid in, so a file's order can be chosen.
+func parseDate(s string, dc dateContext) (time.Time, slashKind, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
-		return time.Time{}, badValue(ErrMissingValue, "the date is empty")
+		return time.Time{}, notSlash, badValue(ErrMissingValue, "the date is empty")
 	}
 	if len(s) > maxValueLen {
-		return time.Time{}, badValue(ErrBadDate, "this is not a date")
+		return time.Time{}, notSlash, badValue(ErrBadDate, "this is not a date")
 	}
 	if reSerial.MatchString(s) {
 		f, err := strconv.ParseFloat(s, 64)
 		if err != nil || f < minSerial || f >= maxSerial {
-			return time.Time{}, badValue(ErrBadDate, "this number is not a date (write dates like 14/03/2025)")
+			return time.Time{}, notSlash, badValue(ErrBadDate, "this number is not a date (write dates like 14/03/2025)")
 		}
-		return serialDate(f), nil
+		return serialDate(f), notSlash, nil
 	}
 	s = strings.Join(strings.Fields(strings.ReplaceAll(s, ",", " ")), " ")
 	s = weekdayPrefix.ReplaceAllString(s, "")
 	var y, d int
 	var mon time.Month
+	kind := notSlash
 	switch m := matchAny(s, reISO, reDMY, reDMonY, reMonDY); {
 	case m.re == reISO:
 		y, mon, d = atoi(m.sub[1]), time.Month(atoi(m.sub[2])), atoi(m.sub[3])
 	case m.re == reDMY:
-		d, mon, y = atoi(m.sub[1]), time.Month(atoi(m.sub[2])), year(m.sub[3])
-		if mon > 12 && d <= 12 {
-			return time.Time{}, badValue(ErrBadDate, "there is no month "+m.sub[2]+"; dates are read day first (14/03/2025 is 14 March)")
+		a, b := atoi(m.sub[1]), atoi(m.sub[2])
+		y = year(m.sub[3], dc.pivot)
+		dayOK, monthOK := validDay(y, b, a), validDay(y, a, b)
+		switch {
+		case a == b || (!dayOK && !monthOK):
+			kind = slashBoth
+		case dayOK && monthOK:
+			kind = slashAmbiguous
+		case dayOK:
+			kind = slashDayOnly
+		default:
+			kind = slashMonthOnly
+		}
+		d, mon = a, time.Month(b)
+		if dc.order == monthFirst {
+			d, mon = b, time.Month(a)
+		}
+		switch {
+		case kind == slashMonthOnly && dc.order == dayFirst:
+			return time.Time{}, kind, badValue(ErrBadDate, "there is no month "+m.sub[2]+"; dates are read day first (14/03/2025 is 14 March)")
+		case kind == slashDayOnly && dc.order == monthFirst:
+			return time.Time{}, kind, badValue(ErrBadDate, "there is no month "+m.sub[1]+"; the dates of this file are read month first (03/14/2025 is 14 March), because some of them can only be read that way")
 		}
 	case m.re == reDMonY:
-		d, mon, y = atoi(m.sub[1]), monthNames[m.sub[2]], year(m.sub[3])
+		d, mon, y = atoi(m.sub[1]), monthNames[m.sub[2]], year(m.sub[3], dc.pivot)
 	case m.re == reMonDY:
 		mon, d, y = monthNames[m.sub[1]], atoi(m.sub[2]), atoi(m.sub[3])
 	default:
-		return time.Time{}, badValue(ErrBadDate, "this is not a date (write it like 14/03/2025 or 2025-03-14)")
+		return time.Time{}, notSlash, badValue(ErrBadDate, "this is not a date (write it like 14/03/2025 or 2025-03-14)")
 	}
-	t := time.Date(y, mon, d, 0, 0, 0, 0, time.UTC)
-	if mon < 1 || mon > 12 || t.Day() != d || t.Month() != mon {
-		return time.Time{}, badValue(ErrBadDate, "there is no such day in the calendar")
+	if !validDay(y, int(mon), d) {
+		return time.Time{}, kind, badValue(ErrBadDate, "there is no such day in the calendar")
 	}
 	if y < minYear || y > maxYear {
-		return time.Time{}, badValue(ErrBadDate, "the year "+strconv.Itoa(y)+" looks wrong")
+		return time.Time{}, kind, badValue(ErrBadDate, "the year "+strconv.Itoa(y)+" looks wrong")
 	}
-	return t, nil
+	return time.Date(y, mon, d, 0, 0, 0, 0, time.UTC), kind, nil
+}
+
+// validDay reports whether day d of month m exists in year y.
+func validDay(y, m, d int) bool {
+	if m < 1 || m > 12 || d < 1 || d > 31 {
+		return false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
+	return t.Day() == d && int(t.Month()) == m
 }
 
 // serialDate turns an Excel 1900-system serial into its calendar day; the
@@ -225,11 +303,17 @@ func atoi(s string) int {
 	return n
 }
 
-// year reads a two-digit year as 20xx: CPD records are recent.
-func year(s string) int {
+// year reads a year; a two-digit one is taken within the hundred years
+// that end ten years after pivot (the CPD year): with 2025, 25 is 2025,
+// 35 is 2035 and 99 is 1999, never 2099.
+func year(s string, pivot int) int {
 	y := atoi(s)
 	if len(s) == 2 {
-		y += 2000
+		last := pivot + 10
+		y += last - last%100
+		if y > last {
+			y -= 100
+		}
 	}
 	return y
 }
@@ -295,15 +379,16 @@ func categoryKey(s string) string {
 	return strings.Join(kept, " ")
 }
 
-// normalizeID cleans a member id: spaces trimmed, and an id Excel stored as
-// a number ("12345.0", "1.2345E4") written as the whole number it is. A
-// text id keeps its leading zeros.
-func normalizeID(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.ContainsAny(s, ".eE") {
-		if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && f >= 1 && f < 1e15 {
-			return strconv.FormatFloat(f, 'f', 0, 64)
+// cellID is the member id in a cell, cleaned (memberid.Clean). A number
+// cell shown with leading zeros (7 in a cell formatted 000000, which
+// Excel shows as 000007) is read as Excel shows it; any other number
+// cell is read as the number it holds, whatever its format.
+func cellID(c cell) string {
+	raw := memberid.Clean(c.Raw)
+	if c.Text != c.Raw && memberid.Numeric(raw) {
+		if shown := memberid.Clean(c.Text); memberid.Numeric(shown) && memberid.Key(shown) == memberid.Key(raw) {
+			return shown
 		}
 	}
-	return s
+	return raw
 }

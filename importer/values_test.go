@@ -2,7 +2,6 @@ package importer
 
 import (
 	"errors"
-	"slices"
 	"testing"
 	"time"
 
@@ -248,24 +247,29 @@ func TestMatchHeader(t *testing.T) {
 	}
 }
 
-func TestNormalizeID(t *testing.T) {
-	for in, want := range map[string]string{
-		" 12345 ": "12345", "12345.0": "12345", "1.2345E4": "12345", "012345": "012345",
-		"AB-12": "AB-12", "": "", "12.5": "12.5",
+// TestCellID: a member id cell is cleaned, and a number cell shown with
+// leading zeros is read as Excel shows it.
+func TestCellID(t *testing.T) {
+	for _, tt := range []struct {
+		c    cell
+		want string
+	}{
+		{cell{Text: " 12345 ", Raw: " 12345 "}, "12345"},
+		{cell{Text: "12345.0", Raw: "12345.0"}, "12345"},
+		{cell{Text: "1.2345E4", Raw: "1.2345E4"}, "12345"},
+		{cell{Text: "012345", Raw: "012345"}, "012345"},
+		{cell{Text: "AB-12", Raw: "AB-12"}, "AB-12"},
+		{cell{Text: "12.5", Raw: "12.5"}, "12.5"},
+		{cell{}, ""},
+		// A number 7 in a cell formatted 000000.
+		{cell{Text: "000007", Raw: "7"}, "000007"},
+		// Formats that show something else: the number itself.
+		{cell{Text: "IES000007", Raw: "7"}, "7"},
+		{cell{Text: "12,345", Raw: "12345"}, "12345"},
+		{cell{Text: "1.23E+04", Raw: "12345"}, "12345"},
 	} {
-		if got := normalizeID(in); got != want {
-			t.Errorf("normalizeID(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-func TestCompareIDs(t *testing.T) {
-	ids := []string{"10", "9", "A1", "0100", "99"}
-	want := []string{"9", "10", "99", "0100", "A1"}
-	slices.SortFunc(ids, compareIDs)
-	for i := range ids {
-		if ids[i] != want[i] {
-			t.Fatalf("sorted %v, want %v", ids, want)
+		if got := cellID(tt.c); got != tt.want {
+			t.Errorf("cellID(%+v) = %q, want %q", tt.c, got, tt.want)
 		}
 	}
 }
@@ -283,10 +287,10 @@ func TestIsTimeFormat(t *testing.T) {
 	}
 }
 
-// TestHasTimeFormat: the workbook with a time-formatted hours column needs
+// TestNeedsShown: the workbook with a time-formatted hours column needs
 // the shown values; the LibreOffice export (dates, plain numbers) does not,
 // and is read on the faster path.
-func TestHasTimeFormat(t *testing.T) {
+func TestNeedsShown(t *testing.T) {
 	for path, want := range map[string]bool{
 		"../fixtures/inputs/good/member-workbook-openpyxl.xlsx":   true,
 		"../fixtures/sample/activities/online-tool-export-3.xlsx": false,
@@ -295,8 +299,8 @@ func TestHasTimeFormat(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := hasTimeFormat(f); got != want {
-			t.Errorf("hasTimeFormat(%s) = %v, want %v", path, got, want)
+		if got := needsShown(f); got != want {
+			t.Errorf("needsShown(%s) = %v, want %v", path, got, want)
 		}
 		f.Close()
 	}

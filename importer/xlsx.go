@@ -51,7 +51,7 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		stop                    *Issue // the cell limit was hit
 		charts                  = hasChartsheets(f)
 	)
-	shown := hasTimeFormat(f)
+	shown := needsShown(f)
 	for _, sheet := range sheets {
 		at := place{file: name, sheet: sheet, opts: opts, date1904: date1904}
 		t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
@@ -319,19 +319,51 @@ func (noRows) Columns(...excelize.Options) ([]string, error) { return nil, nil }
 // or a duration (h:mm, h:mm:ss, m/d/yy h:mm, mm:ss, [h]:mm:ss, mmss.0).
 var timeFormats = map[int]bool{18: true, 19: true, 20: true, 21: true, 22: true, 45: true, 46: true, 47: true}
 
-// hasTimeFormat reports whether any cell style of the workbook shows a
-// time, the only case where readSheet needs what Excel shows. When the
-// styles cannot be read it says yes, the slower but always right path.
-func hasTimeFormat(f *excelize.File) bool {
+// needsShown reports whether any cell style of the workbook shows a time,
+// or pads a number with zeros (a member number 7 formatted 000000, which
+// Excel shows as 000007): the only cases where readSheet needs what Excel
+// shows. When the styles cannot be read it says yes, the slower but
+// always right path.
+func needsShown(f *excelize.File) bool {
 	for i := 0; ; i++ {
 		st, err := f.GetStyle(i)
 		if err != nil {
 			return i == 0
 		}
-		if timeFormats[st.NumFmt] || (st.CustomNumFmt != nil && isTimeFormat(*st.CustomNumFmt)) {
+		if timeFormats[st.NumFmt] || (st.CustomNumFmt != nil && (isTimeFormat(*st.CustomNumFmt) || isZeroPadFormat(*st.CustomNumFmt))) {
 			return true
 		}
 	}
+}
+
+// isZeroPadFormat reports whether a custom number format shows a whole
+// number with leading zeros: 000000, or "IES"000000, outside quoted text,
+// escaped characters and [bracket] blocks.
+func isZeroPadFormat(code string) bool {
+	section, _, _ := strings.Cut(code, ";")
+	inQuote, inBracket, escaped := false, false, false
+	zeros := 0
+	for _, r := range section {
+		switch {
+		case escaped:
+			escaped = false
+		case inQuote:
+			inQuote = r != '"'
+		case r == '"':
+			inQuote = true
+		case inBracket:
+			inBracket = r != ']'
+		case r == '[':
+			inBracket = true
+		case r == '\\':
+			escaped = true
+		case r == '0':
+			zeros++
+		default:
+			return false
+		}
+	}
+	return zeros >= 2
 }
 
 // isTimeFormat reports whether a custom number format shows hours or
