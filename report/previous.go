@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/memberid"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -14,12 +15,14 @@ import (
 type PreviousRun struct {
 	// Year is the previous run's CPD year (from its run.json).
 	Year int
-	// Outcomes maps a member id to their outcome in the previous run. It is
-	// only ever looked up, never iterated, so it decides no output order.
+	// Outcomes maps a member id to their outcome in the previous run. It
+	// decides no output order: it is looked up through Outcome.
 	Outcomes map[string]audit.Verdict
 	// Compliance holds the previous year's rates, computed from its summary
 	// rows the way this year's are.
 	Compliance Compliance
+
+	ids memberid.Index[audit.Verdict] // Outcomes by id, as memberid compares them
 }
 
 // PreviousMember is one member row of the previous run's summary.
@@ -37,6 +40,7 @@ func NewPreviousRun(year int, members []PreviousMember) *PreviousRun {
 	results := make([]audit.MemberResult, len(members))
 	for i, m := range members {
 		p.Outcomes[m.ID] = m.Outcome
+		p.ids.Add(m.ID, m.Outcome)
 		r := &results[i]
 		r.Member = audit.Member{ID: m.ID, Grade: m.Grade}
 		r.Outcome = m.Outcome
@@ -50,9 +54,27 @@ func NewPreviousRun(year int, members []PreviousMember) *PreviousRun {
 
 // Outcome returns the member's outcome in the previous run, and false when
 // the member was not in it.
+//
+// Ids are compared the one way ids are compared everywhere (memberid):
+// member 000007 this year is member 7 of last year's run. An id that
+// could be either of two members of last year's run (007 and 7) is
+// neither.
 func (p *PreviousRun) Outcome(id string) (audit.Verdict, bool) {
-	v, ok := p.Outcomes[id]
-	return v, ok
+	if v, ok := p.Outcomes[id]; ok {
+		return v, true
+	}
+	if p.ids.Len() != len(p.Outcomes) {
+		// Outcomes filled in by hand, not by NewPreviousRun.
+		p.ids = memberid.Index[audit.Verdict]{}
+		for id, v := range p.Outcomes {
+			p.ids.Add(id, v)
+		}
+	}
+	f := p.ids.Find(id)
+	if f.Match != memberid.Exact && f.Match != memberid.Same {
+		return "", false
+	}
+	return f.Value, true
 }
 
 // Header and cell text of the Summary sheet's year-on-year column.

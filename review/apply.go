@@ -40,8 +40,8 @@ func Apply(run *Run, d *Decisions) []Final {
 	byID := map[string][]DecisionRow{}
 	var strays []DecisionRow
 	for _, r := range d.Rows {
-		if _, ok := run.Lookup(r.MemberID); ok {
-			byID[r.MemberID] = append(byID[r.MemberID], r)
+		if m, ok := run.Lookup(r.MemberID); ok {
+			byID[m.ID] = append(byID[m.ID], r)
 			continue
 		}
 		if r.Decision != "" || r.Comment != "" || r.MemberID != "" {

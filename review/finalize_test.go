@@ -150,9 +150,9 @@ func row(n int, m Member, decision, comment string) DecisionRow {
 }
 
 func testRun(ms ...Member) *Run {
-	r := &Run{Members: ms, byID: map[string]int{}}
+	r := &Run{Members: ms}
 	for i, m := range ms {
-		r.byID[m.ID] = i
+		r.byID.Add(m.ID, i)
 	}
 	return r
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/memberid"
 	"github.com/ies/cpdaudit/report"
 )
 
@@ -43,7 +44,9 @@ type SampleOptions struct {
 	Stratify bool
 	// Exclude holds member ids audited in earlier samples; they are never
 	// drawn at random (a REVIEW or NOT_MET member is still listed, because
-	// an assessor must decide on them whatever happened before).
+	// an assessor must decide on them whatever happened before). Ids are
+	// compared the one way ids are compared everywhere (memberid): 7 in an
+	// earlier sample excludes member 000007.
 	Exclude map[string]bool
 }
 
@@ -126,13 +129,19 @@ func Draw(members []Member, opts SampleOptions) Sample {
 	if opts.Min > 0 && met > 0 && ceilShare(opts.Rate, met) < opts.Min {
 		s.EffectiveRate = math.Min(1, float64(opts.Min)/float64(met))
 	}
+	excluded := map[string]bool{}
+	for id, ok := range opts.Exclude {
+		if ok {
+			excluded[memberid.Key(id)] = true
+		}
+	}
 	rng := rand.New(rand.NewPCG(opts.Seed, opts.Seed))
 	for _, name := range stratumOrder(strata) {
 		all := strata[name]
 		st := Stratum{Name: name, MET: len(all), Target: ceilShare(s.EffectiveRate, len(all))}
 		var pool []Member
 		for _, m := range all {
-			if opts.Exclude[m.ID] {
+			if excluded[memberid.Key(m.ID)] {
 				st.Excluded++
 				continue
 			}

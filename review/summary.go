@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/memberid"
 )
 
 // Member is one row of a run's summary.csv: what an assessor may not change.
@@ -28,16 +29,19 @@ type Run struct {
 	Dir     string
 	Year    int
 	Members []Member // in summary.csv order (sorted by member id)
-	byID    map[string]int
+	byID    memberid.Index[int]
 }
 
-// Lookup returns the member with the given id.
+// Lookup returns the member with the given id, compared the one way ids
+// are compared everywhere (memberid): a decision row that lost the leading
+// zeros of 000007 still finds member 000007. An id that could be either of
+// two members of the run (007 and 7) finds neither.
 func (r *Run) Lookup(id string) (Member, bool) {
-	i, ok := r.byID[id]
-	if !ok {
+	f := r.byID.Find(id)
+	if f.Match != memberid.Exact && f.Match != memberid.Same {
 		return Member{}, false
 	}
-	return r.Members[i], true
+	return r.Members[f.Value], true
 }
 
 // summaryColumns are the summary.csv columns the review reads (SPEC.md's
@@ -46,7 +50,7 @@ var summaryColumns = []string{"member_id", "name", "grade", "standard1", "standa
 
 // ReadRun reads summary.csv and run.json from a run folder.
 func ReadRun(dir string) (*Run, error) {
-	run := &Run{Dir: dir, byID: map[string]int{}}
+	run := &Run{Dir: dir}
 	rec, err := readRunJSON(filepath.Join(dir, "run.json"))
 	if err != nil {
 		return nil, err
@@ -63,10 +67,9 @@ func ReadRun(dir string) (*Run, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for i, m := range members {
-		if _, dup := run.byID[m.ID]; dup {
+		if _, exact := run.byID.Add(m.ID, i); exact {
 			return nil, fmt.Errorf("%s: member id %s appears twice; re-run the audit", path, m.ID)
 		}
-		run.byID[m.ID] = i
 	}
 	run.Members = members
 	return run, nil

@@ -59,6 +59,7 @@ func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported,
 func importInto(ctx context.Context, o *auditOptions, prog *progress, st *importer.Store) (*imported, error) {
 	opts := importer.DefaultOptions()
 	opts.Store = st
+	opts.Year = o.Year // two-digit years are read around the CPD year
 	paths, issues := importer.Discover(o.Inputs)
 	if len(paths) == 0 {
 		for _, is := range issues {
