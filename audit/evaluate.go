@@ -103,7 +103,7 @@ func counts(a Activity, year int) (bool, string) {
 		return false, fmt.Sprintf("Dated %s, outside the %d CPD year (1 January to 31 December %d): it is accepted but its hours do not count toward %d.",
 			longDate(a.Date), year, year, year)
 	case !a.Category.Valid():
-		return false, fmt.Sprintf("Its category %q is not one of the five learning categories, so its hours cannot be placed.", string(a.Category))
+		return false, "Its category " + quote(string(a.Category)) + " is not one of the five learning categories, so its hours cannot be placed."
 	case !(a.Hours >= 0):
 		return false, "Its hours are not a valid number, so they cannot be counted."
 	}
@@ -136,7 +136,7 @@ func exemptStandards(m Member, year int) [4]StandardResult {
 
 // where names an activity for flags and notes: its title and row.
 func where(a Activity) string {
-	s := fmt.Sprintf("%q (", a.Title)
+	s := quote(a.Title) + " ("
 	if f := baseName(a.Source.File); f != "" {
 		s += f + " "
 	}
@@ -195,3 +195,8 @@ func orList(names []string, conj string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " " + conj + " " + names[len(names)-1]
 }
+
+// quote puts the member's own text (a title, a description) in quotes for
+// a flag, a note or a letter. Unlike %q it never writes Go escape codes
+// (\u200d, \n, \u00a0): the text is shown as its characters, on one line.
+func quote(s string) string { return `"` + strings.Join(strings.Fields(s), " ") + `"` }

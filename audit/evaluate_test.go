@@ -535,3 +535,31 @@ func TestUnreadInputs(t *testing.T) {
 		t.Errorf("exempt member: outcome %s, want EXEMPT", r.Outcome)
 	}
 }
+
+// Issue 15: a title with invisible or line-breaking characters is quoted
+// in flags, notes and next steps as its characters, never as Go escape
+// codes (\u200d, \n, \u00a0).
+func TestFlagsQuoteTextAsCharacters(t *testing.T) {
+	intro := act(FormalLearning, 3, 3, 2)
+	intro.Title = "Introduction\u00a0to GIS\n(part\u200d1)"
+	twice := act(WorkBasedLearning, 5, 5, 41) // over 40 hours: a flag naming the title
+	twice.Title = "Site\tvisits"
+	r := Evaluate(Member{Grade: GradeFellow}, append(spread(30), intro, twice), env())
+	var texts []string
+	texts = append(texts, r.Flags...)
+	texts = append(texts, r.Notes...)
+	for _, s := range r.Standards {
+		texts = append(texts, s.Reason)
+		texts = append(texts, s.NextSteps...)
+	}
+	for _, a := range r.Activities {
+		texts = append(texts, a.Flags...)
+	}
+	all := strings.Join(texts, "|")
+	if !strings.Contains(all, "\"Introduction to GIS (part\u200d1)\"") || !strings.Contains(all, `"Site visits"`) {
+		t.Fatalf("titles not quoted as characters: %s", all)
+	}
+	if strings.Contains(all, `\u`) || strings.Contains(all, `\n`) || strings.Contains(all, `\t`) {
+		t.Fatalf("escape codes in the text: %s", all)
+	}
+}

@@ -55,15 +55,15 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 		}
 		if ctx, ok := c.context.contains(toks); ok {
 			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: word,
-				Note: fmt.Sprintf("Entry-level wording (%q), explained by the description (%q): no signal.", word, ctx)})
+				Note: fmt.Sprintf("Entry-level wording (%s), explained by the description (%s): no signal.", quote(word), quote(ctx))})
 			continue
 		}
-		note := fmt.Sprintf("entry-level activity (%q) for a senior member", word)
+		note := fmt.Sprintf("entry-level activity (%s) for a senior member", quote(word))
 		a.Flags = append(a.Flags, note)
-		entry = append(entry, fmt.Sprintf("%q", a.Title))
+		entry = append(entry, quote(a.Title))
 		s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: word,
-			Note: fmt.Sprintf("The title or description says %q, which suggests an entry-level activity, and %s; nothing in the description explains why (a new role, a refresher, a return from a break, preparing to teach or supervise).", word, who)})
-		s.NextSteps = append(s.NextSteps, fmt.Sprintf("If %q was a refresher, for a new role, after a career break, or to teach, train or supervise others, say so in its description.", a.Title))
+			Note: fmt.Sprintf("The title or description says %s, which suggests an entry-level activity, and %s; nothing in the description explains why (a new role, a refresher, a return from a break, preparing to teach or supervise).", quote(word), who)})
+		s.NextSteps = append(s.NextSteps, fmt.Sprintf("If %s was a refresher, for a new role, after a career break, or to teach, train or supervise others, say so in its description.", quote(a.Title)))
 	}
 
 	var reasons []string

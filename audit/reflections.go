@@ -115,7 +115,7 @@ func strengthenStep(r *MemberResult, weak []int, need, metShare float64) string 
 		case a.Reflection.Users:
 			missing = "needs the quality element"
 		}
-		names = append(names, fmt.Sprintf("%q (%s, %s)", a.Title, hoursWord(a.Hours), missing))
+		names = append(names, fmt.Sprintf("%s (%s, %s)", quote(a.Title), hoursWord(a.Hours), missing))
 		got += a.Hours
 		if atLeast(got, need) || len(names) == 5 {
 			break
@@ -219,7 +219,7 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 		a.Flags = append(a.Flags, "reflection word for word the same as one in member "+other+"'s record")
 		s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: a.Activity.Reflection,
 			Note: "Word for word the same as a reflection in another member's record: an assessor will check it."})
-		msgs = append(msgs, fmt.Sprintf("the reflection on %q is word for word the same as one in another member's record", a.Title))
+		msgs = append(msgs, fmt.Sprintf("the reflection on %s is word for word the same as one in another member's record", quote(a.Title)))
 	}
 	if len(msgs) == 0 {
 		return ""
@@ -287,9 +287,9 @@ func practiceNotes(r *MemberResult, c *compiled, p ReflectionPolicy) []string {
 			continue
 		}
 		if a.Category == OtherCategory {
-			notes = append(notes, fmt.Sprintf("Great practice: your year-round reflection %q evaluates your learning over the year; its %s count toward your total.", a.Title, hoursWord(a.Hours)))
+			notes = append(notes, fmt.Sprintf("Great practice: your year-round reflection %s evaluates your learning over the year; its %s count toward your total.", quote(a.Title), hoursWord(a.Hours)))
 		} else {
-			notes = append(notes, fmt.Sprintf("Your %q is recorded under %s; the IES recognises a year-round reflection under Other. Its hours count either way.", a.Title, a.Category))
+			notes = append(notes, fmt.Sprintf("Your %s is recorded under %s; the IES recognises a year-round reflection under Other. Its hours count either way.", quote(a.Title), a.Category))
 		}
 	}
 	return notes

@@ -506,7 +506,7 @@ func orList(ids []string) string {
 // idsMatched counts, for one file, the rows whose member id was written
 // otherwise than the member's (007 for 000007), for one notice per file.
 type idsMatched struct {
-	rows                 int
+	rows                  int
 	firstWritten, firstID string
 }
 
