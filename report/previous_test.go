@@ -232,3 +232,19 @@ func chartXML(t *testing.T, data []byte) []string {
 	}
 	return out
 }
+
+// Issue 15: last year's member 7 is this year's 000007 (the ids compare
+// the one way they are compared everywhere); an id that could be either
+// of two members of last year's run is neither.
+func TestPreviousOutcomeIDsByValue(t *testing.T) {
+	p := NewPreviousRun(2024, []PreviousMember{
+		{ID: "7", Outcome: audit.NotMet}, {ID: "AB12", Outcome: audit.Met},
+		{ID: "008", Outcome: audit.Met}, {ID: "8", Outcome: audit.Review},
+	})
+	for id, want := range map[string]audit.Verdict{"000007": audit.NotMet, "7": audit.NotMet, "ab12": audit.Met, "008": audit.Met, "8": audit.Review, "0008": "", "9": ""} {
+		got, ok := p.Outcome(id)
+		if got != want || ok != (want != "") {
+			t.Errorf("Outcome(%q) = %q, %v; want %q", id, got, ok, want)
+		}
+	}
+}

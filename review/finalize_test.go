@@ -228,3 +228,25 @@ func TestFinalizeMeasure(t *testing.T) {
 		t.Errorf("confusion = %v", got)
 	}
 }
+
+// Issue 15: a decision row finds its member the one way ids are compared
+// everywhere: an id that lost its leading zeros (Excel turned 000007 into
+// 7) still finds member 000007; an id that could be either of two members
+// finds neither, and is reported.
+func TestFinalizeApplyIDsByValue(t *testing.T) {
+	a := member("000007", audit.Met)
+	b := member("AB12", audit.NotMet, audit.NotMet)
+	finals := Apply(testRun(a, b), &Decisions{Rows: []DecisionRow{
+		{Row: 2, MemberID: "7", Name: a.Name, Outcome: "MET", Standards: [4]string{"MET", "MET", "MET", "MET"}, Decision: "Confirm"},
+		{Row: 3, MemberID: "ab12", Name: b.Name, Outcome: "NOT_MET", Standards: [4]string{"NOT_MET", "MET", "MET", "MET"}, Decision: "Override to MET"},
+	}})
+	if len(finals) != 2 || !finals[0].Applied() || finals[0].Final != audit.Met || !finals[1].Applied() || finals[1].Final != audit.Met {
+		t.Fatalf("finals %+v", finals)
+	}
+	// A run with both 007 and 7: 0007 could be either.
+	c, d := member("007", audit.Met), member("7", audit.Met)
+	finals = Apply(testRun(c, d), &Decisions{Rows: []DecisionRow{{Row: 2, MemberID: "0007", Decision: "Confirm"}}})
+	if len(finals) != 3 || finals[0].Decision != NoDecision || finals[1].Decision != NoDecision || finals[2].InRun || finals[2].Problem == "" {
+		t.Fatalf("finals %+v", finals)
+	}
+}

@@ -227,3 +227,12 @@ func TestParseRate(t *testing.T) {
 		t.Errorf("FormatRate(0.025) = %q", got)
 	}
 }
+
+// Issue 15: an earlier sample that wrote 7 excludes member 000007.
+func TestSampleExcludedByValue(t *testing.T) {
+	ms := []Member{{ID: "000007", Outcome: audit.Met}, {ID: "000008", Outcome: audit.Met}}
+	s := Draw(ms, SampleOptions{Rate: 1, Seed: 1, Exclude: map[string]bool{"7": true}})
+	if got := ids(s.Members); !slices.Equal(got, []string{"000008:" + string(ReasonRandom)}) || s.Strata[0].Excluded != 1 {
+		t.Fatalf("drawn %v, strata %+v", got, s.Strata)
+	}
+}
