@@ -53,18 +53,20 @@ func Apply(run *Run, d *Decisions) []Final {
 		finals = append(finals, applyMember(m, byID[m.ID]))
 	}
 	for _, r := range strays {
-		finals = append(finals, strayRow(r))
+		finals = append(finals, strayRow(run, r))
 	}
 	return finals
 }
 
-func strayRow(r DecisionRow) Final {
+func strayRow(run *Run, r DecisionRow) Final {
 	f := Final{
 		Member:  Member{ID: r.MemberID, Name: r.Name, Outcome: audit.Verdict(r.Outcome)},
 		Written: r.Decision, Comment: r.Comment, Rows: []int{r.Row}, Decision: NoDecision,
 	}
 	if r.MemberID == "" {
 		f.Problem = fmt.Sprintf("row %d has a decision or comment but no member id: put the member id back in the Member ID column", r.Row)
+	} else if c := run.byID.Find(r.MemberID).Candidates; len(c) > 1 {
+		f.Problem = fmt.Sprintf("row %d: member id %s could be member %s of this run's summary.csv: write the id exactly as summary.csv does", r.Row, r.MemberID, strings.Join(c, " or "))
 	} else {
 		f.Problem = fmt.Sprintf("row %d: member id %s is not in this run's summary.csv: check the id (it may have been retyped, or lost its leading zeros) or the run folder", r.Row, r.MemberID)
 	}

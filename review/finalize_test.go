@@ -246,7 +246,8 @@ func TestFinalizeApplyIDsByValue(t *testing.T) {
 	// A run with both 007 and 7: 0007 could be either.
 	c, d := member("007", audit.Met), member("7", audit.Met)
 	finals = Apply(testRun(c, d), &Decisions{Rows: []DecisionRow{{Row: 2, MemberID: "0007", Decision: "Confirm"}}})
-	if len(finals) != 3 || finals[0].Decision != NoDecision || finals[1].Decision != NoDecision || finals[2].InRun || finals[2].Problem == "" {
+	if len(finals) != 3 || finals[0].Decision != NoDecision || finals[1].Decision != NoDecision || finals[2].InRun ||
+		finals[2].Problem != "row 2: member id 0007 could be member 007 or 7 of this run's summary.csv: write the id exactly as summary.csv does" {
 		t.Fatalf("finals %+v", finals)
 	}
 }
