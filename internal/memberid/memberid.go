@@ -164,6 +164,7 @@ const (
 // Index finds values by member id. The zero Index is empty and ready.
 type Index[V any] struct {
 	byKey map[string][]entry[V]
+	n     int
 }
 
 type entry[V any] struct {
@@ -201,6 +202,7 @@ func (x *Index[V]) Add(id string, v V) (other string, exact bool) {
 		other = es[0].id
 	}
 	x.byKey[k] = append(es, entry[V]{id: c, v: v})
+	x.n++
 	return other, false
 }
 
@@ -231,10 +233,4 @@ func (x *Index[V]) Find(id string) Found[V] {
 }
 
 // Len is the number of ids added.
-func (x *Index[V]) Len() int {
-	n := 0
-	for _, es := range x.byKey {
-		n += len(es)
-	}
-	return n
-}
+func (x *Index[V]) Len() int { return x.n }
