@@ -51,6 +51,10 @@ func TestMemberIDOneMemberAcrossSources(t *testing.T) {
 		}
 		books = append(books, res)
 	}
+	// The register reads a workbook's ids the same way.
+	if wbReg := ReadRegister(valuesFixture("ids-libreoffice.xlsx"), DefaultOptions()); len(wbReg.Members) != 1 || wbReg.Members[0].ID != "000007" {
+		t.Fatalf("register from a workbook: %+v", wbReg.Members)
+	}
 	csvRes := ImportActivities(valuesFixture("ids.csv"), DefaultOptions())
 	if !slices.Equal(ids(csvRes.Activities), []string{"007", "007", "8"}) {
 		t.Fatalf("CSV ids %v", ids(csvRes.Activities))
