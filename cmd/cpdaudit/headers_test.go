@@ -88,6 +88,7 @@ func TestHeadersAndFailedFileEndToEnd(t *testing.T) {
 	}
 	equalStrings(t, "run.json notices", notices, []string{
 		"cpd-export-2025.csv|H (Internal ref)|this column is not used",
+		"cpd-export-2025.csv|E (Date (dd/mm/yyyy))|dates are read day first, as in the UK: 02/05/2025 (row 3) is read as 2 May 2025; no date in the file can only be read month first",
 		"register-openpyxl.xlsx|H (Date joined)|this column is not used",
 	})
 	if rec.ImportIssues != 2 || len(rec.Warnings) != 1 || !strings.Contains(rec.Warnings[0], "1 input file could not be read") {

@@ -284,7 +284,8 @@ func TestCheck(t *testing.T) {
 		t.Errorf("check on mixed-rows.csv: exit %d, want %d\n%s", r.code, exitIssues, r.stdout)
 	}
 	// The totals row is a notice, listed apart from the issues.
-	for _, want := range []string{"mixed-rows.csv, row ", "7 import issues to fix", "1 notice (nothing to fix):\n  ../../fixtures/inputs/good/mixed-rows.csv: row 13 (\"Total\") adds up the hours",
+	for _, want := range []string{"mixed-rows.csv, row ", "7 import issues to fix", "2 notices (nothing to fix):\n  ../../fixtures/inputs/good/mixed-rows.csv: row 13 (\"Total\") adds up the hours",
+		"mixed-rows.csv, column D (Date): dates are read day first, as in the UK: 01/02/2025 (row 2) is read as 1 February 2025",
 		"rows read 11 = accepted 3 + rejected 6 + blank 2"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, r.stdout)

@@ -101,6 +101,9 @@ func TestCheckValuesMistakes(t *testing.T) {
 		"Write the hours with a dot (1.5) or put them in double quotes (\"1,5\")",
 		"register.csv, row 3, column D (Exempt Months): exempt months must be a whole number from 0 to 12; member 000008 is kept in the register with no exempt months (value \"6.5\")",
 		"2 import issues to fix.",
+		// What was read a particular way is stated once per file.
+		"ids.csv, column A (Member Number): member numbers are compared by their value, so leading zeros do not matter (and other ids ignore upper and lower case): 007 is member 000007 of the register (3 rows in all are matched this way)",
+		"us-dates.csv, column E (Date): dates are read month first, as in the US (03/04/2025 is 4 March 2025): 03/14/2025 (row 2) and 1 other date can only be read month first",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("check output lacks %q:\n%s", want, r.stdout)
