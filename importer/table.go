@@ -308,8 +308,18 @@ func (t *tableScan) shape(r srcRow) *Issue {
 		problem += fmt.Sprintf("; most likely a cell holds a %s (the delimiter of this file), or a decimal comma, and is not in quotes", name)
 		action = "Put the cell that holds the " + name + " in double quotes (Excel does this when it saves as CSV), then run again"
 	}
-	return &Issue{File: t.at.file, Sheet: t.at.sheet, Row: r.row, Line: r.line, Kind: ErrBadRow,
-		Value: shorten(rowText(r.cells, t.at.delim)), Problem: problem, Action: action}
+	// The member id is usually before the cell that split, so the
+	// member's letter can say a row of theirs was not read.
+	id := t.labels.id
+	if i := t.header.col[fID]; i >= 0 && i < len(r.cells) && cellID(r.cells[i]) != "" {
+		id = cellID(r.cells[i])
+	}
+	what := "more cells than the header"
+	if split != "" {
+		what = "hours '" + split + "' split in two by a decimal comma"
+	}
+	return &Issue{File: t.at.file, Sheet: t.at.sheet, Row: r.row, Line: r.line, Kind: ErrBadRow, MemberID: id,
+		Value: shorten(rowText(r.cells, t.at.delim)), Problem: problem, Action: action, cell: what}
 }
 
 func isDigitsOnly(s string) bool {

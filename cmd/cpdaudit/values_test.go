@@ -49,8 +49,10 @@ func TestRunValuesMistakes(t *testing.T) {
 		strings.Contains(m["flags"], "not in the member register") {
 		t.Errorf("member 000008: %v", m)
 	}
-	// Point 11: 1,000 hours is a thousand hours, flagged for the assessor.
-	if m = summary["000010"]; m == nil || !strings.Contains(m["flags"], "1000 hours claimed for one activity") {
+	// Point 11: 1,000 hours is a thousand hours, flagged for the assessor;
+	// point 5: the member is told that the shifted row was not read.
+	if m = summary["000010"]; m == nil || !strings.Contains(m["flags"], "1000 hours claimed for one activity") ||
+		!strings.Contains(m["flags"], "1 row of your record could not be read: row 3 of decimal-comma.csv, hours '1,5' split in two by a decimal comma") {
 		t.Errorf("member 000010: %v", m)
 	}
 	// Point 10: the name conflict flag shows the characters, not \u codes.
