@@ -54,7 +54,7 @@ func compiledPolicy(p Policy) *compiled {
 func fingerprint(p Policy) uint64 {
 	lists := [][]string{
 		p.Level.EntryLevelWords, p.Level.ContextWords,
-		p.Reflection.Placeholders, p.Reflection.SelfWords, p.Reflection.WorkWords,
+		p.Reflection.Placeholders, p.Reflection.SelfWords, p.Reflection.SelfObjectWords, p.Reflection.WorkWords,
 		p.Reflection.QualityWords, p.Reflection.UserWords, p.Reflection.NotUserWords,
 		p.Reflection.PronounWords, p.Reflection.CompanionWords, p.Reflection.BenefitWords,
 		p.Reflection.ReasonWords, p.Reflection.NotReasons, p.Reflection.ChangeWords,

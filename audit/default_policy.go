@@ -42,6 +42,9 @@ func DefaultPolicy() Policy {
 			SelfWords: []string{
 				"i", "me", "my", "mine", "myself", "we", "us", "our", "ours", "ourselves", "im", "ive", "id",
 			},
+			SelfObjectWords: []string{
+				"me", "us", "myself", "ourselves",
+			},
 			WorkWords: []string{
 				"work", "report", "practice", "advice", "assessment", "survey", "design", "project", "analysis", "data",
 				"dataset", "calculation", "model", "modelling", "recommendation", "decision", "job", "role", "writing",

@@ -83,6 +83,9 @@ type ReflectionPolicy struct {
 	// SelfWords name the member (I, my, we, our): their work is the
 	// member's own.
 	SelfWords []string `toml:"self_words"`
+	// SelfObjectWords name the member as the one who gained ("helped
+	// me"): a benefit to the member is not the users element.
+	SelfObjectWords []string `toml:"self_object_words"`
 	// WorkWords name the member's own work when no "I" or "my" is there
 	// (reports, surveys, advice ...).
 	WorkWords []string `toml:"work_words"`
@@ -216,6 +219,7 @@ func (p Policy) Validate() error {
 	integer("reflection.gap_months", r.GapMonths, 1, 12)
 	optWords("reflection.placeholders", r.Placeholders)
 	words("reflection.self_words", r.SelfWords)
+	optWords("reflection.self_object_words", r.SelfObjectWords)
 	optWords("reflection.work_words", r.WorkWords)
 	optWords("reflection.quality_words", r.QualityWords)
 	optWords("reflection.user_words", r.UserWords)

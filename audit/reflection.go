@@ -155,7 +155,9 @@ func evidence(text string, sents []sentence, i int) string {
 	s := sents[i]
 	start, end := s.start, s.end
 	switch {
-	case s.has(fReasonOpen) && i > 0 && (sents[i-1].has(fQClaim) || sents[i-1].has(fUClaim)) && !s.has(fQClaim) && !s.has(fUClaim):
+	case s.has(fReasonOpen) && i > 0 && (sents[i-1].has(fQClaim) || sents[i-1].has(fUClaim) || sents[i-1].has(fChange) || sents[i-1].has(fSelf)):
+		// "I now log every borehole in the same order. That way my logs
+		// are consistent": the change is in the sentence before.
 		start = sents[i-1].start
 	case !s.has(fReason) && !s.has(fColon) && i+1 < len(sents) && sents[i+1].has(fReasonOpen):
 		end = sents[i+1].end

@@ -19,6 +19,7 @@ func compileJudge(p ReflectionPolicy) *judge {
 	// Function words are matched exactly: inflecting "no" gives "nod",
 	// "not" gives "notes", "will" gives "wills".
 	m.add(p.SelfWords, false, tagSelf)
+	m.add(p.SelfObjectWords, false, tagSelfObject)
 	m.add(p.WorkWords, true, tagWork)
 	m.add(p.QualityWords, true, tagGood)
 	m.add(p.UserWords, true, tagUser)
@@ -43,6 +44,16 @@ func compileJudge(p ReflectionPolicy) *judge {
 		j.longestPH = max(j.longestPH, len(ws))
 	}
 	return j
+}
+
+// lexTags are the lexicon's classes v for a word the policy's lists
+// tagged policy: without the person class when the policy classes the
+// word otherwise.
+func lexTags(v, policy uint32) uint32 {
+	if policy != 0 && policy&tagUser == 0 {
+		return v &^ tagUser
+	}
+	return v
 }
 
 // isMissing: empty, white space only, no letter or digit at all ("-",
@@ -77,16 +88,18 @@ func (j *judge) tag(toks []token) []uint32 {
 		if t.boundary {
 			continue
 		}
+		// The policy's lists win over WordNet: a word the policy classes
+		// otherwise is no person ("sooner" is also an Oklahoman).
 		h := fnv64a(fnvOffset64, t.w)
 		if v, ok := j.lex[h]; ok {
-			tags[i] |= v
+			tags[i] |= lexTags(v, tags[i])
 		} else if tags[i] == 0 {
 			tags[i] |= lexiconSlip(t.w)
 		}
 		if i+1 < len(toks) && !toks[i+1].boundary {
 			if v, ok := j.lex[fnv64a(fnv64a(h, " "), toks[i+1].w)]; ok {
-				tags[i] |= v
-				tags[i+1] |= v
+				tags[i] |= lexTags(v, tags[i])
+				tags[i+1] |= lexTags(v, tags[i+1])
 			}
 		}
 	}
@@ -185,7 +198,8 @@ func (s sentence) has(f int) bool { return s.facts&(1<<f) != 0 }
 // carried by a negated or hedged claim, by learning or confidence alone,
 // or by the member's career; users need someone other than the member,
 // and are not carried by a hedged or negated gain ("it may help clients",
-// "no real benefit to clients").
+// "no real benefit to clients") or the member's own ("colleagues helped
+// me").
 // The model never weighs such a sentence for the element.
 func (s sentence) cannotCarry(e int) bool {
 	if e == elemQuality {
@@ -196,7 +210,7 @@ func (s sentence) cannotCarry(e int) bool {
 			s.has(fCareer) && !s.has(fQClaim)
 	}
 	return !s.has(fUser) && !s.has(fPronUser) ||
-		(s.has(fGainHedged) || s.has(fGainNeg)) && !s.has(fGainUser) && !s.has(fGoodUser)
+		(s.has(fGainHedged) || s.has(fGainNeg) || s.has(fGainSelf)) && !s.has(fGainUser) && !s.has(fGoodUser)
 }
 
 // Owners of an element word.
@@ -262,7 +276,13 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 		}
 		if t&tagReason != 0 {
 			set(fReason)
-			if k-lo < 3 {
+			// Opening the sentence: first, or after words naming nobody
+			// ("This is because", "That way"), not "Clients benefit because".
+			open := k-lo < 3
+			for q := lo; q < k && open; q++ {
+				open = tags[q]&(tagUser|tagSelf|tagWork|tagPronoun|tagGain|tagGood) == 0
+			}
+			if open {
 				set(fReasonOpen)
 			}
 			if k > firstElem {
@@ -398,8 +418,8 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 			}
 		}
 		if t&tagGain != 0 && users {
-			self := k+1 < hi && tags[k+1]&tagSelf != 0 ||
-				k+2 < hi && toks[k+1].w == "to" && tags[k+2]&tagSelf != 0
+			self := k+1 < hi && tags[k+1]&tagSelfObject != 0 ||
+				k+2 < hi && tags[k+2]&tagSelfObject != 0 && tags[k+1] == 0
 			// A gain is negated by a negation just before it ("no real
 			// benefit", "didn't help"), not when what is negated is a
 			// harm ("they don't get caught out", "don't get fined").
@@ -419,12 +439,21 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 			case self:
 				set(fGainSelf)
 			default:
-				set(fGainUser)
-				if owner[k-lo] == ownUsers {
+				// Whose gain: the users' when they come before it ("clients
+				// now get") or just after it in its clause ("saves the
+				// client"), not "improve my reports".
+				usersBefore := owner[k-lo] == ownUsers
+				for q := k - 1; q >= lo && clauseOf[q-lo] == clauseOf[k-lo] && !usersBefore; q-- {
+					usersBefore = owner[q-lo] == ownUsers // "people who read my reports can now ..."
+				}
+				switch {
+				case usersBefore:
+					set(fGainUser)
 					set(fUserFirst)
-				} else {
-					for q := k + 1; q < min(hi, k+5); q++ {
-						if tags[q]&(tagUser|tagPronoun) != 0 && tags[q]&tagWork == 0 {
+				default:
+					for q := k + 1; q < min(hi, k+5) && clauseOf[q-lo] == clauseOf[k-lo]; q++ {
+						if owner[q-lo] == ownUsers {
+							set(fGainUser)
 							set(fUserAfter)
 							break
 						}
@@ -532,10 +561,13 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 	}
 	if i+1 < len(sents) && sents[i+1].has(fReasonOpen) {
 		sink.add("next:reasonOpen")
-		for _, g := range []int{fQClaim, fUClaim, fReason} {
+		for _, g := range coreFacts {
 			if s.has(g) {
 				sink.add("next:reasonOpen&", factNames[g])
 			}
+		}
+		if s.has(fShort) {
+			sink.add("next:reasonOpen&short")
 		}
 	}
 

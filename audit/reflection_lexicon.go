@@ -37,6 +37,7 @@ const (
 	tagNegation
 	tagNotNegation
 	tagHedge
+	tagSelfObject
 	tagComparative // a comparative form of a good or bad word (clearer, more accurate)
 	numTags        = iota
 )
@@ -46,7 +47,7 @@ const (
 var tagNames = [numTags]string{
 	"USER", "GOOD", "BAD", "IMPROVE", "GAIN", "SELF", "WORK", "NOTUSER", "PRON", "WITH",
 	"REASON", "NOTREASON", "CHANGE", "FUTURE", "CLAUSE", "CAREER", "LEARN", "NEG", "NOTNEG",
-	"HEDGE", "COMPAR",
+	"HEDGE", "SELFOBJ", "COMPAR",
 }
 
 var lexiconClasses = map[string]uint32{
