@@ -171,10 +171,10 @@ func advice(f ReflectionFinding, sents []sentence) string {
 	if f.Level == Unclear {
 		var which []string
 		if f.QualityUnsure {
-			which = append(which, fmt.Sprintf("the quality element (%q)", f.QualityEvidence))
+			which = append(which, fmt.Sprintf("the quality element in %q", f.QualityEvidence))
 		}
 		if f.UsersUnsure {
-			which = append(which, fmt.Sprintf("the users element (%q)", f.UsersEvidence))
+			which = append(which, fmt.Sprintf("the users element in %q", f.UsersEvidence))
 		}
 		return "Unclear: an assessor should read it, for " + strings.Join(which, " and ") + "."
 	}
