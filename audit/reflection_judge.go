@@ -11,7 +11,7 @@ type judge struct {
 	classes      *matcher
 	placeholders map[string]bool // a placeholder's words joined by spaces
 	longestPH    int             // words in the longest placeholder
-	lex          map[uint64]uint32
+	lex          *table[uint32]
 }
 
 func compileJudge(p ReflectionPolicy) *judge {
@@ -91,13 +91,13 @@ func (j *judge) tag(toks []token) []uint32 {
 		// The policy's lists win over WordNet: a word the policy classes
 		// otherwise is no person ("sooner" is also an Oklahoman).
 		h := fnv64a(fnvOffset64, t.w)
-		if v, ok := j.lex[h]; ok {
+		if v, ok := j.lex.get(h); ok {
 			tags[i] |= lexTags(v, tags[i])
 		} else if tags[i] == 0 {
 			tags[i] |= lexiconSlip(t.w)
 		}
 		if i+1 < len(toks) && !toks[i+1].boundary {
-			if v, ok := j.lex[fnv64a(fnv64a(h, " "), toks[i+1].w)]; ok {
+			if v, ok := j.lex.get(fnv64a(fnv64a(h, " "), toks[i+1].w)); ok {
 				tags[i] |= lexTags(v, tags[i])
 				tags[i+1] |= lexTags(v, tags[i+1])
 			}
@@ -502,7 +502,7 @@ func ownerAt(tags []uint32, owner []uint8, lo, hi, k int) uint8 {
 // featureSink receives a sentence's features: it adds up their weights
 // (judging) or keeps their names (training).
 type featureSink struct {
-	w      map[uint64][2]float32 // nil when only naming
+	w      *table[[2]float32] // nil when only naming
 	score  [2]float32
 	naming bool
 	names  []string
@@ -514,7 +514,7 @@ func (s *featureSink) add(parts ...string) {
 		h = fnv64a(h, p)
 	}
 	if s.w != nil {
-		if v, ok := s.w[h]; ok {
+		if v, ok := s.w.get(h); ok {
 			s.score[0] += v[0]
 			s.score[1] += v[1]
 		}

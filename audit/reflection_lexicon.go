@@ -56,7 +56,7 @@ var lexiconClasses = map[string]uint32{
 
 var (
 	lexiconOnce sync.Once
-	lexiconTags map[uint64]uint32 // fnv64a of a word or "w1 w2" (normalised) -> tags
+	lexiconTags *table[uint32] // fnv64a of a word or "w1 w2" (normalised) -> tags
 	// lexiconSlips holds every long evaluative, improving or gaining word
 	// of the lexicon with one letter left out, so a word typed with one
 	// slip ("consistant", "benifits") is found: a text word matches when
@@ -65,7 +65,7 @@ var (
 	// a real word is often a lexicon word with another ending (landscape,
 	// landscaper). Person nouns are left out: too many real words are one
 	// letter from one.
-	lexiconSlips map[uint64]uint32
+	lexiconSlips *table[uint32]
 )
 
 // slipMin is the shortest word matched despite a slip: shorter words have
@@ -76,7 +76,7 @@ const slipMin = 8
 // hash of a normalised word or two-word phrase, with inflected forms
 // (plurals, -ed, -ing; comparatives of adjectives) added so a text needs
 // one lookup a word.
-func lexicon() map[uint64]uint32 {
+func lexicon() *table[uint32] {
 	lexiconOnce.Do(func() {
 		lexiconTags, lexiconSlips = parseLexicon(reflectionLexicon)
 	})
@@ -89,23 +89,22 @@ func lexiconSlip(w string) uint32 {
 	if len(w) < slipMin {
 		return 0
 	}
-	if t, ok := lexiconSlips[fnv64a(fnvOffset64, w)]; ok {
+	if t, ok := lexiconSlips.get(fnv64a(fnvOffset64, w)); ok {
 		return t
 	}
 	var t uint32
 	for i := 0; i+1 < len(w); i++ {
-		h := fnv64a(fnv64a(fnvOffset64, w[:i]), w[i+1:])
-		t |= lexiconSlips[h]
+		v, _ := lexiconSlips.get(fnv64a(fnv64a(fnvOffset64, w[:i]), w[i+1:]))
+		t |= v
 	}
 	return t
 }
 
-func parseLexicon(data string) (map[uint64]uint32, map[uint64]uint32) {
-	out := make(map[uint64]uint32, 60000)
-	slips := make(map[uint64]uint32, 100000)
+func parseLexicon(data string) (*table[uint32], *table[uint32]) {
+	out := newTable[uint32](60000)
+	slips := newTable[uint32](100000)
 	put := func(w string, t uint32) {
-		h := fnv64a(fnvOffset64, w)
-		out[h] |= t
+		*out.ref(fnv64a(fnvOffset64, w)) |= t
 	}
 	var class uint32
 	for line := range strings.Lines(data) {
@@ -135,16 +134,16 @@ func parseLexicon(data string) (map[uint64]uint32, map[uint64]uint32) {
 			put(prefix+f, t)
 			if prefix == "" && len(f) >= slipMin && class != tagUser {
 				for i := 0; i+1 < len(f); i++ {
-					slips[fnv64a(fnv64a(fnvOffset64, f[:i]), f[i+1:])] |= t
+					*slips.ref(fnv64a(fnv64a(fnvOffset64, f[:i]), f[i+1:])) |= t
 				}
 			}
 		}
 	}
 	// A word both evaluative and a person ("representative", "professional")
 	// is read as evaluative: reflections use it so far more often.
-	for h, t := range out {
+	for i, t := range out.vals {
 		if t&tagUser != 0 && t&(tagGood|tagBad) != 0 {
-			out[h] = t &^ tagUser
+			out.vals[i] = t &^ tagUser
 		}
 	}
 	return out, slips

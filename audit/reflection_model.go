@@ -43,7 +43,7 @@ type ReflectionModel struct {
 	Bands [2]ReflectionBand
 
 	once     sync.Once
-	compiled map[uint64][2]float32
+	compiled *table[[2]float32]
 }
 
 var (
@@ -65,11 +65,11 @@ func DefaultReflectionModel() *ReflectionModel {
 
 // weights returns the model keyed by the hash of each feature name, as the
 // judge's featureSink looks them up.
-func (m *ReflectionModel) weights() map[uint64][2]float32 {
+func (m *ReflectionModel) weights() *table[[2]float32] {
 	m.once.Do(func() {
-		m.compiled = make(map[uint64][2]float32, len(m.Weights))
+		m.compiled = newTable[[2]float32](len(m.Weights))
 		for name, w := range m.Weights {
-			m.compiled[fnv64a(fnvOffset64, name)] = [2]float32{float32(w[0]), float32(w[1])}
+			*m.compiled.ref(fnv64a(fnvOffset64, name)) = [2]float32{float32(w[0]), float32(w[1])}
 		}
 	})
 	return m.compiled

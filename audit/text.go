@@ -145,6 +145,10 @@ func normWord(w string) string {
 	if v, ok := britishWords[w]; ok {
 		return v
 	}
+	// Every suffix has a z or "el": most words need no loop.
+	if strings.IndexByte(w, 'z') < 0 && !strings.Contains(w, "el") {
+		return w
+	}
 	for _, s := range britishSuffixes {
 		if len(w) > len(s[0])+1 && strings.HasSuffix(w, s[0]) {
 			return w[:len(w)-len(s[0])] + s[1]
