@@ -219,23 +219,15 @@ func newMatcher(list []string) *matcher {
 	return m.done()
 }
 
-// newExactMatcher matches its words only as written: no inflected forms
-// and no typo matching. Negation words need it: "not" inflected gives
-// "notes" and "noted", and "no" gives "nod", which made "customers now
-// receive clearer notes because ..." read as negated.
-func newExactMatcher(list []string) *matcher {
-	m := emptyMatcher()
-	m.add(list, false, 0)
-	return m.done()
-}
-
 func emptyMatcher() *matcher {
 	return &matcher{byFirst: map[string][]int{}, fuzzy: map[uint64][]fuzzyForm{}}
 }
 
 // add compiles the entries of list into m, each carrying tags. One
 // matcher can hold several lists: the reflection judge finds all its word
-// classes in one pass over a text.
+// classes in one pass over a text. With inflect false the entries match
+// only as written (no inflected forms, no typos): negation words need it,
+// as "not" inflected gives "notes" and "no" gives "nod".
 func (m *matcher) add(list []string, inflect bool, tags uint32) {
 	for _, e := range list {
 		ws := words(e)
