@@ -14,7 +14,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.dat
 PREFIX  ?= /usr/local
 DEMO_OUT ?= demo-out
 
-.PHONY: build install dist demo test lint vet fmt-check tidy-check bench eval fuzz check clean
+.PHONY: build install dist demo test lint vet fmt-check tidy-check bench eval train lexicon fuzz check clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cpdaudit
@@ -65,12 +65,22 @@ bench:
 	CPDAUDIT_BENCH_XLSX=$(BENCH_DATA)/activities.xlsx $(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report ./cmd/cpdaudit
 	rm -rf $(BENCH_DATA)
 
-# Precision, recall and Cohen's kappa of the reflection analyser on the
-# labelled corpus in fixtures/reflections (the analyser was tuned on it),
-# then on the held-out set written after tuning.
+# Precision, recall and Cohen's kappa of the reflection judge, the
+# four-way label kappa, the confusion matrix and the unclear share on the
+# training corpus (trained on), the held-out set and the blind set; then
+# the 5-fold cross-validated figures of the training reflections.
 eval:
-	$(GO) run ./fixtures/reflections/eval -q
-	$(GO) run ./fixtures/reflections/eval -q -corpus fixtures/reflections/heldout.csv
+	$(GO) run ./fixtures/reflections/eval -q -cv
+
+# The judge's model (audit/reflection_model.txt), learned from corpus.csv,
+# train-a.csv and train-b.csv only; deterministic (fixed seed).
+train:
+	$(GO) run ./fixtures/reflections/train
+
+# The judge's WordNet word classes (audit/reflection_lexicon.txt); needs
+# WordNet 3.0 (Debian: apt-get install wordnet-base). Retrain afterwards.
+lexicon:
+	$(GO) run ./fixtures/reflections/lexicon
 
 # Fuzz each importer target for FUZZTIME (default 60s; issue 7 asks 10m each).
 # FUZZFLAGS=-parallel=1 keeps one core free. Minimising each new input for

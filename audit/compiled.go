@@ -12,7 +12,7 @@ import (
 // distinct policy and shared; they are read-only after construction, so
 // concurrent Evaluate calls may share them.
 type compiled struct {
-	refl      *reflectionMatchers
+	refl      *judge
 	entry     *matcher
 	context   *matcher
 	yearRound []yearRoundTitle
@@ -33,7 +33,7 @@ func compiledPolicy(p Policy) *compiled {
 		return c
 	}
 	c := &compiled{
-		refl:    compileReflection(p.Reflection),
+		refl:    compileJudge(p.Reflection),
 		entry:   newMatcher(p.Level.EntryLevelWords),
 		context: newMatcher(p.Level.ContextWords),
 	}
@@ -54,11 +54,13 @@ func compiledPolicy(p Policy) *compiled {
 func fingerprint(p Policy) uint64 {
 	lists := [][]string{
 		p.Level.EntryLevelWords, p.Level.ContextWords,
-		p.Reflection.QualityWords, p.Reflection.WorkWords, p.Reflection.UserWords,
-		p.Reflection.BenefitWords, p.Reflection.ReasonWords, p.Reflection.LearningWords,
-		p.Reflection.NotReasons, p.Reflection.CareerWords,
-		p.Reflection.NegationWords, p.Reflection.NotNegations, p.Reflection.HedgeWords,
-		p.Reflection.YearRoundTitles,
+		p.Reflection.Placeholders, p.Reflection.SelfWords, p.Reflection.SelfObjectWords, p.Reflection.WorkWords,
+		p.Reflection.QualityWords, p.Reflection.UserWords, p.Reflection.NotUserWords,
+		p.Reflection.PronounWords, p.Reflection.CompanionWords, p.Reflection.BenefitWords,
+		p.Reflection.ReasonWords, p.Reflection.NotReasons, p.Reflection.ChangeWords,
+		p.Reflection.FutureWords, p.Reflection.ClauseWords, p.Reflection.CareerWords,
+		p.Reflection.LearningWords, p.Reflection.NegationWords, p.Reflection.NotNegations,
+		p.Reflection.HedgeWords, p.Reflection.YearRoundTitles,
 	}
 	h := fnvOffset64
 	for _, l := range lists {

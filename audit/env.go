@@ -23,6 +23,9 @@ type Env struct {
 	// those files, and a letter saying they recorded nothing would be
 	// wrong.
 	UnreadInputs int
+	// Model is the learned part of the reflection judge; nil is the
+	// committed model (DefaultReflectionModel).
+	Model *ReflectionModel
 }
 
 // ReflectionIndex finds reflections shared word for word (after

@@ -24,12 +24,16 @@ func Evaluate(m Member, acts []Activity, env Env) MemberResult {
 		year, _ = InferYear(acts)
 	}
 	c := compiledPolicy(p)
+	model := env.Model
+	if model == nil {
+		model = DefaultReflectionModel()
+	}
 	r := MemberResult{Member: m, Year: year, Flags: slices.Clone(m.Flags)}
 	r.Activities = make([]ActivityResult, len(acts))
 	for i, a := range acts {
 		ar := ActivityResult{Activity: a}
 		ar.Counted, ar.NotCountedReason = counts(a, year)
-		ar.Reflection = c.refl.analyse(a.Reflection)
+		ar.Reflection = c.refl.analyse(a.Reflection, model)
 		if ar.Counted {
 			r.CountedHours += a.Hours
 			r.CategoryHours[a.Category.Index()] += a.Hours

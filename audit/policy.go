@@ -67,24 +67,66 @@ type ReflectionPolicy struct {
 	ReviewShare float64 `toml:"review_share"`
 	// GapMonths: a gap this long with no activity is noted (good practice).
 	GapMonths int `toml:"gap_months"`
-	// Word lists of the reflection analyser. QualityWords name the quality
-	// of work (accurate, efficient ...); WorkWords anchor it to the
-	// member's own work when no "I"/"my" is there (reports, advice ...);
-	// UserWords name the users of the work; BenefitWords say they gained
-	// something; ReasonWords give the why (because, so that, by -ing ...).
+	// Word lists of the reflection judge. The judge reads each sentence
+	// for the structure of a claim (the member's own work and a change or
+	// an evaluative consequence; someone else and what they gained; a
+	// reason), through word classes: the lists below, and the open classes
+	// taken from WordNet (audit/reflection_lexicon.txt: people and groups,
+	// evaluative adjectives, verbs of improving and gaining), which the
+	// lists extend. A learned model weighs what it finds (see
+	// reflection_model.txt).
+	//
+	// Placeholders are reflections that say nothing ("N/A", "TBC", "see
+	// above"): like an empty box, they are missing. A text with no letter
+	// or digit at all ("-", ".") is a placeholder too.
+	Placeholders []string `toml:"placeholders"`
+	// SelfWords name the member (I, my, we, our): their work is the
+	// member's own.
+	SelfWords []string `toml:"self_words"`
+	// SelfObjectWords name the member as the one who gained ("helped
+	// me"): a benefit to the member is not the users element.
+	SelfObjectWords []string `toml:"self_object_words"`
+	// WorkWords name the member's own work when no "I" or "my" is there
+	// (reports, surveys, advice ...).
+	WorkWords []string `toml:"work_words"`
+	// QualityWords name a quality of work (accurate, efficient, fewer
+	// errors ...), besides WordNet's evaluative adjectives.
 	QualityWords []string `toml:"quality_words"`
-	WorkWords    []string `toml:"work_words"`
-	UserWords    []string `toml:"user_words"`
+	// UserWords name users of the member's work, besides WordNet's
+	// person, group and organisation nouns.
+	UserWords []string `toml:"user_words"`
+	// NotUserWords are people of the activity, not users of the member's
+	// work (the trainer, the speaker, other delegates).
+	NotUserWords []string `toml:"not_user_words"`
+	// PronounWords stand for someone named before (they, them, their).
+	PronounWords []string `toml:"pronoun_words"`
+	// CompanionWords before users make them company or a source, not
+	// people who benefited ("with colleagues", "from clients").
+	CompanionWords []string `toml:"companion_words"`
+	// BenefitWords say that someone gained something (benefit, help,
+	// save, understand ...), besides WordNet's verbs of helping.
 	BenefitWords []string `toml:"benefit_words"`
-	ReasonWords  []string `toml:"reason_words"`
+	// ReasonWords give the why (because, so that, as, since, that way,
+	// with the result that, by -ing ...).
+	ReasonWords []string `toml:"reason_words"`
 	// NotReasons look like reasons but explain no benefit: naming the
-	// activity ("by attending") or an outside cause ("because my manager").
+	// activity ("by attending"), a reason about the course ("because the
+	// trainer"), an outside cause ("because my manager") or a comparison
+	// ("such as", "so much").
 	NotReasons []string `toml:"not_reasons"`
+	// ChangeWords mark a change of practice (now, no longer, instead of,
+	// switched to).
+	ChangeWords []string `toml:"change_words"`
+	// FutureWords mark an intention (will, going to, from now on).
+	FutureWords []string `toml:"future_words"`
+	// ClauseWords end a clause as punctuation does: a negation or hedge
+	// before them does not reach past them.
+	ClauseWords []string `toml:"clause_words"`
 	// CareerWords: a benefit to the member's own career (CV, chartership,
 	// CPD hours, networking) counts for neither element.
 	CareerWords []string `toml:"career_words"`
-	// LearningWords after a quality word make it about knowledge gained,
-	// not the quality of work ("a better understanding").
+	// LearningWords: learning, understanding and confidence are not the
+	// quality of work by themselves ("a better understanding").
 	LearningWords []string `toml:"learning_words"`
 	// NegationWords cancel an element in the same clause ("it did not
 	// change how I work", "no real benefit to clients").
@@ -93,8 +135,8 @@ type ReflectionPolicy struct {
 	// negate ("not only", "no longer").
 	NotNegations []string `toml:"not_negations"`
 	// HedgeWords mark speculation ("might", "hopefully"): an element after
-	// one in the same sentence does not count. A firm intention ("I will use
-	// the checklist on every survey because ...") is not a hedge: the
+	// one in the same sentence does not count. A firm intention ("I will
+	// use the checklist on every survey because ...") is not a hedge: the
 	// guidance asks for the value the member believes the activity had, and
 	// a firm, reasoned plan states it.
 	HedgeWords []string `toml:"hedge_words"`
@@ -175,12 +217,21 @@ func (p Policy) Validate() error {
 		bad("reflection.review_share", "must not be more than reflection.met_share (%s > %s)", FormatHours(r.ReviewShare), FormatHours(r.MetShare))
 	}
 	integer("reflection.gap_months", r.GapMonths, 1, 12)
-	words("reflection.quality_words", r.QualityWords)
+	optWords("reflection.placeholders", r.Placeholders)
+	words("reflection.self_words", r.SelfWords)
+	optWords("reflection.self_object_words", r.SelfObjectWords)
 	optWords("reflection.work_words", r.WorkWords)
-	words("reflection.user_words", r.UserWords)
-	words("reflection.benefit_words", r.BenefitWords)
+	optWords("reflection.quality_words", r.QualityWords)
+	optWords("reflection.user_words", r.UserWords)
+	optWords("reflection.not_user_words", r.NotUserWords)
+	optWords("reflection.pronoun_words", r.PronounWords)
+	optWords("reflection.companion_words", r.CompanionWords)
+	optWords("reflection.benefit_words", r.BenefitWords)
 	words("reflection.reason_words", r.ReasonWords)
 	optWords("reflection.not_reasons", r.NotReasons)
+	optWords("reflection.change_words", r.ChangeWords)
+	optWords("reflection.future_words", r.FutureWords)
+	optWords("reflection.clause_words", r.ClauseWords)
 	optWords("reflection.career_words", r.CareerWords)
 	optWords("reflection.learning_words", r.LearningWords)
 	optWords("reflection.negation_words", r.NegationWords)

@@ -14,76 +14,104 @@ func TestAnalyseReflection(t *testing.T) {
 		quality       string // expected evidence ("" = element absent)
 		users         string
 		mentionsUsers bool
+		// unsure: the judge may instead be unsure of this element (the
+		// reflection Unclear, the same sentence as evidence): an assessor
+		// reads it.
+		unsure string
 	}{
-		{"empty", "", Missing, "", "", false},
-		{"white space", " \t\n\u00a0", Missing, "", "", false},
-		{"placeholder is text", "n/a", Descriptive, "", "", false},
+		{"empty", "", Missing, "", "", false, ""},
+		{"white space", " \t\n\u00a0", Missing, "", "", false, ""},
+		{"placeholder is missing", "n/a", Missing, "", "", false, ""},
+		{"placeholders only", "N/A - see above", Missing, "", "", false, ""},
+		{"no letters", "- .", Missing, "", "", false, ""},
 		{"both elements",
 			"Attended the course. My site reports are now more accurate because I check the units twice. Clients benefit because they get reliable advice.",
-			Adequate, "My site reports are now more accurate because I check the units twice.", "Clients benefit because they get reliable advice.", true},
+			Adequate, "My site reports are now more accurate because I check the units twice.", "Clients benefit because they get reliable advice.", true, ""},
 		{"one sentence carries both",
 			"Clients now get clearer contaminated land reports because I put a one-page site model at the front, so they can see the pollutant linkages quickly.",
 			Adequate, "Clients now get clearer contaminated land reports because I put a one-page site model at the front, so they can see the pollutant linkages quickly.",
-			"Clients now get clearer contaminated land reports because I put a one-page site model at the front, so they can see the pollutant linkages quickly.", true},
+			"Clients now get clearer contaminated land reports because I put a one-page site model at the front, so they can see the pollutant linkages quickly.", true, ""},
 		{"completing a course is not a more complete piece of work",
-			"I completed the flood modelling course because the Environment Agency changed its guidance.", Descriptive, "", "", false},
-		{"notes is not a negation",
+			"I completed the flood modelling course because the guidance changed in March.", Descriptive, "", "", false, ""},
+		{"notes is not a negation (and clearer notes are the member's work too)",
 			"Our customers now receive clearer waste transfer notes because I fill in both codes on every note, so they pass inspections without chasing us.",
-			Partial, "", "Our customers now receive clearer waste transfer notes because I fill in both codes on every note, so they pass inspections without chasing us.", true},
+			Adequate, "Our customers now receive clearer waste transfer notes because I fill in both codes on every note, so they pass inspections without chasing us.",
+			"Our customers now receive clearer waste transfer notes because I fill in both codes on every note, so they pass inspections without chasing us.", true, ""},
 		{"noted is not a negation",
 			"I noted that my flood models are now more reliable because I calibrate them against gauge data.",
-			Partial, "I noted that my flood models are now more reliable because I calibrate them against gauge data.", "", false},
-		{"clients named, no benefit", "I discussed the course with a client and presented it to 30 residents.", Descriptive, "", "", true},
-		{"benefit, no reason", "This was really useful for my work and my clients.", Descriptive, "", "", true},
-		{"quality, no reason", "The course improved my flood models.", Descriptive, "", "", false},
-		{"reason explains no benefit", "I feel more confident about bat surveys because the trainer was very experienced.", Descriptive, "", "", false},
-		{"naming the activity is no mechanism", "By attending the webinar I improved my reports.", Descriptive, "", "", false},
+			Partial, "I noted that my flood models are now more reliable because I calibrate them against gauge data.", "", false, ""},
+		{"clients named, no benefit", "I discussed the course with a client and presented it to 30 residents.", Descriptive, "", "", true, ""},
+		{"benefit, no reason", "This was really useful for my work and my clients.", Descriptive, "", "", true, ""},
+		{"quality, no reason", "The course improved my flood models.", Descriptive, "", "", false, ""},
+		{"reason explains no benefit", "I feel more confident about bat surveys because the trainer was very experienced.", Descriptive, "", "", false, ""},
+		{"naming the activity is no mechanism", "By attending the webinar I improved my reports.", Descriptive, "", "", false, ""},
 		{"a concrete by is a mechanism", "By adding a limitations section to every report I have made my reports more transparent about uncertainty.",
-			Partial, "By adding a limitations section to every report I have made my reports more transparent about uncertainty.", "", false},
-		{"negation", "It did not change how I work. There was no real benefit to clients because they already had the data.", Descriptive, "", "", true},
+			Partial, "By adding a limitations section to every report I have made my reports more transparent about uncertainty.", "", false, ""},
+		{"negation", "It did not change how I work. There was no real benefit to clients because they already had the data.", Descriptive, "", "", true, ""},
 		{"negation then positive",
 			"The conference didn't change much in how I run surveys, but the session on thermal imaging did, so my breeding bird surveys are more complete.",
-			Partial, "The conference didn't change much in how I run surveys, but the session on thermal imaging did, so my breeding bird surveys are more complete.", "", false},
+			Partial, "The conference didn't change much in how I run surveys, but the session on thermal imaging did, so my breeding bird surveys are more complete.", "", false, "quality"},
 		{"firm future with a reason counts",
 			"I will use the checklist on every walkover because it covers indicators I used to miss, which will make my walkover records more complete.",
-			Partial, "I will use the checklist on every walkover because it covers indicators I used to miss, which will make my walkover records more complete.", "", false},
-		{"hedged future does not", "This might help my clients because they could get answers sooner.", Descriptive, "", "", true},
-		{"bare future does not", "I will use this in my work.", Descriptive, "", "", false},
+			Partial, "I will use the checklist on every walkover because it covers indicators I used to miss, which will make my walkover records more complete.", "", false, ""},
+		{"hedged future does not", "This might help my clients because they could get answers sooner.", Descriptive, "", "", true, ""},
+		{"bare future does not", "I will use this in my work.", Descriptive, "", "", false, ""},
 		{"team as users",
 			"I walked the team through the new standing advice, so they now pick the right licence route first time instead of losing weeks.",
-			Partial, "", "I walked the team through the new standing advice, so they now pick the right licence route first time instead of losing weeks.", true},
+			Partial, "", "I walked the team through the new standing advice, so they now pick the right licence route first time instead of losing weeks.", true, ""},
 		{"students as users, pronoun in next sentence",
 			"Gave a guest lecture to MSc students on site investigation. They said it helped them understand how theory is applied, because I used photos from my own projects.",
-			Partial, "", "They said it helped them understand how theory is applied, because I used photos from my own projects.", true},
+			Partial, "", "They said it helped them understand how theory is applied, because I used photos from my own projects.", true, ""},
 		{"quality without the word", "My bat surveys are now more reliable because I use two detectors at each station.",
-			Partial, "My bat surveys are now more reliable because I use two detectors at each station.", "", false},
+			Partial, "My bat surveys are now more reliable because I use two detectors at each station.", "", false, ""},
+		{"a change of practice with its effect on the member's work",
+			"I now agree the monitoring plan before the first site visit, so my data gaps show up while there is still time to fill them.",
+			Partial, "I now agree the monitoring plan before the first site visit, so my data gaps show up while there is still time to fill them.", "", false, ""},
+		{"reason after as",
+			"My noise predictions now cover the evening period rather than the daytime only, as the course showed how often complaints start after 7pm.",
+			Partial, "My noise predictions now cover the evening period rather than the daytime only, as the course showed how often complaints start after 7pm.", "", false, ""},
 		{"users' understanding is not own quality", "Clients now understand their risk better because I translate the conclusions into a one-page summary.",
-			Partial, "", "Clients now understand their risk better because I translate the conclusions into a one-page summary.", true},
-		{"colleagues helping me is not users", "Colleagues helped me improve my reports because they reviewed them.",
-			Partial, "Colleagues helped me improve my reports because they reviewed them.", "", true},
-		{"career only", "This will look good on my CV and helps me towards chartership because it covers the competency on legislation.", Descriptive, "", "", false},
+			Partial, "", "Clients now understand their risk better because I translate the conclusions into a one-page summary.", true, ""},
+		{"users from WordNet, not a list", "The hauliers no longer queue at the weighbridge, because I moved the tickets to a QR code.",
+			Partial, "", "The hauliers no longer queue at the weighbridge, because I moved the tickets to a QR code.", true, "users"},
+		{"colleagues helping me is not users", "Colleagues helped me a lot during the course because they had done it before.", Descriptive, "", "", true, ""},
+		{"career only", "This will look good on my CV and helps me towards chartership because it covers the competency on legislation.", Descriptive, "", "", false, ""},
 		{"bullet list",
 			"• Refresher on stack monitoring\n• I now check the isokinetic ratio at every point, so my particulate results are valid\n• 6 hours including the exam",
-			Partial, "I now check the isokinetic ratio at every point, so my particulate results are valid", "", false},
+			Partial, "I now check the isokinetic ratio at every point, so my particulate results are valid", "", false, ""},
 		{"dash bullets, both",
 			"- Learnt about GIS\n- my maps are clearer because I use the new styles\n- students understand the maps better because the legends are simpler",
-			Adequate, "my maps are clearer because I use the new styles", "students understand the maps better because the legends are simpler", true},
+			Adequate, "my maps are clearer because I use the new styles", "students understand the maps better because the legends are simpler", true, ""},
 		{"typos and lower case",
 			"my groundwater samples are more representitive now becuase i purge to stable parameters. the crew benifits because there are clear rules so less risk of exposure",
-			Adequate, "my groundwater samples are more representitive now becuase i purge to stable parameters.", "the crew benifits because there are clear rules so less risk of exposure", true},
+			Adequate, "my groundwater samples are more representitive now becuase i purge to stable parameters.", "the crew benifits because there are clear rules so less risk of exposure", true, ""},
 		{"American spelling",
 			"The modeling course made my models more realistic because I calibrate against gauges. Our municipal clients benefit because their program is prioritized on actual flooding behavior.",
-			Adequate, "The modeling course made my models more realistic because I calibrate against gauges.", "Our municipal clients benefit because their program is prioritized on actual flooding behavior.", true},
+			Adequate, "The modeling course made my models more realistic because I calibrate against gauges.", "Our municipal clients benefit because their program is prioritized on actual flooding behavior.", true, ""},
 		{"reason opens the next sentence",
 			"My reports are clearer now. This is because I put the conclusions first.",
-			Partial, "My reports are clearer now. This is because I put the conclusions first.", "", false},
+			Partial, "My reports are clearer now. This is because I put the conclusions first.", "", false, "quality"},
+		{"that way, in the next sentence",
+			"I now log every borehole in the same order. That way my logs are consistent from one hole to the next.",
+			Partial, "I now log every borehole in the same order. That way my logs are consistent from one hole to the next.", "", false, ""},
 	}
 	p := DefaultPolicy().Reflection
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := AnalyseReflection(tt.text, p)
+			if f.Level == Unclear && tt.unsure != "" {
+				// The judge hands it to an assessor, with the sentence in question.
+				if !strings.Contains(f.Advice, "an assessor should read it") {
+					t.Errorf("unclear without the assessor advice: %q", f.Advice)
+				}
+				if tt.unsure == "quality" && !(f.QualityUnsure && f.QualityEvidence == tt.quality) ||
+					tt.unsure == "users" && !(f.UsersUnsure && f.UsersEvidence == tt.users) {
+					t.Errorf("unsure of %s, but q %v/%v %q u %v/%v %q", tt.unsure, f.Quality, f.QualityUnsure, f.QualityEvidence, f.Users, f.UsersUnsure, f.UsersEvidence)
+				}
+				return
+			}
 			if f.Level != tt.level {
-				t.Errorf("level %s, want %s (q=%v u=%v)", f.Level, tt.level, f.Quality, f.Users)
+				t.Errorf("level %s, want %s (q=%v %.2f u=%v %.2f)", f.Level, tt.level, f.Quality, f.QualityProb, f.Users, f.UsersProb)
 			}
 			if f.QualityEvidence != tt.quality || f.Quality != (tt.quality != "") {
 				t.Errorf("quality %v %q, want %q", f.Quality, f.QualityEvidence, tt.quality)
@@ -107,15 +135,55 @@ func TestAnalyseReflection(t *testing.T) {
 	}
 }
 
+// TestAnalyseReflectionPolicyWords: the policy's word lists extend what the
+// judge knows: a user word the office adds is read as users.
 func TestAnalyseReflectionPolicyWords(t *testing.T) {
 	p := DefaultPolicy().Reflection
-	text := "My hydrographs are now more faithful because I use the new gauge data. Anglers benefit because they get warnings sooner."
-	if f := AnalyseReflection(text, p); f.Quality {
-		t.Fatalf("quality found before the word was added: %q", f.QualityEvidence)
+	text := "My hydrographs are now more accurate because I use the new gauge data. The zorbs get flood warnings sooner because I send the alerts by text."
+	if f := AnalyseReflection(text, p); f.Users || f.UsersUnsure {
+		t.Fatalf("users found before the word was added: %q", f.UsersEvidence)
 	}
-	p.QualityWords = append(p.QualityWords[:len(p.QualityWords):len(p.QualityWords)], "faithful")
+	p.UserWords = append(p.UserWords[:len(p.UserWords):len(p.UserWords)], "zorb")
 	if f := AnalyseReflection(text, p); f.Level != Adequate {
-		t.Errorf("with 'faithful' a quality word: %s", f.Level)
+		t.Errorf("with 'zorb' a user word: %s (users %.2f)", f.Level, f.UsersProb)
+	}
+}
+
+// TestUnclearReflection: an element the judge is unsure of makes the
+// reflection unclear, with the sentence in question for the assessor.
+func TestUnclearReflection(t *testing.T) {
+	m := &ReflectionModel{Weights: DefaultReflectionModel().Weights, Bands: DefaultReflectionModel().Bands}
+	m.Bands[elemUsers] = ReflectionBand{Low: 0.001, Mid: 0.5, High: 0.9999}
+	f := AnalyseReflectionWith("My reports are more accurate because I check the units. Clients benefit because they get reliable advice.", DefaultPolicy().Reflection, m)
+	if f.Level != Unclear || !f.UsersUnsure || f.Users || f.UsersEvidence != "Clients benefit because they get reliable advice." {
+		t.Fatalf("got %s users %v unsure %v %q", f.Level, f.Users, f.UsersUnsure, f.UsersEvidence)
+	}
+	if f.Likely != Adequate {
+		t.Errorf("likely %s, want adequate", f.Likely)
+	}
+	if !strings.Contains(f.Advice, "Unclear: an assessor should read it") || !strings.Contains(f.Advice, f.UsersEvidence) {
+		t.Errorf("advice %q", f.Advice)
+	}
+}
+
+// TestReflectionModelFile: the committed model parses, formats back to
+// the same bytes, and a broken file is an error.
+func TestReflectionModelFile(t *testing.T) {
+	m, err := ParseReflectionModel(reflectionModelText)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(m.Format()) != string(reflectionModelText) {
+		t.Error("the model does not format back to the committed file")
+	}
+	for _, bad := range []string{
+		"",
+		"band\tquality\t0.5\t0.4\t0.6\nband\tusers\t0.1\t0.2\t0.3\n",
+		"band\tquality\t0.1\t0.2\t0.3\nband\tusers\t0.1\t0.2\t0.3\nw:x\tone\t2\n",
+	} {
+		if _, err := ParseReflectionModel([]byte(bad)); err == nil {
+			t.Errorf("no error for %q", bad)
+		}
 	}
 }
 
@@ -202,7 +270,8 @@ func TestPolicyValidate(t *testing.T) {
 		{"balance.max_largest_share", func(p *Policy) { p.Balance.MaxLargestShare = 0 }},
 		{"level.thin_max_share", func(p *Policy) { p.Level.ThinMaxShare = 2 }},
 		{"reflection.gap_months", func(p *Policy) { p.Reflection.GapMonths = 13 }},
-		{"reflection.user_words", func(p *Policy) { p.Reflection.UserWords = nil }},
+		{"reflection.self_words", func(p *Policy) { p.Reflection.SelfWords = nil }},
+		{"reflection.user_words", func(p *Policy) { p.Reflection.UserWords = []string{"client", "?"} }},
 		{"reflection.reason_words", func(p *Policy) { p.Reflection.ReasonWords = []string{"because", "!!"} }},
 		{"reflection.near_same_similarity", func(p *Policy) { p.Reflection.NearSameSimilarity = 0 }},
 	}

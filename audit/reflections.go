@@ -12,7 +12,9 @@ import (
 // the member's work at all, and whether reflections were pasted.
 func reflectionStandard(r *MemberResult, p ReflectionPolicy, shared *ReflectionIndex) StandardResult {
 	s := StandardResult{Standard: StandardReflection}
-	var adequate float64
+	// unclear: hours whose reflections the judge was unsure of and that
+	// could be adequate; they never push a member to NOT_MET.
+	var adequate, unclear float64
 	mentions := false
 	var weak []int // counted activities without an adequate reflection
 	for i, a := range r.Activities {
@@ -21,19 +23,19 @@ func reflectionStandard(r *MemberResult, p ReflectionPolicy, shared *ReflectionI
 		}
 		f := a.Reflection
 		mentions = mentions || f.MentionsUsers
-		if f.Level == Adequate {
+		switch {
+		case f.Level == Adequate:
 			adequate += a.Hours
-		} else {
+		case f.Level == Unclear && (f.Quality || f.QualityUnsure) && (f.Users || f.UsersUnsure):
+			unclear += a.Hours
+			weak = append(weak, i)
+		default:
 			weak = append(weak, i)
 		}
-		if f.QualityEvidence != "" {
-			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: f.QualityEvidence,
-				Note: "Quality element: the value to the quality of your own work, with a reason."})
-		}
-		if f.UsersEvidence != "" {
-			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: f.UsersEvidence,
-				Note: "Users element: the benefit to the users of your work, with a reason."})
-		}
+		s.Evidence = append(s.Evidence, elementEvidence(a, f.QualityEvidence, f.QualityUnsure, "quality",
+			"Quality element: the value to the quality of your own work, with a reason.")...)
+		s.Evidence = append(s.Evidence, elementEvidence(a, f.UsersEvidence, f.UsersUnsure, "users",
+			"Users element: the benefit to the users of your work, with a reason.")...)
 	}
 	share := 0.0
 	if r.CountedHours > eps {
@@ -54,6 +56,16 @@ func reflectionStandard(r *MemberResult, p ReflectionPolicy, shared *ReflectionI
 	default:
 		s.Verdict = NotMet
 		covered += fmt.Sprintf(" At least %s is needed (and %s for an assessor to review it).", percent(p.MetShare), percent(p.ReviewShare))
+	}
+	// Unclear reflections are read by an assessor: if they could lift the
+	// member out of NOT_MET, the judge does not decide it.
+	if s.Verdict != Met && r.CountedHours > eps && unclear > eps {
+		best := (adequate + unclear) / r.CountedHours
+		covered += fmt.Sprintf(" Reflections on a further %s hours are unclear: an assessor will read them, and with them the share could reach %s.",
+			FormatHours(unclear), percent(best))
+		if s.Verdict == NotMet && atLeast(best, p.ReviewShare) {
+			s.Verdict = Review
+		}
 	}
 	reasons := []string{covered}
 	if !atLeast(share, p.MetShare) && r.CountedHours > eps {
@@ -76,13 +88,26 @@ func reflectionStandard(r *MemberResult, p ReflectionPolicy, shared *ReflectionI
 	return s
 }
 
+// elementEvidence is the evidence of one element of an activity's
+// reflection: the sentence that carried it, or the sentence an assessor
+// should read when the judge was unsure.
+func elementEvidence(a ActivityResult, text string, unsure bool, element, note string) []Evidence {
+	if text == "" {
+		return nil
+	}
+	if unsure {
+		note = "Unclear: an assessor should read this sentence for the " + element + " element."
+	}
+	return []Evidence{{Source: a.Source, Activity: a.Title, Text: text, Note: note}}
+}
+
 // strengthenStep names the hours still needed and the activities whose
 // reflections are closest to adequate (partial first, then the longest).
 func strengthenStep(r *MemberResult, weak []int, need, metShare float64) string {
 	order := slices.Clone(weak)
 	rank := func(l ReflectionLevel) int {
 		switch l {
-		case Partial:
+		case Partial, Unclear:
 			return 0
 		case Descriptive:
 			return 1
@@ -110,6 +135,8 @@ func strengthenStep(r *MemberResult, weak []int, need, metShare float64) string 
 		switch {
 		case a.Reflection.Level == Missing:
 			missing = "no reflection yet"
+		case a.Reflection.Level == Unclear:
+			missing = "unclear: an assessor will read it"
 		case a.Reflection.Quality:
 			missing = "needs the users element"
 		case a.Reflection.Users:

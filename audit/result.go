@@ -11,19 +11,32 @@ const (
 	Partial ReflectionLevel = "partial"
 	// Descriptive: text that only says what was done.
 	Descriptive ReflectionLevel = "descriptive"
-	// Missing: no reflection text at all.
+	// Missing: no reflection, or only a placeholder (N/A, TBC, see above).
 	Missing ReflectionLevel = "missing"
+	// Unclear: the judge is unsure of an element; an assessor reads it.
+	Unclear ReflectionLevel = "unclear"
 )
 
 // ReflectionFinding is what the analyser found in one reflection.
 type ReflectionFinding struct {
 	Level ReflectionLevel
+	// Likely is the level the judge leans to: Level, or for an Unclear
+	// reflection its best guess (for measuring the judge, never a verdict).
+	Likely ReflectionLevel
 	// Quality: the value to the quality of the member's own work, with why.
 	Quality bool
 	// Users: the benefit to the users of the member's work, with why.
 	Users bool
+	// QualityUnsure and UsersUnsure: the judge could not decide the
+	// element (then Level is Unclear and the evidence is the sentence in
+	// question).
+	QualityUnsure, UsersUnsure bool
+	// QualityProb and UsersProb are the judge's probabilities that the
+	// element is there (the highest of any sentence).
+	QualityProb, UsersProb float64
 	// QualityEvidence and UsersEvidence are the sentences that carried each
-	// element, verbatim; empty when the element was not found.
+	// element, verbatim, or the sentence in question when the judge is
+	// unsure; empty when the element was not found.
 	QualityEvidence string
 	UsersEvidence   string
 	// MentionsUsers is true when the text names users of the member's work

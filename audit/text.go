@@ -145,6 +145,10 @@ func normWord(w string) string {
 	if v, ok := britishWords[w]; ok {
 		return v
 	}
+	// Every suffix has a z or "el": most words need no loop.
+	if strings.IndexByte(w, 'z') < 0 && !strings.Contains(w, "el") {
+		return w
+	}
 	for _, s := range britishSuffixes {
 		if len(w) > len(s[0])+1 && strings.HasSuffix(w, s[0]) {
 			return w[:len(w)-len(s[0])] + s[1]
@@ -158,6 +162,7 @@ func normWord(w string) string {
 type phrase struct {
 	words []string
 	text  string // the entry as the policy wrote it, for evidence
+	tags  uint32 // the word classes of its list (reflection tagger)
 }
 
 // matcher finds the entries of one word list in a token slice. Lookups
@@ -208,16 +213,22 @@ const fuzzyMin = 7
 // fuzzyExclude are real words one typo away from a list word.
 var fuzzyExclude = map[string]bool{"equality": true, "affective": true, "defective": true, "inequality": true, "thorough": true, "through": true}
 
-func newMatcher(list []string) *matcher { return compileMatcher(list, true) }
+func newMatcher(list []string) *matcher {
+	m := emptyMatcher()
+	m.add(list, true, 0)
+	return m.done()
+}
 
-// newExactMatcher matches its words only as written: no inflected forms
-// and no typo matching. Negation words need it: "not" inflected gives
-// "notes" and "noted", and "no" gives "nod", which made "customers now
-// receive clearer notes because ..." read as negated.
-func newExactMatcher(list []string) *matcher { return compileMatcher(list, false) }
+func emptyMatcher() *matcher {
+	return &matcher{byFirst: map[string][]int{}, fuzzy: map[uint64][]fuzzyForm{}}
+}
 
-func compileMatcher(list []string, inflect bool) *matcher {
-	m := &matcher{byFirst: map[string][]int{}, fuzzy: map[uint64][]fuzzyForm{}}
+// add compiles the entries of list into m, each carrying tags. One
+// matcher can hold several lists: the reflection judge finds all its word
+// classes in one pass over a text. With inflect false the entries match
+// only as written (no inflected forms, no typos): negation words need it,
+// as "not" inflected gives "notes" and "no" gives "nod".
+func (m *matcher) add(list []string, inflect bool, tags uint32) {
 	for _, e := range list {
 		ws := words(e)
 		if len(ws) == 0 {
@@ -225,7 +236,7 @@ func compileMatcher(list []string, inflect bool) *matcher {
 		}
 		// "-ing" tokenizes to "ing": the wildcard for any -ing word.
 		id := len(m.phrases)
-		m.phrases = append(m.phrases, phrase{words: ws, text: e})
+		m.phrases = append(m.phrases, phrase{words: ws, text: e, tags: tags})
 		if len(ws) == 1 && !inflect {
 			m.byFirst[ws[0]] = appendUnique(m.byFirst[ws[0]], id)
 			continue
@@ -245,6 +256,10 @@ func compileMatcher(list []string, inflect bool) *matcher {
 		}
 		m.byFirst[ws[0]] = appendUnique(m.byFirst[ws[0]], id)
 	}
+}
+
+// done finishes m after its lists were added.
+func (m *matcher) done() *matcher {
 	for w := range m.byFirst {
 		m.starts[w[0]] = true
 	}

@@ -600,7 +600,7 @@ func (d *feedback) activities() {
 			{text: strings.TrimSpace(levelWords(a.Reflection.Level) + "\n" + finding), size: tableSize, boldFirst: true},
 		}, header, true)
 		// A coloured bar at the left of the finding shows its level at a
-		// glance (green adequate, amber partial, red descriptive/missing).
+		// glance (green adequate, amber partial or unclear, red descriptive/missing).
 		d.p.SetFillColor(st.r, st.g, st.b)
 		d.p.Rect(marginX+sum(activityWidths[:5]), y, 0.9, h, "F")
 	}
@@ -616,6 +616,8 @@ func levelWords(l audit.ReflectionLevel) string {
 		return "Descriptive only"
 	case audit.Missing:
 		return "No reflection"
+	case audit.Unclear:
+		return "Unclear reflection"
 	}
 	return string(l)
 }
@@ -624,7 +626,7 @@ func reflectionStyle(l audit.ReflectionLevel) rgb {
 	switch l {
 	case audit.Adequate:
 		return styleOf(audit.Met).strong
-	case audit.Partial:
+	case audit.Partial, audit.Unclear:
 		return styleOf(audit.Review).strong
 	default:
 		return styleOf(audit.NotMet).strong

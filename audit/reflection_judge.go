@@ -1,0 +1,654 @@
+package audit
+
+import (
+	"strings"
+)
+
+// judge is a reflection policy compiled for the standard 4 judge: all its
+// word lists in one matcher, each entry carrying its word class, and the
+// WordNet lexicon. It is read-only once built.
+type judge struct {
+	classes      *matcher
+	placeholders map[string]bool // a placeholder's words joined by spaces
+	longestPH    int             // words in the longest placeholder
+	lex          *table[uint32]
+}
+
+func compileJudge(p ReflectionPolicy) *judge {
+	m := emptyMatcher()
+	// Function words are matched exactly: inflecting "no" gives "nod",
+	// "not" gives "notes", "will" gives "wills".
+	m.add(p.SelfWords, false, tagSelf)
+	m.add(p.SelfObjectWords, false, tagSelfObject)
+	m.add(p.WorkWords, true, tagWork)
+	m.add(p.QualityWords, true, tagGood)
+	m.add(p.UserWords, true, tagUser)
+	m.add(p.NotUserWords, true, tagNotUser)
+	m.add(p.PronounWords, false, tagPronoun)
+	m.add(p.CompanionWords, false, tagCompanion)
+	m.add(p.BenefitWords, true, tagGain)
+	m.add(p.ReasonWords, true, tagReason)
+	m.add(p.NotReasons, true, tagNotReason)
+	m.add(p.ChangeWords, true, tagChange)
+	m.add(p.FutureWords, false, tagFuture)
+	m.add(p.ClauseWords, false, tagClause)
+	m.add(p.CareerWords, true, tagCareer)
+	m.add(p.LearningWords, true, tagLearning)
+	m.add(p.NegationWords, false, tagNegation)
+	m.add(p.NotNegations, true, tagNotNegation)
+	m.add(p.HedgeWords, false, tagHedge)
+	j := &judge{classes: m.done(), placeholders: map[string]bool{}, lex: lexicon()}
+	for _, ph := range p.Placeholders {
+		ws := words(ph)
+		j.placeholders[strings.Join(ws, " ")] = true
+		j.longestPH = max(j.longestPH, len(ws))
+	}
+	return j
+}
+
+// lexTags are the lexicon's classes v for a word the policy's lists
+// tagged policy: without the person class when the policy classes the
+// word otherwise.
+func lexTags(v, policy uint32) uint32 {
+	if policy != 0 && policy&tagUser == 0 {
+		return v &^ tagUser
+	}
+	return v
+}
+
+// isMissing: empty, white space only, no letter or digit at all ("-",
+// "."), or placeholders only ("N/A", "TBC", "N/A - see above").
+func (j *judge) isMissing(text string) bool {
+	if len(text) > 80 {
+		return false // longer than any run of placeholders: saves splitting every reflection twice
+	}
+	ws := words(text)
+	for i := 0; i < len(ws); {
+		n := min(j.longestPH, len(ws)-i)
+		for ; n > 0 && !j.placeholders[strings.Join(ws[i:i+n], " ")]; n-- {
+		}
+		if n == 0 {
+			return false
+		}
+		i += n
+	}
+	return true
+}
+
+// tag returns the word classes of each token.
+func (j *judge) tag(toks []token) []uint32 {
+	tags := make([]uint32, len(toks))
+	for _, m := range j.classes.find(toks) {
+		t := j.classes.phrases[m.entry].tags
+		for k := m.i; k < m.j; k++ {
+			tags[k] |= t
+		}
+	}
+	for i, t := range toks {
+		if t.boundary {
+			continue
+		}
+		// The policy's lists win over WordNet: a word the policy classes
+		// otherwise is no person ("sooner" is also an Oklahoman).
+		h := fnv64a(fnvOffset64, t.w)
+		if v, ok := j.lex.get(h); ok {
+			tags[i] |= lexTags(v, tags[i])
+		} else if tags[i] == 0 {
+			tags[i] |= lexiconSlip(t.w)
+		}
+		if i+1 < len(toks) && !toks[i+1].boundary {
+			if v, ok := j.lex.get(fnv64a(fnv64a(h, " "), toks[i+1].w)); ok {
+				tags[i] |= lexTags(v, tags[i])
+				tags[i+1] |= lexTags(v, tags[i+1])
+			}
+		}
+	}
+	for i, t := range tags {
+		// Look-alikes: "not only" negates nothing, "by attending" and
+		// "such as" give no reason.
+		if t&tagNotNegation != 0 {
+			t &^= tagNegation
+		}
+		if t&tagNotReason != 0 {
+			t &^= tagReason
+		}
+		// "I" and "my" are the member, whatever WordNet says of "I".
+		if t&tagSelf != 0 {
+			t &^= tagUser | tagGood | tagBad
+		}
+		tags[i] = t
+	}
+	return tags
+}
+
+// Facts about one sentence: the parts of a claim the judge found. Each is
+// a feature of its own, and the core ones are crossed in pairs.
+const (
+	fGoodOwn     = iota // an evaluative word about the member's own work ("my logs are consistent")
+	fImproveOwn         // improving the member's own work ("I have refined my method")
+	fBadOwn             // a fault in the member's work (errors, gaps), with fewer/less or a change
+	fGoodUser           // an evaluative word about the users ("clients understand better")
+	fGoodOther          // an evaluative word with no owner, or the activity's ("the trainer was clear")
+	fComparative        // a comparative (clearer, more accurate, fewer)
+	fLearnOnly          // learning or confidence with no effect on the work
+	fEvalNeg            // an evaluative word negated
+	fEvalHedged         // an evaluative word after a hedge
+	fUser               // users named as users (not "with colleagues")
+	fUserWith           // users named as company or source
+	fNotUser            // the activity's people (trainer, speaker)
+	fPronUser           // a pronoun standing for users named before
+	fGainUser           // users gaining something
+	fGainSelf           // the member gaining ("helped me")
+	fGainNeg            // a gain negated
+	fGainHedged         // a gain after a hedge
+	fUserFirst          // the users come before their gain ("clients now get")
+	fUserAfter          // the users come after the gain ("saves the client")
+	fSelf               // I, my, we, our
+	fWork               // a work word
+	fChange             // a change of practice (now, no longer, instead of)
+	fFuture             // an intention (will, from now on)
+	fReason             // a reason word
+	fReasonOpen         // a reason word within the first three words
+	fColon              // a colon: what follows explains what precedes
+	fReasonAfter        // a reason word after the first element word
+	fNotReason          // a look-alike reason (by attending, because the trainer)
+	fCareer             // the member's career only
+	fNeg                // a negation anywhere
+	fHedge              // a hedge anywhere
+	fShort              // fewer than six words
+	fLong               // more than thirty words
+	fQClaim             // derived: an evaluative claim on the member's own work
+	fUClaim             // derived: users and what they gained
+	numFacts
+)
+
+var factNames = [numFacts]string{
+	"goodOwn", "improveOwn", "badOwn", "goodUser", "goodOther", "comparative", "learnOnly",
+	"evalNeg", "evalHedged", "user", "userWith", "notUser", "pronUser", "gainUser", "gainSelf",
+	"gainNeg", "gainHedged", "userFirst", "userAfter", "self", "work", "change", "future",
+	"reason", "reasonOpen", "colon", "reasonAfter", "notReason", "career", "neg", "hedge",
+	"short", "long", "qClaim", "uClaim",
+}
+
+// coreFacts are crossed in pairs ("qClaim&reason", "uClaim&neg"): a
+// linear model cannot see that a claim needs its reason otherwise.
+var coreFacts = []int{
+	fGoodOwn, fImproveOwn, fBadOwn, fGoodUser, fComparative, fLearnOnly, fEvalNeg, fEvalHedged,
+	fUser, fPronUser, fGainUser, fGainSelf, fGainNeg, fGainHedged, fChange, fFuture, fReason,
+	fReasonOpen, fColon, fReasonAfter, fNotReason, fCareer, fQClaim, fUClaim, fSelf,
+}
+
+// contextFacts of the sentences either side are features too: a reason
+// often opens the next sentence ("That way ..."), and "they" stands for
+// users named in the sentence before.
+var contextFacts = []int{fQClaim, fUClaim, fUser, fGainUser, fGoodOwn, fChange}
+
+// sentence is one sentence as the judge read it.
+type sentence struct {
+	span
+	lo, hi int    // its tokens
+	facts  uint64 // bits of the facts above
+}
+
+func (s sentence) has(f int) bool { return s.facts&(1<<f) != 0 }
+
+// cannotCarry says the sentence lacks what an element needs whatever its
+// words, by the reading conventions of SPEC.md: quality needs the
+// member's own work or practice (I, my, we, a work word) and is not
+// carried by a negated or hedged claim, by learning or confidence alone,
+// or by the member's career; users need someone other than the member,
+// and are not carried by a hedged or negated gain ("it may help clients",
+// "no real benefit to clients") or the member's own ("colleagues helped
+// me").
+// The model never weighs such a sentence for the element.
+func (s sentence) cannotCarry(e int) bool {
+	if e == elemQuality {
+		claim := s.has(fGoodOwn) || s.has(fImproveOwn) || s.has(fBadOwn)
+		return !s.has(fSelf) && !s.has(fWork) ||
+			(s.has(fEvalNeg) || s.has(fEvalHedged)) && !claim ||
+			s.has(fLearnOnly) && !s.has(fQClaim) ||
+			s.has(fCareer) && !s.has(fQClaim)
+	}
+	return !s.has(fUser) && !s.has(fPronUser) ||
+		(s.has(fGainHedged) || s.has(fGainNeg) || s.has(fGainSelf)) && !s.has(fGainUser) && !s.has(fGoodUser)
+}
+
+// Owners of an element word.
+const (
+	ownNobody = iota
+	ownMember
+	ownUsers
+	ownOther // the activity's people
+)
+
+// read finds the facts of the sentence toks[lo:hi]. prevUsers says the
+// sentence before named users, so "they" here may be them.
+func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevUsers bool) uint64 {
+	var facts uint64
+	set := func(f int) { facts |= 1 << f }
+	n := hi - lo
+	if n < 6 {
+		set(fShort)
+	}
+	if n > 30 {
+		set(fLong)
+	}
+
+	// Clauses end at punctuation and at clause and reason words: a
+	// negation or a hedge reaches no further.
+	var clause [64]int
+	var clauseOf []int
+	if n <= len(clause) {
+		clauseOf = clause[:n]
+	} else {
+		clauseOf = make([]int, n)
+	}
+	c := 0
+	for k := lo; k < hi; k++ {
+		t := tags[k]
+		if toks[k].boundary || t&(tagClause|tagReason) != 0 && (k == lo || tags[k-1]&(tagClause|tagReason) == 0) {
+			c++
+		}
+		clauseOf[k-lo] = c
+	}
+	var negArr [64]bool
+	var negated []bool
+	if n <= len(negArr) {
+		negated = negArr[:n]
+	} else {
+		negated = make([]bool, n)
+	}
+	hedgeAt := hi
+	firstElem := hi
+	for k := lo; k < hi; k++ {
+		t := tags[k]
+		if t&tagNegation != 0 {
+			set(fNeg)
+			for q := max(lo, k-negationWindow); q < min(hi, k+negationWindow+1); q++ {
+				if clauseOf[q-lo] == clauseOf[k-lo] {
+					negated[q-lo] = true
+				}
+			}
+		}
+		if t&tagHedge != 0 && hedgeAt == hi {
+			hedgeAt = k
+			set(fHedge)
+		}
+		if t&tagReason != 0 {
+			set(fReason)
+			// Opening the sentence: first, or after words naming nobody
+			// ("This is because", "That way"), not "Clients benefit because".
+			open := k-lo < 3
+			for q := lo; q < k && open; q++ {
+				open = tags[q]&(tagUser|tagSelf|tagWork|tagPronoun|tagGain|tagGood) == 0
+			}
+			if open {
+				set(fReasonOpen)
+			}
+			if k > firstElem {
+				set(fReasonAfter)
+			}
+		}
+		if toks[k].boundary && text[toks[k].start] == ':' {
+			set(fColon)
+		}
+		if t&(tagGood|tagImprove|tagBad|tagGain) != 0 && firstElem == hi {
+			firstElem = k
+		}
+		if t&tagSelf != 0 {
+			set(fSelf)
+		}
+		if t&tagWork != 0 {
+			set(fWork)
+		}
+		if t&tagChange != 0 {
+			set(fChange)
+		}
+		if t&tagFuture != 0 {
+			set(fFuture)
+		}
+		if t&tagNotReason != 0 {
+			set(fNotReason)
+		}
+		if t&tagCareer != 0 {
+			set(fCareer)
+		}
+		if t&tagComparative != 0 || t&(tagGood|tagBad) != 0 && k > lo && (toks[k-1].w == "more" || toks[k-1].w == "less") {
+			set(fComparative)
+		}
+	}
+
+	// Who each word is about: the nearest person named before it. Users
+	// named after "with" or "from" are company; pronouns stand for the
+	// last person named (at the start, the users of the sentence before).
+	var ownArr [64]uint8
+	var owner []uint8
+	if n <= len(ownArr) {
+		owner = ownArr[:n]
+	} else {
+		owner = make([]uint8, n)
+	}
+	last := uint8(ownNobody)
+	person := uint8(ownNobody)
+	if prevUsers {
+		person = ownUsers
+	}
+	// "They" and "them" stand for the first plural thing named ("my
+	// inspections now include ..., which has made them more thorough"),
+	// else the last users named ("the team ..., so they now pick"); "he"
+	// and "she" for the last person.
+	firstPlural, lastUsers := uint8(ownNobody), false
+	users := false
+	for k := lo; k < hi; k++ {
+		t := tags[k]
+		plural := strings.HasSuffix(toks[k].w, "s") && !strings.HasSuffix(toks[k].w, "ss")
+		switch {
+		case t&tagNotUser != 0:
+			set(fNotUser)
+			last, person = ownOther, ownOther
+		case t&tagUser != 0 && t&tagWork == 0:
+			if k > lo && tags[k-1]&tagCompanion != 0 {
+				set(fUserWith)
+				last, person = ownOther, ownOther
+			} else {
+				set(fUser)
+				users, lastUsers = true, true
+				last, person = ownUsers, ownUsers
+				if plural && firstPlural == ownNobody {
+					firstPlural = ownUsers
+				}
+			}
+		case t&(tagSelf|tagWork) != 0:
+			last = ownMember
+			if t&tagSelf != 0 {
+				person = ownMember
+			} else if plural && firstPlural == ownNobody {
+				firstPlural = ownMember
+			}
+		case t&tagPronoun != 0:
+			switch {
+			case !strings.HasPrefix(toks[k].w, "th"):
+				last = person
+			case firstPlural != ownNobody:
+				last = firstPlural
+			case lastUsers:
+				last = ownUsers
+			case last == ownNobody:
+				last = person
+			}
+			if last == ownUsers {
+				set(fPronUser)
+				users = true
+			}
+		}
+		owner[k-lo] = last
+	}
+
+	learning := false
+	for k := lo; k < hi; k++ {
+		t := tags[k]
+		if t&tagLearning != 0 {
+			learning = true
+		}
+		if t&(tagGood|tagImprove|tagBad) != 0 {
+			own := ownerAt(tags, owner, lo, hi, k)
+			learnAfter := false
+			for q := k + 1; q < min(hi, k+3); q++ {
+				learnAfter = learnAfter || tags[q]&tagLearning != 0
+			}
+			// A negated fault is a claim: "my forms have no transcription
+			// errors", "my designs don't oversize the battery".
+			bad := t&(tagGood|tagImprove) == 0
+			switch {
+			case negated[k-lo] && !bad:
+				set(fEvalNeg)
+			case k > hedgeAt:
+				set(fEvalHedged)
+			case learnAfter:
+			case own == ownMember && t&tagImprove != 0:
+				set(fImproveOwn)
+			case own == ownMember && !bad:
+				set(fGoodOwn)
+			case own == ownMember:
+				set(fBadOwn)
+			case own == ownUsers && t&tagGood != 0:
+				set(fGoodUser)
+			case t&tagGood != 0:
+				set(fGoodOther)
+			}
+		}
+		if t&tagGain != 0 && users {
+			self := k+1 < hi && tags[k+1]&tagSelfObject != 0 ||
+				k+2 < hi && tags[k+2]&tagSelfObject != 0 && tags[k+1] == 0
+			// A gain is negated by a negation just before it ("no real
+			// benefit", "didn't help"), not when what is negated is a
+			// harm ("they don't get caught out", "don't get fined").
+			negGain := false
+			for q := max(lo, k-2); q < k; q++ {
+				negGain = negGain || tags[q]&tagNegation != 0 && clauseOf[q-lo] == clauseOf[k-lo]
+			}
+			for q := k + 1; q < min(hi, k+4); q++ {
+				negGain = negGain && tags[q]&tagBad == 0
+			}
+			switch {
+			case negGain:
+				set(fGainNeg)
+			case negated[k-lo]:
+			case k > hedgeAt:
+				set(fGainHedged)
+			case self:
+				set(fGainSelf)
+			default:
+				// Whose gain: the users' when they come before it ("clients
+				// now get") or just after it in its clause ("saves the
+				// client"), not "improve my reports".
+				usersBefore := owner[k-lo] == ownUsers
+				for q := k - 1; q >= lo && clauseOf[q-lo] == clauseOf[k-lo] && !usersBefore; q-- {
+					usersBefore = owner[q-lo] == ownUsers // "people who read my reports can now ..."
+				}
+				switch {
+				case usersBefore:
+					set(fGainUser)
+					set(fUserFirst)
+				default:
+					for q := k + 1; q < min(hi, k+5) && clauseOf[q-lo] == clauseOf[k-lo]; q++ {
+						if owner[q-lo] == ownUsers {
+							set(fGainUser)
+							set(fUserAfter)
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	has := func(f int) bool { return facts&(1<<f) != 0 }
+	if learning && !has(fGoodOwn) && !has(fImproveOwn) && !has(fBadOwn) {
+		set(fLearnOnly)
+	}
+	if has(fGoodOwn) || has(fImproveOwn) || has(fBadOwn) ||
+		has(fChange) && has(fSelf) && (has(fGoodOther) || has(fComparative)) {
+		set(fQClaim)
+	}
+	if (has(fUser) || has(fPronUser)) && (has(fGainUser) || has(fGoodUser)) {
+		set(fUClaim)
+	}
+	return facts
+}
+
+// ownerAt is who the element word at k is about: a work word just after
+// it ("clearer contaminated land reports") makes it the member's, else
+// the nearest person named before it, else the first named after it.
+func ownerAt(tags []uint32, owner []uint8, lo, hi, k int) uint8 {
+	for q := k + 1; q < min(hi, k+4); q++ {
+		if tags[q]&tagWork != 0 {
+			return ownMember
+		}
+		if tags[q]&(tagUser|tagPronoun|tagSelf) != 0 {
+			break
+		}
+	}
+	if o := owner[k-lo]; o != ownNobody {
+		return o
+	}
+	for q := k + 1; q < hi; q++ {
+		if o := owner[q-lo]; o != ownNobody {
+			return o
+		}
+	}
+	return ownNobody
+}
+
+// featureSink receives a sentence's features: it adds up their weights
+// (judging) or keeps their names (training).
+type featureSink struct {
+	w      *table[[2]float32] // nil when only naming
+	score  [2]float32
+	naming bool
+	names  []string
+}
+
+func (s *featureSink) add(parts ...string) {
+	h := fnvOffset64
+	for _, p := range parts {
+		h = fnv64a(h, p)
+	}
+	if s.w != nil {
+		if v, ok := s.w.get(h); ok {
+			s.score[0] += v[0]
+			s.score[1] += v[1]
+		}
+	}
+	if s.naming {
+		s.names = append(s.names, strings.Join(parts, ""))
+	}
+}
+
+// features sends the features of sentence i to sink: its facts, pairs
+// of its core facts, the facts of its neighbours, the order of its word
+// classes, and its words and word pairs.
+func features(text string, toks []token, tags []uint32, sents []sentence, i int, sink *featureSink) {
+	s := sents[i]
+	sink.add("bias")
+	for f := range numFacts {
+		if s.has(f) {
+			sink.add("f:", factNames[f])
+		}
+	}
+	for a, fa := range coreFacts {
+		if !s.has(fa) {
+			continue
+		}
+		for _, fb := range coreFacts[a+1:] {
+			if s.has(fb) {
+				sink.add("p:", factNames[fa], "&", factNames[fb])
+			}
+		}
+	}
+	// A reason may open the next sentence ("That way ..."), and this
+	// sentence may be the reason for the one before ("This is because
+	// ..."); "they" may be users named before.
+	if i > 0 {
+		p := sents[i-1]
+		for _, f := range contextFacts {
+			if p.has(f) && s.has(fReasonOpen) {
+				sink.add("prev:", factNames[f], "&reasonOpen")
+			}
+		}
+		if p.has(fUser) {
+			sink.add("prev:user")
+		}
+	}
+	if i+1 < len(sents) && sents[i+1].has(fReasonOpen) {
+		sink.add("next:reasonOpen")
+		for _, g := range coreFacts {
+			if s.has(g) {
+				sink.add("next:reasonOpen&", factNames[g])
+			}
+		}
+		if s.has(fShort) {
+			sink.add("next:reasonOpen&short")
+		}
+	}
+
+	// The order of word classes: "SELF<GOOD", "USER<GAIN", "GOOD<REASON".
+	var seen uint32
+	var pairs [numTags]uint32
+	for k := s.lo; k < s.hi; k++ {
+		t := tags[k] &^ (tagClause | tagNotNegation)
+		if t == 0 {
+			continue
+		}
+		for a := range numTags {
+			if seen&(1<<a) != 0 {
+				pairs[a] |= t
+			}
+		}
+		seen |= t
+	}
+	for a := range numTags {
+		for b := range numTags {
+			if pairs[a]&(1<<b) != 0 {
+				sink.add("o:", tagNames[a], "<", tagNames[b])
+			}
+		}
+	}
+
+	// Words and word pairs.
+	prev := "^"
+	for k := s.lo; k < s.hi; k++ {
+		w := toks[k].w
+		if toks[k].boundary {
+			w = text[toks[k].start:toks[k].end]
+			if w != ":" {
+				w = ","
+			}
+		} else {
+			if isNumber(w) {
+				w = "0"
+			}
+			sink.add("w:", w)
+		}
+		sink.add("b:", prev, " ", w)
+		prev = w
+	}
+	sink.add("b:", prev, " $")
+}
+
+func isNumber(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= '0' && w[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// sentencesOf splits text into the judge's sentences and reads each.
+func (j *judge) sentencesOf(text string) ([]token, []uint32, []sentence) {
+	spans := sentences(text)
+	toks := tokenize(text)
+	tags := j.tag(toks)
+	sents := make([]sentence, 0, len(spans))
+	k := 0
+	for _, sp := range spans {
+		for k < len(toks) && toks[k].start < sp.start {
+			k++
+		}
+		lo := k
+		for k < len(toks) && toks[k].start < sp.end {
+			k++
+		}
+		if lo == k {
+			continue // no word and no punctuation: nothing to read
+		}
+		sents = append(sents, sentence{span: sp, lo: lo, hi: k})
+	}
+	prevUsers := false
+	for i := range sents {
+		s := &sents[i]
+		s.facts = j.read(text, toks, tags, s.lo, s.hi, prevUsers)
+		prevUsers = s.has(fUser) || s.has(fPronUser)
+	}
+	return toks, tags, sents
+}
