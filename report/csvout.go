@@ -6,6 +6,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"time"
 
 	"github.com/gocarina/gocsv"
 	"github.com/ies/cpdaudit/audit"
@@ -51,13 +52,18 @@ func WriteIssuesCSV(w io.Writer, in Input) error {
 	return writeCSV(w, IssueRows(in.Issues))
 }
 
-// RunRecord is the content of run.json: what was run, on what, and with
-// which rules. It holds no wall-clock time, so two runs over the same
-// input give the same file.
+// RunRecord is the content of run.json: what was run, when, on what, and
+// with which rules. Its times are Input.Started and Input.Finished, which
+// the pipeline takes from the run's document date rather than the wall
+// clock, so two runs over the same input give the same file.
 type RunRecord struct {
-	Tool       string              `json:"tool"`
-	Version    string              `json:"version"`
-	CPDYear    int                 `json:"cpd_year"`
+	Tool    string `json:"tool"`
+	Version string `json:"version"`
+	CPDYear int    `json:"cpd_year"`
+	// StartedAt and FinishedAt are RFC 3339 times in UTC; null when the
+	// run did not give them.
+	StartedAt  *string             `json:"started_at"`
+	FinishedAt *string             `json:"finished_at"`
 	Policy     orderedObject       `json:"policy"`
 	Inputs     []importer.FileInfo `json:"inputs"`
 	Register   *importer.FileInfo  `json:"register"`
@@ -111,6 +117,8 @@ func newRunRecord(in Input, members int, outcomes map[string]int) RunRecord {
 		Tool:       "cpdaudit",
 		Version:    in.Version,
 		CPDYear:    in.Year,
+		StartedAt:  rfc3339(in.Started),
+		FinishedAt: rfc3339(in.Finished),
 		Policy:     tomlObject(reflect.ValueOf(in.Policy)),
 		Inputs:     inputs,
 		Register:   in.Register,
@@ -119,6 +127,25 @@ func newRunRecord(in Input, members int, outcomes map[string]int) RunRecord {
 		Outcomes:   outcomes,
 		IssueCount: len(in.Issues),
 	}
+}
+
+// rfc3339 is t as run.json writes it, nil for the zero time.
+func rfc3339(t time.Time) *string {
+	if t.IsZero() {
+		return nil
+	}
+	s := t.UTC().Format(time.RFC3339)
+	return &s
+}
+
+// runTime is a run.json time as the Run sheet shows it: date and minute,
+// in UTC. A value that does not parse is shown as it is.
+func runTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
 }
 
 // WriteRunJSON writes run.json: tool version, CPD year, the policy values

@@ -32,6 +32,10 @@ type Input struct {
 	// PDFOptions.Created). Zero keeps excelize's fixed default date; the
 	// wall clock is never used, so output stays byte-identical.
 	Created time.Time
+	// Started and Finished are the run's times for run.json and the Run
+	// sheet; zero leaves them out. The pipeline passes the same date as
+	// Created, never the wall clock, so output stays byte-identical.
+	Started, Finished time.Time
 	// Previous is last year's run, when one was given (run --previous):
 	// the Summary sheet then shows each member's outcome last year and
 	// flags NOT_MET two years running, and the Compliance sheet puts both

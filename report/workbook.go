@@ -148,14 +148,11 @@ func setDocProps(f *excelize.File, version string, year int, created time.Time) 
 // stream writer before its first row, because it writes them at the top of
 // the sheet XML as soon as rows start.
 func startTable(f *excelize.File, st *styles, sheet string, cols []column) (*excelize.StreamWriter, error) {
-	// Printed, a table is landscape and one page wide. The stream writer
-	// writes sheetPr (which holds fitToPage) when it is created, so this
-	// comes first; pageSetup is written at Flush.
-	fit, landscape, wide, tall := true, "landscape", 1, 0
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return nil, err
-	}
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
+	// Printed, a table is landscape, one page wide, with its header on
+	// every page. The stream writer writes sheetPr (which holds fitToPage)
+	// when it is created, so this comes first; pageSetup is written at
+	// Flush.
+	if err := SetPrint(f, sheet, PrintSetup{Landscape: true, PagesWide: 1, TitleRows: "1"}); err != nil {
 		return nil, err
 	}
 	sw, err := f.NewStreamWriter(sheet)
@@ -174,10 +171,12 @@ func startTable(f *excelize.File, st *styles, sheet string, cols []column) (*exc
 		return nil, err
 	}
 	header := make([]any, len(cols))
+	lines := 2 // headers are two lines high at least, so the row looks like a header
 	for i, c := range cols {
 		header[i] = excelize.Cell{StyleID: st.header, Value: c.header}
+		lines = max(lines, textLines(c.header, c.width, true))
 	}
-	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
+	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: rowHeight(lines)}); err != nil {
 		return nil, err
 	}
 	return sw, nil
@@ -230,7 +229,7 @@ func cellName(col, row int) string {
 // so that does not disturb it. Without one the sheet is as it always was.
 func summaryColumns(st *styles, previous bool) []column {
 	cols := []column{
-		{"Member ID", 12, st.text}, {"Name", 24, st.text}, {"Grade", 11, st.text},
+		{"Member ID", 12, st.text}, {"Name", 24, st.wrap}, {"Grade", 11, st.text},
 		{"Counted hours", 10, st.hours}, {"Required hours", 10, st.hours},
 		{"Substantive categories", 12, st.integer}, {"Required categories", 11, st.integer},
 		{"Standard 1: hours", 11, st.centre}, {"Standard 2: balance", 11, st.centre},
@@ -305,6 +304,7 @@ type table struct {
 	sw    *excelize.StreamWriter
 	rows  int   // data rows written so far, the header not counted
 	cells []any // reused for each row: the stream writer keeps none of it
+	wrap  int   // the style of the columns whose text wraps
 }
 
 func openTable(f *excelize.File, st *styles, sheet string, cols []column) (*table, error) {
@@ -312,17 +312,22 @@ func openTable(f *excelize.File, st *styles, sheet string, cols []column) (*tabl
 	if err != nil {
 		return nil, err
 	}
-	return &table{f: f, sheet: sheet, cols: cols, sw: sw, cells: make([]any, len(cols))}, nil
+	return &table{f: f, sheet: sheet, cols: cols, sw: sw, cells: make([]any, len(cols)), wrap: st.wrap}, nil
 }
 
-// add writes the next data row. nil values still get their column's style
-// so an empty assessor cell keeps wrapping.
+// add writes the next data row, as high as its wrapped text needs. nil
+// values still get their column's style so an empty assessor cell keeps
+// wrapping.
 func (t *table) add(vals []any) error {
 	t.rows++
 	for i, v := range vals {
 		t.cells[i] = excelize.Cell{StyleID: t.cols[i].style, Value: v}
 	}
-	return t.sw.SetRow(cellName(1, t.rows+1), t.cells[:len(vals)])
+	h := wrappedHeight(vals, t.cols, t.wrap)
+	if h == 0 {
+		return t.sw.SetRow(cellName(1, t.rows+1), t.cells[:len(vals)])
+	}
+	return t.sw.SetRow(cellName(1, t.rows+1), t.cells[:len(vals)], excelize.RowOpts{Height: h})
 }
 
 // finish adds the autofilter, then extra (conditional formats and the
@@ -334,8 +339,8 @@ func (t *table) finish(extra func(last int) error) error {
 // activityColumns are the columns of the Activities sheets.
 func activityColumns(st *styles) []column {
 	return []column{
-		{"Member ID", 12, st.text}, {"Source (file:sheet:row)", 24, st.text},
-		{"Title", 36, st.wrap}, {"Category", 20, st.text}, {"Date", 11, st.date},
+		{"Member ID", 12, st.text}, {"Source (file:sheet:row)", 30, st.wrap},
+		{"Title", 36, st.wrap}, {"Category", 21, st.text}, {"Date", 11, st.date},
 		{"Hours", 8, st.hours}, {"Counted", 9, st.text}, {"Reflection", 12, st.text},
 		{"Quality element", 9, st.text}, {"Users element", 9, st.text},
 		{"Quality evidence", 45, st.wrap}, {"Users evidence", 45, st.wrap},
@@ -352,10 +357,20 @@ func activityValues(vals []any, r *ActivityRow) []any {
 	}
 	return append(vals[:0],
 		string(r.MemberID), string(r.Source), string(r.Title), string(r.Category), date,
-		roundHours(float64(r.Hours)), r.Counted, string(r.Reflection), r.Quality, r.Users,
+		roundHours(float64(r.Hours)), yesNo(r.Counted), string(r.Reflection), yesNo(r.Quality), yesNo(r.Users),
 		string(r.QualityEvidence), string(r.UsersEvidence),
 		string(r.NotCountedReason), string(r.Advice), string(r.Flags),
 	)
+}
+
+// yesNo is how the workbook shows a true/false column: words an office
+// reads, where a spreadsheet would show TRUE/FALSE or 1/0. The CSV keeps
+// true/false for other systems.
+func yesNo(b bool) string {
+	if b {
+		return "Yes"
+	}
+	return "No"
 }
 
 // finishActivitiesSheet colours the reflection levels and flushes the sheet.
@@ -368,8 +383,8 @@ func finishActivitiesSheet(f *excelize.File, st *styles, t *table) error {
 
 func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow) error {
 	cols := []column{
-		{"Source file", 30, st.wrap}, {"Sheet", 14, st.text}, {"Row", 7, st.integer},
-		{"Column", 18, st.text}, {"Value", 24, st.wrap}, {"Problem and what to do", 70, st.wrap},
+		{"Source file", 30, st.wrap}, {"Sheet", 14, st.wrap}, {"Row", 7, st.integer},
+		{"Column", 18, st.wrap}, {"Value", 24, st.wrap}, {"Problem and what to do", 70, st.wrap},
 		{"Member ID", 12, st.text},
 	}
 	t, err := openTable(f, st, SheetIssues, cols)
@@ -393,30 +408,42 @@ func setRow(f *excelize.File, sheet string, col, row int, vals ...any) error {
 	return f.SetSheetRow(sheet, cellName(col, row), &vals)
 }
 
+// Widths of the Run sheet's columns: labels, values (hashes, word lists),
+// and a third column (file sizes, the policy file's names).
+var runWidths = []float64{50, 70, 42}
+
 // writeRunSheet writes the Run sheet from the run record rec, whose member
-// and outcome counts the TableWriter tallied.
+// and outcome counts the TableWriter tallied. Labels are in words; the
+// policy's own names (as in the policy file and run.json) are beside them.
 func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error {
 	const s = SheetRun
-	if err := f.SetColWidth(s, "A", "A", 42); err != nil {
+	if err := SetPrint(f, s, PrintSetup{Landscape: true, PagesWide: 1}); err != nil {
 		return err
 	}
-	if err := f.SetColWidth(s, "B", "B", 70); err != nil {
+	for i, w := range runWidths {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(s, col, col, w); err != nil {
+			return err
+		}
+	}
+	// Every column may hold long text (paths, hashes, word lists): wrap
+	// it and align it left and top, so numbers (policy values) line up
+	// with the text around them.
+	left, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}})
+	if err != nil {
 		return err
 	}
-	if err := f.SetColWidth(s, "C", "C", 14); err != nil {
-		return err
-	}
-	// Column B holds hashes, paths and word lists: wrap it and align left so
-	// numbers (policy values) line up with the text around them.
-	if err := f.SetColStyle(s, "B", st.wrap); err != nil {
+	if err := f.SetColStyle(s, "A:C", left); err != nil {
 		return err
 	}
 	row := 1
-	section := func(title string) error {
+	// section writes a section's title row; its other cells title the
+	// columns below, when they need one.
+	section := func(vals ...any) error {
 		if row > 1 {
 			row++
 		}
-		err := setRow(f, s, 1, row, title)
+		err := setRow(f, s, 1, row, vals...)
 		if err == nil {
 			err = f.SetCellStyle(s, cellName(1, row), cellName(3, row), st.header)
 		}
@@ -425,6 +452,15 @@ func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error 
 	}
 	put := func(vals ...any) error {
 		err := setRow(f, s, 1, row, vals...)
+		lines := 1
+		for i, v := range vals {
+			if t, ok := v.(string); ok && i < len(runWidths) {
+				lines = max(lines, textLines(t, runWidths[i], false))
+			}
+		}
+		if err == nil && lines > 1 {
+			err = f.SetRowHeight(s, row, rowHeight(lines))
+		}
 		row++
 		return err
 	}
@@ -434,23 +470,32 @@ func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error 
 	add(put("Tool", "cpdaudit"))
 	add(put("Version", rec.Version))
 	add(put("CPD year", rec.CPDYear))
-	add(put("Members", rec.Members))
+	if rec.StartedAt != nil && rec.FinishedAt != nil && *rec.StartedAt == *rec.FinishedAt {
+		add(put("Run date", runTime(*rec.StartedAt)))
+	} else {
+		if rec.StartedAt != nil {
+			add(put("Run started", runTime(*rec.StartedAt)))
+		}
+		if rec.FinishedAt != nil {
+			add(put("Run finished", runTime(*rec.FinishedAt)))
+		}
+	}
+	add(put("Members audited", rec.Members))
 	add(put("Import issues", rec.IssueCount))
 	add(section("Row accounting"))
-	add(put("rows_read", rec.Rows.Read))
-	add(put("rows_accepted", rec.Rows.Accepted))
-	add(put("rows_rejected", rec.Rows.Rejected))
-	add(put("rows_blank", rec.Rows.Blank))
-	add(section("Policy"))
+	add(put("Rows read", rec.Rows.Read))
+	add(put("Rows accepted (audited)", rec.Rows.Accepted))
+	add(put("Rows rejected (listed on Import issues)", rec.Rows.Rejected))
+	add(put("Blank rows skipped", rec.Rows.Blank))
+	add(section("Policy", "Value", "Name in the policy file"))
 	for _, pv := range policyValues(in.Policy) {
-		add(put(pv.Name, pv.Value))
+		add(put(policyLabel(pv.Name), pv.Value, pv.Name))
 	}
-	add(section("Input files"))
-	add(put("Path", "SHA-256", "Size (bytes)"))
+	add(section("Input files", "SHA-256", "Size (bytes)"))
 	for _, fi := range in.Files {
 		add(put(fi.Path, fi.SHA256, fi.Size))
 	}
-	add(section("Member register"))
+	add(section("Member register", "SHA-256", "Size (bytes)"))
 	if in.Register != nil {
 		add(put(in.Register.Path, in.Register.SHA256, in.Register.Size))
 	} else {

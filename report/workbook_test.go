@@ -143,7 +143,7 @@ func TestWorkbook(t *testing.T) {
 	for _, r := range runRows {
 		runText.WriteString(strings.Join(r, "|") + "\n")
 	}
-	for _, want := range []string{"Version|1.2.3-test", "CPD year|2025", "rows_read|25", "hours.required|30", "exports/cpd-2025.xlsx|9f86d0", "register.xlsx|",
+	for _, want := range []string{"Version|1.2.3-test", "CPD year|2025", "Rows read|25", "Standard 1: hours required in a full year|30|hours.required", "exports/cpd-2025.xlsx|9f86d0", "register.xlsx|",
 		"Warning|412 of 415 activities are dated 2024; is --year 2025 right?",
 		"Notices (nothing to fix)\n", `exports/cpd-2025.xlsx, sheet "Records", column H (Internal ref)|not used`,
 		"register.xlsx|no exempt-months column"} {

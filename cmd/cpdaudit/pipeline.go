@@ -343,11 +343,14 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	// so no result is kept once its rows are written (issue 6: memory that
 	// does not grow with the membership).
 	t1 := time.Now()
+	// The run's date, like the PDFs' (documentDate), is never the wall
+	// clock: the same input gives the same summary.xlsx and run.json.
+	date := documentDate(year)
 	in := report.Input{
 		Version: version, Year: year, Policy: policy,
 		Issues: im.issues, Notices: im.notices, Warnings: warnings,
 		Accounting: im.acc, Files: im.files, Register: im.register,
-		Previous: previous,
+		Previous: previous, Created: date, Started: date, Finished: date,
 	}
 	tables, err := openTables(out, in)
 	if err != nil {
@@ -654,7 +657,8 @@ func (t *tables) abandon() {
 	t.files = nil
 }
 
-// documentDate is the creation date written into PDFs and the workbook.
+// documentDate is the creation date written into PDFs and the workbook,
+// and the run's start and end in run.json and on the Run sheet.
 // It is never the wall clock, so the same input gives byte-identical files:
 // SOURCE_DATE_EPOCH when set (the reproducible-builds convention), else the
 // last day of the CPD year.
