@@ -133,8 +133,18 @@ const complianceNote = "MET rate = members with MET ÷ members assessed. Members
 // the TableWriter tallied as results went by.
 func writeComplianceSheet(f *excelize.File, st *styles, in Input, c Compliance) error {
 	const s = SheetCompliance
+	// Printed, the sheet is one landscape page: the tables with the charts
+	// beside them. Last year's section, when there is one, goes on a
+	// second page.
+	pages := 1
+	if in.Previous != nil {
+		pages = 2
+	}
+	if err := SetPrint(f, s, PrintSetup{Landscape: true, PagesWide: 1, PagesTall: pages}); err != nil {
+		return err
+	}
 	// A slice, not a map: the order of calls shapes the <cols> element.
-	for i, w := range []float64{48, 12, 9, 9, 10, 12, 10} {
+	for i, w := range complianceWidths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := f.SetColWidth(s, col, col, w); err != nil {
 			return err
@@ -151,13 +161,14 @@ func writeComplianceSheet(f *excelize.File, st *styles, in Input, c Compliance) 
 	add(f.MergeCell(s, "A2", "G2"))
 	add(f.SetCellValue(s, "A2", complianceNote))
 	add(f.SetCellStyle(s, "A2", "G2", st.note))
-	add(f.SetRowHeight(s, 2, 48))
+	add(f.SetRowHeight(s, 2, rowHeight(textLines(complianceNote, complianceTableWidth, false))))
 
 	header := []any{"Group", "Members assessed", "MET", "REVIEW", "NOT_MET", "EXEMPT (not in rate)", "MET rate"}
 	table := func(top int, group string, rows []Tally) (int, int) {
 		header[0] = group
 		add(setRow(f, s, 1, top, header...))
 		add(f.SetCellStyle(s, cellName(1, top), cellName(7, top), st.header))
+		add(f.SetRowHeight(s, top, headerHeight(header, complianceWidths)))
 		for i, t := range rows {
 			var rate any
 			if r, ok := t.MetRate(); ok {
@@ -202,6 +213,41 @@ func writeComplianceSheet(f *excelize.File, st *styles, in Input, c Compliance) 
 	return writeYearOnYear(f, st, in, c, end+2)
 }
 
+// complianceWidths are the widths of the Compliance tables' columns A to G.
+var complianceWidths = []float64{48, 12, 9, 9, 10, 12, 10}
+
+// complianceTableWidth is their sum: the width of a note merged across them.
+const complianceTableWidth = 48 + 12 + 9 + 9 + 10 + 12 + 10
+
+// headerHeight is the height of a header row of bold text that wraps in
+// its columns.
+func headerHeight(header []any, widths []float64) float64 {
+	lines := 1
+	for i, h := range header {
+		if s, ok := h.(string); ok && i < len(widths) {
+			lines = max(lines, textLines(s, widths[i], true))
+		}
+	}
+	return rowHeight(lines)
+}
+
+// Chart text is dark grey on white: excelize's default draws axis labels
+// in a 15% tint of the text colour, which is barely visible, printed or
+// on screen.
+const chartInk = "404040"
+
+func chartTitle(text string) excelize.ChartTitle {
+	return excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{
+		Text: text, Font: &excelize.Font{Bold: true, Size: 12, Color: chartInk},
+	}}}
+}
+
+func chartAxisFont() excelize.Font { return excelize.Font{Size: 9, Color: chartInk} }
+
+func chartLabel() excelize.ChartDataLabel {
+	return excelize.ChartDataLabel{Font: excelize.Font{Size: 9, Color: chartInk}}
+}
+
 // rateChart adds a native bar chart of the MET rates in rows first..last.
 func rateChart(f *excelize.File, at, title string, first, last int) error {
 	maxRate, minRate := 1.0, 0.0
@@ -212,15 +258,16 @@ func rateChart(f *excelize.File, at, title string, first, last int) error {
 			Categories: fmt.Sprintf("'%s'!$A$%d:$A$%d", SheetCompliance, first, last),
 			Values:     fmt.Sprintf("'%s'!$G$%d:$G$%d", SheetCompliance, first, last),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4E8F3A"}},
+			DataLabel:  chartLabel(),
 		}},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
+		Title:     chartTitle(title),
 		Legend:    excelize.ChartLegend{Position: "none"},
 		Dimension: excelize.ChartDimension{Width: 560, Height: 260},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
-		XAxis:     excelize.ChartAxis{ReverseOrder: true},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: chartAxisFont()},
 		YAxis: excelize.ChartAxis{
 			Maximum: &maxRate, Minimum: &minRate, MajorGridLines: true,
-			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"},
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Font: chartAxisFont(),
 		},
 	})
 }

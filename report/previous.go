@@ -223,7 +223,9 @@ func writeYearOnYear(f *excelize.File, st *styles, in Input, this Compliance, to
 	add(f.MergeCell(s, cellName(1, top+1), cellName(7, top+1)))
 	add(f.SetCellValue(s, cellName(1, top+1), yearOnYearNote))
 	add(f.SetCellStyle(s, cellName(1, top+1), cellName(7, top+1), st.note))
-	add(f.SetRowHeight(s, top+1, 48))
+	add(f.SetRowHeight(s, top+1, rowHeight(textLines(yearOnYearNote, complianceTableWidth, false))))
+	// Last year's comparison starts the second printed page.
+	add(f.InsertPageBreak(s, cellName(1, top)))
 
 	rate := func(t *Tally) any {
 		if t == nil {
@@ -241,11 +243,12 @@ func writeYearOnYear(f *excelize.File, st *styles, in Input, this Compliance, to
 		return t.Assessed()
 	}
 	table := func(top int, group string, rows []yearOnYearRow) (int, int) {
-		add(setRow(f, s, 1, top, group,
-			"Members assessed "+prevName, "MET rate "+prevName,
-			"Members assessed "+thisName, "MET rate "+thisName, "Change (points)"))
+		header := []any{group,
+			"Members assessed " + prevName, "MET rate " + prevName,
+			"Members assessed " + thisName, "MET rate " + thisName, "Change (points)"}
+		add(setRow(f, s, 1, top, header...))
 		add(f.SetCellStyle(s, cellName(1, top), cellName(6, top), st.header))
-		add(f.SetRowHeight(s, top, 45)) // "Members assessed 2024" wraps to three lines
+		add(f.SetRowHeight(s, top, headerHeight(header, complianceWidths)))
 		for i, r := range rows {
 			var change any
 			r0, ok0 := rate(r.Previous).(float64)
@@ -305,20 +308,21 @@ func yearChart(f *excelize.File, hdr, first, last int, title string) error {
 		Series: []excelize.ChartSeries{
 			{
 				Name: fmt.Sprintf("'%s'!$C$%d", SheetCompliance, hdr), Categories: cats, Values: ref("C", first, last),
-				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"A5A5A5"}},
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"A5A5A5"}}, DataLabel: chartLabel(),
 			},
 			{
 				Name: fmt.Sprintf("'%s'!$E$%d", SheetCompliance, hdr), Categories: cats, Values: ref("E", first, last),
-				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4E8F3A"}},
+				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4E8F3A"}}, DataLabel: chartLabel(),
 			},
 		},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
+		Title:     chartTitle(title),
+		Legend:    excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Size: 9, Color: chartInk}},
 		Dimension: excelize.ChartDimension{Width: 640, Height: 260},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
+		XAxis:     excelize.ChartAxis{Font: chartAxisFont()},
 		YAxis: excelize.ChartAxis{
 			Maximum: &maxRate, Minimum: &minRate, MajorGridLines: true,
-			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"},
+			NumFmt: excelize.ChartNumFmt{CustomNumFmt: "0%"}, Font: chartAxisFont(),
 		},
 	})
 }
