@@ -222,13 +222,7 @@ const complianceTableWidth = 48 + 12 + 9 + 9 + 10 + 12 + 10
 // headerHeight is the height of a header row of bold text that wraps in
 // its columns.
 func headerHeight(header []any, widths []float64) float64 {
-	lines := 1
-	for i, h := range header {
-		if s, ok := h.(string); ok && i < len(widths) {
-			lines = max(lines, textLines(s, widths[i], true))
-		}
-	}
-	return rowHeight(lines)
+	return max(RowHeight(header, widths, true), linePt)
 }
 
 // Chart text is dark grey on white: excelize's default draws axis labels

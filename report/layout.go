@@ -177,15 +177,22 @@ func wrappedHeight(cells []any, cols []column, wrap int) float64 {
 	return rowHeight(lines)
 }
 
-// TextRowHeight is the height in points a row needs to show text wrapped
-// in a column width characters wide, for the sheets the assessor's loop
-// adds to the run's workbook; 0 when one line is enough.
-func TextRowHeight(text string, width float64) float64 {
-	n := textLines(text, width, false)
-	if n <= 1 {
+// RowHeight is the height in points a row needs to show its text cells
+// wrapped in their columns (cells[i] in widths[i] characters; other values
+// and cells past widths count one line), for the sheets the assessor's
+// loop adds to the run's workbook. It is 0 when one line is enough, so the
+// row can keep the default height.
+func RowHeight(cells []any, widths []float64, bold bool) float64 {
+	lines := 1
+	for i, v := range cells {
+		if s, ok := v.(string); ok && s != "" && i < len(widths) {
+			lines = max(lines, textLines(s, widths[i], bold))
+		}
+	}
+	if lines == 1 {
 		return 0
 	}
-	return rowHeight(n)
+	return rowHeight(lines)
 }
 
 // PrintSetup is how a sheet prints: the orientation, how many pages wide

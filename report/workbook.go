@@ -72,7 +72,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 	s.hours = mk(&excelize.Style{CustomNumFmt: &hoursFmt, Alignment: top})
 	s.integer = mk(&excelize.Style{NumFmt: 1, Alignment: top})
 	s.date = mk(&excelize.Style{CustomNumFmt: &dateFmt, Alignment: top})
-	s.percent = mk(&excelize.Style{CustomNumFmt: &pctFmt})
+	s.percent = mk(&excelize.Style{CustomNumFmt: &pctFmt, Alignment: top})
 	s.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Calibri", Size: 14}})
 	s.note = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Family: "Calibri", Size: 11, Color: "595959"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	if err != nil {

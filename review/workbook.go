@@ -72,6 +72,14 @@ func runSection(f *excelize.File, st report.SheetStyles, title string, rows [][]
 	if err := f.SetCellStyle(s, cell(1, start), cell(3, start), st.Header); err != nil {
 		return err
 	}
+	var widths []float64
+	for _, c := range []string{"A", "B", "C"} {
+		w, err := f.GetColWidth(s, c)
+		if err != nil {
+			return err
+		}
+		widths = append(widths, w)
+	}
 	for i, r := range rows {
 		vals := append([]any{}, r...)
 		for len(vals) < 3 {
@@ -79,6 +87,12 @@ func runSection(f *excelize.File, st report.SheetStyles, title string, rows [][]
 		}
 		if err := f.SetSheetRow(s, cell(1, start+1+i), &vals); err != nil {
 			return err
+		}
+		// A long value (a path, a hash) wraps on the Run sheet.
+		if h := report.RowHeight(vals, widths, false); h > 0 {
+			if err := f.SetRowHeight(s, start+1+i, h); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -185,8 +199,30 @@ func fillSummary(f *excelize.File, finals []Final) error {
 				return err
 			}
 		}
+		if err := fitComment(f, i+1, cols.comment+1, fin.Comment); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// fitComment makes a Summary row tall enough for the assessor's comment
+// in column col, wrapped; a row already taller (for its flags) stays so.
+func fitComment(f *excelize.File, row, col int, comment string) error {
+	name, _ := excelize.ColumnNumberToName(col)
+	w, err := f.GetColWidth(report.SheetSummary, name)
+	if err != nil {
+		return err
+	}
+	need := report.RowHeight([]any{comment}, []float64{w}, false)
+	if need == 0 {
+		return nil
+	}
+	have, err := f.GetRowHeight(report.SheetSummary, row)
+	if err != nil || have >= need {
+		return err
+	}
+	return f.SetRowHeight(report.SheetSummary, row, need)
 }
 
 func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) error {
@@ -205,20 +241,37 @@ func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) er
 	if err := f.SetCellStyle(s, "A1", cell(len(headers), 1), st.Header); err != nil {
 		return err
 	}
+	if err := f.SetRowHeight(s, 1, max(report.RowHeight(headers, widths, true), 30)); err != nil {
+		return err
+	}
 	for i, r := range FinalRows(finals) {
 		vals := []any{r.MemberID, r.Name, r.Prescreen, r.Decision, r.Final, r.Comment, r.Problem}
 		if err := f.SetSheetRow(s, cell(1, i+2), &vals); err != nil {
 			return err
 		}
+		// The comment and the problem wrap: the row is as tall as the
+		// longer of them needs.
+		if h := report.RowHeight(vals, widths, false); h > 0 {
+			if err := f.SetRowHeight(s, i+2, h); err != nil {
+				return err
+			}
+		}
 	}
 	last := len(finals) + 1
-	if err := f.SetCellStyle(s, "F2", cell(7, max(last, 2)), st.Wrap); err != nil {
+	// Every cell wraps and sits at the top, so a row made tall by a
+	// comment reads across.
+	if err := f.SetCellStyle(s, "A2", cell(7, max(last, 2)), st.Wrap); err != nil {
 		return err
 	}
 	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	return f.AutoFilter(s, fmt.Sprintf("A1:G%d", max(last, 2)), nil)
+	if err := f.AutoFilter(s, fmt.Sprintf("A1:G%d", max(last, 2)), nil); err != nil {
+		return err
+	}
+	// After the autofilter: excelize's AutoFilter replaces the sheet
+	// properties, fit-to-page among them.
+	return report.SetPrint(f, s, report.PrintSetup{Landscape: true, PagesWide: 1, TitleRows: "1"})
 }
 
 // FinalRow is one row of final-summary.csv, as text.
@@ -247,9 +300,19 @@ func FinalRows(finals []Final) []FinalRow {
 // FinalSummaryHeader is final-summary.csv's header.
 var FinalSummaryHeader = []string{"member_id", "name", "prescreen_outcome", "decision", "final_outcome", "assessor_comment", "problem"}
 
+// agreementWidths are the Agreement sheet's column widths; a note spans
+// all of them (agreementWidth).
+var agreementWidths = []float64{46, 12, 12, 12, 12, 60}
+
+const agreementWidth = 46 + 12*4 + 60
+
 func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) error {
 	const s = SheetAgreement
-	for c, w := range map[string]float64{"A": 46, "B": 12, "C": 12, "D": 12, "E": 12, "F": 60} {
+	if err := report.SetPrint(f, s, report.PrintSetup{Landscape: true, PagesWide: 1, PagesTall: 1}); err != nil {
+		return err
+	}
+	for i, w := range agreementWidths {
+		c, _ := excelize.ColumnNumberToName(i + 1)
 		if err := f.SetColWidth(s, c, c, w); err != nil {
 			return err
 		}
@@ -267,8 +330,17 @@ func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) e
 			}
 		}
 		err = f.SetSheetRow(s, cell(1, row), &vals)
-		if err == nil && style != 0 {
+		if style == 0 {
+			// A data row wraps its text and sits at the top, so a row
+			// made tall by its last column reads across.
+			style = st.Wrap
+		}
+		if err == nil {
 			err = f.SetCellStyle(s, cell(1, row), cell(max(len(vals), 1), row), style)
+		}
+		// Headers and the "Also" text wrap: the row is as tall as they need.
+		if h := report.RowHeight(vals, agreementWidths, style == st.Header); err == nil && h > 0 {
+			err = f.SetRowHeight(s, row, h)
 		}
 		row++
 	}
@@ -278,17 +350,17 @@ func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) e
 		}
 		return roundTo(l.Kappa, 3)
 	}
-	// A note spans the table's width, with room for its lines: excelize
-	// cannot measure wrapped text, so the height is set by hand.
-	note := func(text string, height float64) {
+	// A note spans the table's width, with room for its lines: no
+	// spreadsheet sizes a row to wrapped text a library wrote.
+	note := func(text string) {
 		if err != nil {
 			return
 		}
 		err = f.MergeCell(s, cell(1, row), cell(6, row))
-		if err == nil {
-			err = f.SetRowHeight(s, row, height)
-		}
 		put(st.Note, text)
+		if h := report.RowHeight([]any{text}, []float64{agreementWidth}, false); err == nil {
+			err = f.SetRowHeight(s, row-1, max(h, 15))
+		}
 	}
 	rate := func(l Line) any {
 		if l.N == 0 {
@@ -297,7 +369,7 @@ func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) e
 		return l.Rate()
 	}
 	put(st.Title, "Agreement between the pre-screen and the assessors")
-	note("Only members with an applied decision count; EXEMPT members are left out (an exemption comes from the register, not the tool). Kappa is Cohen's kappa: 1 is full agreement, 0 no better than chance; n/a when every member has the same label on both sides, where chance alone would agree.", 32)
+	note("Only members with an applied decision count; EXEMPT members are left out (an exemption comes from the register, not the tool). Kappa is Cohen's kappa: 1 is full agreement, 0 no better than chance; n/a when every member has the same label on both sides, where chance alone would agree.")
 	row++
 	put(st.Header, "Overall outcome", "Members", "Same outcome", "Agreement", "Cohen's kappa", "What it means")
 	put(0, "Members the tool decided (MET or NOT_MET)", a.ToolDecided.N, a.ToolDecided.Agreed, rate(a.ToolDecided), kappa(a.ToolDecided),
@@ -316,12 +388,9 @@ func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) e
 	}
 	row++
 	put(st.Title, "Per standard")
-	note("Assessors give one decision per member, not per standard, so a standard's own agreement can only be measured where the decision rests on it alone: members whose other three standards were MET on the pre-screen (taking the assessor to accept those). A NOT_MET standard with a final MET outcome was overturned for certain, whatever the other standards said.", 48)
+	note("Assessors give one decision per member, not per standard, so a standard's own agreement can only be measured where the decision rests on it alone: members whose other three standards were MET on the pre-screen (taking the assessor to accept those). A NOT_MET standard with a final MET outcome was overturned for certain, whatever the other standards said.")
 	put(st.Header, "Standard", "Members (decision rests on it)", "Same verdict", "Agreement", "Cohen's kappa", "Also")
 	for _, sa := range a.Standards {
-		if err == nil {
-			err = f.SetRowHeight(s, row, 30) // the "Also" text wraps to two lines
-		}
 		also := fmt.Sprintf("NOT_MET on %d decided %s, overturned to MET on %d; REVIEW (only non-MET standard) settled MET %d, NOT_MET %d.",
 			sa.NotMet, plural(sa.NotMet, "member", "members"), sa.Overturned, sa.ReviewToMet, sa.ReviewToNotMet)
 		put(0, fmt.Sprintf("%d. %s", sa.Standard, sa.Standard.Title()), sa.Attributable.N, sa.Attributable.Agreed,
@@ -336,7 +405,7 @@ func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) e
 			return err
 		}
 	}
-	return f.SetCellStyle(s, "F4", cell(6, row), st.Wrap)
+	return nil
 }
 
 func roundTo(v float64, places int) float64 {
