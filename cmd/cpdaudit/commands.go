@@ -1,7 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	iofs "io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -19,9 +22,12 @@ func cmdPolicy(args []string, stdio IO) error {
 	return err
 }
 
-// cmdTemplate writes a blank member CPD workbook.
+// cmdTemplate writes a blank member CPD workbook. It never replaces an
+// existing file unless --force is given: the file may be a member's
+// filled-in record.
 func cmdTemplate(args []string, stdio IO) error {
-	fs := newFlagSet("template", "cpdaudit template FILE.xlsx", stdio)
+	fs := newFlagSet("template", "cpdaudit template [--force] FILE.xlsx", stdio)
+	force := fs.Bool("force", false, "replace FILE if it already exists")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -32,6 +38,13 @@ func cmdTemplate(args []string, stdio IO) error {
 	path := rest[0]
 	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
 		return usagef("the template must be an .xlsx file (got %s)", path)
+	}
+	if !*force {
+		if _, err := os.Lstat(path); err == nil {
+			return fmt.Errorf("%s already exists and was left as it is: give another file name, or add --force to replace it", path)
+		} else if !errors.Is(err, iofs.ErrNotExist) {
+			return fmt.Errorf("cannot write %s: %w", path, err)
+		}
 	}
 	if err := report.WriteFileAtomic(path, 0o644, report.WriteTemplate); err != nil {
 		return err

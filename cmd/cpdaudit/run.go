@@ -43,7 +43,7 @@ Usage:
   cpdaudit sample --rate 5% [--min N] [--seed S] [--stratify grade] [--exclude-audited-since FILE...] RUN_DIR
   cpdaudit finalize RUN_DIR --decisions FILE.xlsx
   cpdaudit policy
-  cpdaudit template FILE.xlsx
+  cpdaudit template [--force] FILE.xlsx
   cpdaudit version
 
 INPUT is a CSV or Excel file (.csv, .xlsx, .xlsm) or a folder, read recursively.

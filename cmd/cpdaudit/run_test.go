@@ -308,6 +308,34 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestTemplateNoOverwrite: template never replaces an existing file (it may
+// be a member's filled-in record) unless --force is given, before or
+// after the file name.
+func TestTemplateNoOverwrite(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "my-cpd.xlsx")
+	if err := os.WriteFile(path, []byte("a member's record"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runInProcess(t, context.Background(), "template", path)
+	if r.code != exitFailed || !strings.Contains(r.stderr, "already exists") || !strings.Contains(r.stderr, "--force") {
+		t.Errorf("template over an existing file: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if b, _ := os.ReadFile(path); string(b) != "a member's record" {
+		t.Fatal("template replaced an existing file without --force")
+	}
+	for _, args := range [][]string{{"template", "--force", path}, {"template", path, "--force"}} {
+		if err := os.WriteFile(path, []byte("old"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if r := runInProcess(t, context.Background(), args...); r.code != exitOK {
+			t.Fatalf("%q: exit %d: %s", args, r.code, r.stderr)
+		}
+		if b, _ := os.ReadFile(path); !bytes.HasPrefix(b, []byte("PK")) {
+			t.Errorf("%q did not write the workbook", args)
+		}
+	}
+}
+
 // fillTemplate writes a member number and one activity into a template, as
 // a member would in Excel.
 func fillTemplate(t *testing.T, path string) {
