@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"strconv"
 
 	"github.com/ies/cpdaudit/audit"
 	"github.com/xuri/excelize/v2"
@@ -23,6 +24,16 @@ const (
 	templateHeaderRow = 5
 	templateLastRow   = 500 // rows that carry the drop-down and validations
 )
+
+// templateLabels are the label cells above the table, right-aligned in
+// column A next to the cells the member fills in.
+var templateLabels = []string{"Member number:", "Name:", "CPD year:"}
+
+// templateWidths are the widths of the record's columns. Column A holds
+// the dates and, above the table, the labels: wide enough for the longest
+// label in bold, which right-aligned in a narrower column lost its start
+// ("ber number:").
+var templateWidths = []float64{17, 36, 24, 12, 50, 70}
 
 // templateNotes explains the four standards in plain words, after the IES
 // guidance "Completing your CPD record".
@@ -112,11 +123,14 @@ func templateRecord(f *excelize.File) error {
 	hours := mk(&excelize.Style{CustomNumFmt: &hoursFmt, Alignment: &excelize.Alignment{Vertical: "top"}})
 	wrap := mk(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 
-	for i, w := range []float64{12, 36, 24, 10, 50, 70} {
+	// Printed, the record is landscape and one page wide, its table header
+	// repeated on every page.
+	add(SetPrint(f, s, PrintSetup{Landscape: true, PagesWide: 1, TitleRows: strconv.Itoa(templateHeaderRow)}))
+	for i, w := range templateWidths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		add(f.SetColWidth(s, col, col, w))
 	}
-	for i, l := range []string{"Member number:", "Name:", "CPD year:"} {
+	for i, l := range templateLabels {
 		add(f.SetCellValue(s, cellName(1, i+1), l))
 		add(f.SetCellStyle(s, cellName(1, i+1), cellName(1, i+1), label))
 		add(f.SetCellStyle(s, cellName(2, i+1), cellName(2, i+1), input))
@@ -127,6 +141,7 @@ func templateRecord(f *excelize.File) error {
 	}
 	add(setRow(f, s, 1, templateHeaderRow, hdr...))
 	add(f.SetCellStyle(s, cellName(1, templateHeaderRow), cellName(len(TemplateHeaders), templateHeaderRow), header))
+	add(f.SetRowHeight(s, templateHeaderRow, max(RowHeight(hdr, templateWidths, true), 2*linePt)))
 	first, last := templateHeaderRow+1, templateLastRow
 	add(f.SetCellStyle(s, cellName(1, first), cellName(1, last), date))
 	add(f.SetCellStyle(s, cellName(2, first), cellName(3, last), wrap))
@@ -188,7 +203,7 @@ func templateValidations(f *excelize.File, first, last int) error {
 
 func templateNotesSheet(f *excelize.File) error {
 	const s = SheetNotes
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}, Alignment: &excelize.Alignment{Vertical: "top"}})
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Calibri", Size: 12}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	if err != nil {
 		return err
 	}
@@ -196,30 +211,38 @@ func templateNotesSheet(f *excelize.File) error {
 	if err != nil {
 		return err
 	}
-	if err := f.SetColWidth(s, "A", "A", 100); err != nil {
+	// Printed, the notes are one portrait page wide. Each paragraph spans
+	// four columns merged rather than one wide column: LibreOffice does not
+	// scale a page down to fit a single column wider than the paper, and
+	// cuts it off on both sides instead.
+	if err := SetPrint(f, s, PrintSetup{PagesWide: 1}); err != nil {
+		return err
+	}
+	const cols, colWidth = 4, 23
+	last, _ := excelize.ColumnNumberToName(cols)
+	if err := f.SetColWidth(s, "A", last, colWidth); err != nil {
 		return err
 	}
 	row := 1
+	var errs []error
+	add := func(err error) { errs = append(errs, err) }
 	for _, n := range templateNotes {
-		if err := f.SetCellValue(s, cellName(1, row), n.title); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(s, cellName(1, row), cellName(1, row), bold); err != nil {
-			return err
-		}
-		if err := f.SetCellValue(s, cellName(1, row+1), n.text); err != nil {
-			return err
-		}
-		if err := f.SetCellStyle(s, cellName(1, row+1), cellName(1, row+1), wrap); err != nil {
-			return err
-		}
+		add(f.SetCellValue(s, cellName(1, row), n.title))
+		add(f.SetCellStyle(s, cellName(1, row), cellName(1, row), bold))
+		// 12-point titles need more than the 15 points of an 11-point row.
+		add(f.SetRowHeight(s, row, 18))
+		add(f.MergeCell(s, cellName(1, row+1), cellName(cols, row+1)))
+		add(f.SetCellValue(s, cellName(1, row+1), n.text))
+		add(f.SetCellStyle(s, cellName(1, row+1), cellName(cols, row+1), wrap))
 		// Row heights are not computed by Excel for wrapped text written by
 		// a library, so give each paragraph room for its lines.
-		lines := len(n.text)/95 + 1
-		if err := f.SetRowHeight(s, row+1, float64(15*lines+4)); err != nil {
+		add(f.SetRowHeight(s, row+1, max(RowHeight([]any{n.text}, []float64{cols * colWidth}, false), linePt)))
+		row += 3
+	}
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
-		row += 3
 	}
 	return nil
 }
