@@ -323,6 +323,32 @@ func TestStandardReflectionShares(t *testing.T) {
 	}
 }
 
+// TestStrengthenStepWording: the step naming the reflections to strengthen
+// says in plain words what each lacks, grouped, without the standard's
+// jargon ("both elements").
+func TestStrengthenStepWording(t *testing.T) {
+	a := act(FormalLearning, 1, 5, 6)
+	a.Title, a.Reflection = "Descriptive course", "I attended the course and took notes on the main points."
+	b := act(WorkBasedLearning, 3, 5, 5)
+	b.Title, b.Reflection = "Quality only", "My reports are more accurate because I now check the units every time."
+	c := act(ProfessionalActivity, 6, 5, 5)
+	c.Title, c.Reflection = "Also descriptive", "I went to the meeting and listened to the talks."
+	d := act(SelfDirectedLearning, 9, 5, 1)
+	r := Evaluate(Member{ID: "M1"}, []Activity{a, b, c, d}, env())
+	steps := strings.Join(r.Standards[3].NextSteps, "|")
+	for _, want := range []string{
+		`"Quality only" (5 hours) needs how the activity helped the people who use your work, and why`,
+		`"Descriptive course" (6 hours) and "Also descriptive" (5 hours) need both what the activity did for the quality of your own work and how it helped the people who use your work, each with a reason`,
+	} {
+		if !strings.Contains(steps, want) {
+			t.Errorf("next steps lack %q:\n%s", want, steps)
+		}
+	}
+	if strings.Contains(steps, "element") {
+		t.Errorf("next steps speak of elements: %s", steps)
+	}
+}
+
 func TestStandardReflectionNoUsers(t *testing.T) {
 	acts := spread(30)
 	for i := range acts {

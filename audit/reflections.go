@@ -127,29 +127,53 @@ func strengthenStep(r *MemberResult, weak []int, need, metShare float64) string 
 		}
 		return 0
 	})
-	var names []string
+	// The activities are named in groups by what their reflections lack,
+	// in plain words rather than the standard's "elements". A group says
+	// it with a verb for one activity and one for several.
+	type group struct {
+		one, many string
+		names     []string
+	}
+	var groups []group
 	got := 0.0
-	for _, i := range order {
+	for n, i := range order {
 		a := r.Activities[i]
-		missing := "both elements"
+		what := "both what the activity did for the quality of your own work and how it helped the people who use your work, each with a reason"
+		one, many := "needs "+what, "need "+what
 		switch {
 		case a.Reflection.Level == Missing:
-			missing = "no reflection yet"
+			one, many = "needs a reflection", "need a reflection"
 		case a.Reflection.Level == Unclear:
-			missing = "unclear: an assessor will read it"
+			one, many = "is unclear to the pre-screen: an assessor will read it", "are unclear to the pre-screen: an assessor will read them"
 		case a.Reflection.Quality:
-			missing = "needs the users element"
+			what = "how the activity helped the people who use your work, and why"
+			one, many = "needs "+what, "need "+what
 		case a.Reflection.Users:
-			missing = "needs the quality element"
+			what = "what the activity did for the quality of your own work, and why"
+			one, many = "needs "+what, "need "+what
 		}
-		names = append(names, fmt.Sprintf("%s (%s, %s)", quote(a.Title), hoursWord(a.Hours), missing))
+		name := fmt.Sprintf("%s (%s)", quote(a.Title), hoursWord(a.Hours))
+		k := slices.IndexFunc(groups, func(g group) bool { return g.one == one })
+		if k < 0 {
+			groups = append(groups, group{one: one, many: many})
+			k = len(groups) - 1
+		}
+		groups[k].names = append(groups[k].names, name)
 		got += a.Hours
-		if atLeast(got, need) || len(names) == 5 {
+		if atLeast(got, need) || n == 4 {
 			break
 		}
 	}
-	return fmt.Sprintf("Strengthen the reflections on activities worth at least %s more hours so that %s of your hours have adequate reflections, for example %s.",
-		formatHoursUp(need), percent(metShare), orList(names, "and"))
+	parts := make([]string, len(groups))
+	for k, g := range groups {
+		verb := g.one
+		if len(g.names) > 1 {
+			verb = g.many
+		}
+		parts[k] = orList(g.names, "and") + " " + verb
+	}
+	return fmt.Sprintf("Strengthen the reflections on activities worth at least %s more hours so that %s of your hours have adequate reflections. The closest to adequate: %s.",
+		formatHoursUp(need), percent(metShare), strings.Join(parts, "; "))
 }
 
 // copyItem is one reflection long enough to compare.
