@@ -128,15 +128,21 @@ func (d *feedback) finalBody(l FinalLetter) {
 	d.tableRow(w, []tcell{{text: "Assessor's decision", bold: true}, {text: decision}}, nil, false)
 	d.tableRow(w, []tcell{{text: "Final outcome", bold: true}, verdictCell(l.Final)}, nil, false)
 
-	d.heading("The four standards on the pre-screen")
 	sw := []float64{96, 34}
-	header := d.headerRow(sw, "Standard", "Pre-screen verdict")
-	header()
+	titles := []string{"Standard", "Pre-screen verdict"}
+	rows := make([][]tcell, len(l.Standards))
 	for i, v := range l.Standards {
 		s := audit.Standard(i + 1)
 		vc := verdictCell(v)
 		vc.align = "C"
-		d.tableRow(sw, []tcell{{text: fmt.Sprintf("%d. %s", s, s.Title()), bold: true}, vc}, header, false)
+		rows[i] = []tcell{{text: fmt.Sprintf("%d. %s", s, s.Title()), bold: true}, vc}
+	}
+	d.keepTable(headingH, sw, titles, rows[0])
+	d.heading("The four standards on the pre-screen")
+	header := d.headerRow(sw, titles...)
+	header()
+	for _, row := range rows {
+		d.tableRow(sw, row, header, false)
 	}
 	if l.Reviewed && l.Final != l.Prescreen {
 		d.p.SetY(d.p.GetY() + 2)

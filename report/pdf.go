@@ -215,6 +215,9 @@ func (d *feedback) need(h float64) bool {
 	return true
 }
 
+// headingH is the height heading takes.
+const headingH = 3 + 7 + 1
+
 func (d *feedback) heading(text string) {
 	d.need(20) // keep a heading with at least a couple of lines after it
 	p := d.p
@@ -296,7 +299,7 @@ func hoursLine(r *audit.MemberResult) string {
 	if r.Outcome == audit.Exempt {
 		return ""
 	}
-	return fmt.Sprintf("Hours counted: %s of %s required. Substantive categories: %d of %d required.",
+	return fmt.Sprintf("Hours counted: %s (%s required). Categories with enough hours to count toward the balance: %d (%d required).",
 		formatHours(r.CountedHours), formatHours(r.RequiredHours), r.SubstantiveCategories, r.RequiredCategories)
 }
 
@@ -348,14 +351,7 @@ func (d *feedback) paragraph(text string, bold bool, c rgb) {
 // It returns the row's top and height.
 func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebra bool) (float64, float64) {
 	p := d.p
-	wrapped := make([][]string, len(cells))
-	h := lineH
-	for i, c := range cells {
-		d.cellFont(c)
-		wrapped[i] = d.split(clean(c.text), widths[i], maxLinesInCell)
-		h = max(h, float64(len(wrapped[i]))*c.lineHeight())
-	}
-	h += 2 * cellPad
+	wrapped, h := d.wrapRow(widths, cells)
 	if d.need(h) && header != nil {
 		header()
 	}
@@ -390,6 +386,45 @@ func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebr
 	return y, h
 }
 
+// wrapRow wraps each cell to its column and returns the lines and the
+// row's height, padding included.
+func (d *feedback) wrapRow(widths []float64, cells []tcell) ([][]string, float64) {
+	wrapped := make([][]string, len(cells))
+	h := lineH
+	for i, c := range cells {
+		d.cellFont(c)
+		wrapped[i] = d.split(clean(c.text), widths[i], maxLinesInCell)
+		h = max(h, float64(len(wrapped[i]))*c.lineHeight())
+	}
+	return wrapped, h + 2*cellPad
+}
+
+// rowHeight is the height tableRow gives a row of cells.
+func (d *feedback) rowHeight(widths []float64, cells []tcell) float64 {
+	_, h := d.wrapRow(widths, cells)
+	return h
+}
+
+// headerCells are a header row's cells.
+func headerCells(titles []string) []tcell {
+	cells := make([]tcell, len(titles))
+	for i, t := range titles {
+		cells[i] = tcell{text: t, bold: true, size: tableSize, fill: &colHeadFill}
+	}
+	return cells
+}
+
+// keepTable starts a new page unless the table's header and first row fit
+// on this one below room millimetres of other things (a heading), so a
+// header never stands alone at the foot of a page.
+func (d *feedback) keepTable(room float64, widths []float64, titles []string, first []tcell) {
+	h := room + d.rowHeight(widths, headerCells(titles))
+	if first != nil {
+		h += d.rowHeight(widths, first)
+	}
+	d.need(h)
+}
+
 // lineHeight is the distance between the cell's lines: 0.46 mm per point
 // of font size, which is lineH at bodySize.
 func (c tcell) lineHeight() float64 {
@@ -422,11 +457,7 @@ func sum(ws []float64) float64 {
 // headerRow returns a function drawing a table's header row.
 func (d *feedback) headerRow(widths []float64, titles ...string) func() {
 	return func() {
-		cells := make([]tcell, len(titles))
-		for i, t := range titles {
-			cells[i] = tcell{text: t, bold: true, size: tableSize, fill: &colHeadFill}
-		}
-		d.tableRow(widths, cells, nil, false)
+		d.tableRow(widths, headerCells(titles), nil, false)
 		d.row = 0
 	}
 }
@@ -562,48 +593,102 @@ func niceStep(scale float64) float64 {
 	return 10 * mag
 }
 
-var activityWidths = []float64{18, 45, 26, 14, 18, contentW - 121}
+// activityWidths are the activity table's columns: Date, Activity,
+// Category, Hours, Counted and the reflection finding, which also holds
+// why an activity is not counted (a sentence squeezed into the Counted
+// column broke its words over a dozen lines).
+var activityWidths = []float64{18, 44, 25, 12, 16, contentW - 115}
+
+var activityTitles = []string{"Date", "Activity", "Category", "Hours", "Counted", "Reflection finding"}
 
 func (d *feedback) activities() {
-	d.heading("Your activities")
 	acts := d.r.Activities
 	if len(acts) == 0 {
+		d.heading("Your activities")
 		d.paragraph("No activities were recorded for this member.", false, colText)
 		return
 	}
-	header := d.headerRow(activityWidths, "Date", "Activity", "Category", "Hours", "Counted", "Reflection finding")
+	tips := newTipNumbers(acts)
+	rows := make([][]tcell, len(acts))
+	for i := range acts {
+		rows[i] = activityCells(&acts[i], tips)
+	}
+	// The heading, the header and the first activity go on one page.
+	d.keepTable(headingH, activityWidths, activityTitles, rows[0])
+	d.heading("Your activities")
+	header := d.headerRow(activityWidths, activityTitles...)
 	header()
 	for i := range acts {
-		a := &acts[i]
-		counted := "Yes"
-		if !a.Counted {
-			counted = "No"
-			if a.NotCountedReason != "" {
-				counted += ": " + a.NotCountedReason
-			}
-		}
-		st := reflectionStyle(a.Reflection.Level)
-		finding := a.Reflection.Advice
-		if len(a.Flags) > 0 {
-			finding += "\nFor the assessor: " + strings.Join(a.Flags, "; ")
-		}
-		date := ""
-		if !a.Date.IsZero() {
-			date = a.Date.Format("02 Jan 2006")
-		}
-		y, h := d.tableRow(activityWidths, []tcell{
-			{text: date, size: tableSize},
-			{text: a.Title, size: tableSize},
-			{text: string(a.Category), size: tableSize},
-			{text: formatHours(a.Hours), size: tableSize, align: "R"},
-			{text: counted, size: tableSize},
-			{text: strings.TrimSpace(levelWords(a.Reflection.Level) + "\n" + finding), size: tableSize, boldFirst: true},
-		}, header, true)
+		y, h := d.tableRow(activityWidths, rows[i], header, true)
 		// A coloured bar at the left of the finding shows its level at a
 		// glance (green adequate, amber partial or unclear, red descriptive/missing).
+		st := reflectionStyle(acts[i].Reflection.Level)
 		d.p.SetFillColor(st.r, st.g, st.b)
 		d.p.Rect(marginX+sum(activityWidths[:5]), y, 0.9, h, "F")
 	}
+}
+
+// activityCells are the cells of one activity's row.
+func activityCells(a *audit.ActivityResult, tips *tipNumbers) []tcell {
+	counted := "Yes"
+	finding := []string{levelWords(a.Reflection.Level)}
+	if !a.Counted {
+		counted = "No"
+		if a.NotCountedReason != "" {
+			finding = append(finding, "Not counted. "+a.NotCountedReason)
+		}
+	}
+	if tip := tips.text(a.Reflection.Advice); tip != "" {
+		finding = append(finding, tip)
+	}
+	if len(a.Flags) > 0 {
+		finding = append(finding, "For the assessor: "+strings.Join(a.Flags, "; "))
+	}
+	date := ""
+	if !a.Date.IsZero() {
+		date = a.Date.Format("02 Jan 2006")
+	}
+	return []tcell{
+		{text: date, size: tableSize},
+		{text: a.Title, size: tableSize},
+		{text: string(a.Category), size: tableSize},
+		{text: formatHours(a.Hours), size: tableSize, align: "R"},
+		{text: counted, size: tableSize},
+		{text: strings.TrimSpace(strings.Join(finding, "\n")), size: tableSize, boldFirst: true},
+	}
+}
+
+// tipNumbers says a tip given for several activities once: in full, as
+// "Tip 1", at the first of them, and as "Same as tip 1 above." at the
+// others. A tip given once is shown as it is.
+type tipNumbers struct {
+	count map[string]int // activities per tip
+	num   map[string]int // the number of a repeated tip, once given
+	next  int
+}
+
+func newTipNumbers(acts []audit.ActivityResult) *tipNumbers {
+	t := &tipNumbers{count: map[string]int{}, num: map[string]int{}}
+	for i := range acts {
+		if tip := strings.TrimSpace(acts[i].Reflection.Advice); tip != "" {
+			t.count[tip]++
+		}
+	}
+	return t
+}
+
+// text is what the finding says of tip, in table order.
+func (t *tipNumbers) text(tip string) string {
+	tip = strings.TrimSpace(tip)
+	if tip == "" || t.count[tip] < 2 {
+		return tip
+	}
+	if n, ok := t.num[tip]; ok {
+		return fmt.Sprintf("Same as tip %d above.", n)
+	}
+	t.next++
+	t.num[tip] = t.next
+	return fmt.Sprintf("Tip %d: %s", t.next, tip)
 }
 
 func levelWords(l audit.ReflectionLevel) string {
