@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"os/exec"
@@ -434,5 +435,26 @@ func TestDocumentDate(t *testing.T) {
 	}
 	if got := created(filepath.Join(dir, "b")); !strings.HasPrefix(got, "2001-09-09") {
 		t.Errorf("with SOURCE_DATE_EPOCH=1000000000, CreationDate %q, want 2001-09-09", got)
+	}
+	// run.json and the Run sheet date the run the same way.
+	for sub, want := range map[string]string{"a": "2025-12-31T00:00:00Z", "b": "2001-09-09T01:46:40Z"} {
+		var rec struct {
+			Started  string `json:"started_at"`
+			Finished string `json:"finished_at"`
+		}
+		b, err := os.ReadFile(filepath.Join(dir, sub, "run.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &rec); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Started != want || rec.Finished != want {
+			t.Errorf("run.json started_at %q, finished_at %q; want %q", rec.Started, rec.Finished, want)
+		}
+		vals, _ := runSheetValues(t, filepath.Join(dir, sub, "summary.xlsx"))
+		if got := vals["Run date"]; got != want[:10]+" "+want[11:16]+" UTC" {
+			t.Errorf("Run sheet: run date %q, want the date of %s", got, want)
+		}
 	}
 }
