@@ -990,7 +990,13 @@ func (utf *utf8FontFile) getMetrics(metricCount, gid int) []byte {
 		metrics = utf.fileReader.Read(4)
 	} else {
 		utf.seek(start + ((metricCount - 1) * 4))
+		// cpdaudit patch: Read returns a slice of the font file's bytes,
+		// which documents share (patch 3); appending to it in place wrote
+		// this glyph's side bearing over the font's own hmtx table, a data
+		// race between writers and a change to every later document. The
+		// full slice expression makes append copy.
 		metrics = utf.fileReader.Read(2)
+		metrics = metrics[:2:2]
 		utf.seek(start + (metricCount * 2) + (gid * 2))
 		metrics = append(metrics, utf.fileReader.Read(2)...)
 	}
