@@ -333,7 +333,7 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	}
 	tImport := time.Since(t0)
 
-	out, err := newOutput(o.Out, o.SharedOutput)
+	out, err := newOutput(o.Out, o.SharedOutput, runEntries, "feedback")
 	if err != nil {
 		return err
 	}
@@ -376,6 +376,9 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	}
 	if err := out.commit(); err != nil {
 		return err
+	}
+	if out.leftover != "" {
+		prog.warn(fmt.Sprintf("the run is complete, but the previous results could not be removed from %s; delete that folder", out.leftover))
 	}
 	tTables := time.Since(t2)
 	prog.finish()
