@@ -42,13 +42,13 @@ type imported struct {
 
 func (im *imported) close() { im.store.Close() }
 
-// importAll discovers the inputs, reads them concurrently (results kept by
-// index so the order never depends on timing), reads the register and
-// merges everything by member. The activities go to a Store, so they are
-// not all in memory at once (issue 6); the caller closes it.
-func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported, error) {
+// importAll reads the files found (concurrently, results kept by index so
+// the order never depends on timing), reads the register and merges
+// everything by member. The activities go to a Store, so they are not all
+// in memory at once (issue 6); the caller closes it.
+func importAll(ctx context.Context, o *auditOptions, found runInputs, prog *progress) (*imported, error) {
 	st := importer.NewStore("", 0)
-	im, err := importInto(ctx, o, prog, st)
+	im, err := importInto(ctx, o, found, prog, st)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -56,14 +56,17 @@ func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported,
 	return im, nil
 }
 
-func importInto(ctx context.Context, o *auditOptions, prog *progress, st *importer.Store) (*imported, error) {
+func importInto(ctx context.Context, o *auditOptions, found runInputs, prog *progress, st *importer.Store) (*imported, error) {
 	opts := importer.DefaultOptions()
 	opts.Store = st
 	opts.Year = o.Year // two-digit years are read around the CPD year
-	paths, issues := importer.Discover(o.Inputs)
+	paths, issues := found.files, found.issues
 	if len(paths) == 0 {
 		for _, is := range issues {
 			prog.warn(is.Error())
+		}
+		for _, n := range found.notices {
+			prog.warn(n.String())
 		}
 		return nil, errors.New("no readable input: none of the INPUT paths is a CSV or Excel file, or a folder holding one")
 	}
@@ -90,7 +93,7 @@ func importInto(ctx context.Context, o *auditOptions, prog *progress, st *import
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	im := &imported{store: st}
+	im := &imported{store: st, notices: found.notices}
 	for _, r := range results {
 		if r.Err != nil {
 			return nil, fmt.Errorf("%s: %w", r.File.Path, r.Err)
@@ -245,7 +248,11 @@ func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	if _, err := loadPolicy(o); err != nil {
 		return 0, err
 	}
-	im, err := importAll(ctx, o, prog)
+	found, err := findInputs(o, false)
+	if err != nil {
+		return 0, err
+	}
+	im, err := importAll(ctx, o, found, prog)
 	if err != nil {
 		return 0, err
 	}
@@ -292,8 +299,18 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Nothing is read before the outputs are known not to replace an input.
+	found, err := findInputs(o, true)
+	if err != nil {
+		return 0, err
+	}
+	lock, err := lockOutputFolder(o.Out, o.SharedOutput, prog)
+	if err != nil {
+		return 0, err
+	}
+	defer lock.release()
 	t0 := time.Now()
-	im, err := importAll(ctx, o, prog)
+	im, err := importAll(ctx, o, found, prog)
 	if err != nil {
 		return 0, err
 	}
