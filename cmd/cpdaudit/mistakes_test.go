@@ -279,7 +279,6 @@ func TestOneRunPerOutputFolder(t *testing.T) {
 	}
 }
 
-
 // TestConcurrentRunsRefused starts the real program and, while it works,
 // a second run into the same folder: the second refuses at once.
 func TestConcurrentRunsRefused(t *testing.T) {
