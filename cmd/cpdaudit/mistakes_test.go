@@ -310,3 +310,38 @@ func TestConcurrentRunsRefused(t *testing.T) {
 	}
 	checkSampleOutcomes(t, filepath.Join(out, "summary.csv"))
 }
+
+// TestNoLettersFromNothing: a run in which no activity row could be read
+// (only unreadable workbooks, or only the register given as INPUT) exits 1
+// with the reason and writes no letter; before, every register member got
+// a NOT_MET letter and the exit status was 0.
+func TestNoLettersFromNothing(t *testing.T) {
+	tests := []struct {
+		name   string
+		inputs []string
+		want   []string
+	}{
+		{"unreadable workbooks", []string{badDir + "/encrypted.xlsx", badDir + "/truncated.xlsx"},
+			[]string{"encrypted.xlsx: the workbook is protected with a password", "truncated.xlsx: the workbook is damaged"}},
+		{"only the register", []string{sampleRegister},
+			[]string{"register.csv: no table of CPD activities found"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"run", "--year", "2025", "--register", sampleRegister, "--out", out, "--quiet"}, tt.inputs...)
+			r := runInProcess(t, context.Background(), args...)
+			if r.code != exitFailed {
+				t.Fatalf("exit %d, want %d\n%s", r.code, exitFailed, r.stderr)
+			}
+			for _, want := range append(tt.want, "no CPD activity could be read", "no letters were written") {
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("the output folder %s was made", out)
+			}
+		})
+	}
+}

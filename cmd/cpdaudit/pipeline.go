@@ -209,6 +209,34 @@ func unreadWarning(im *imported) string {
 	return msg
 }
 
+// nothingRead is the error of a run in which no activity row was
+// accepted: letters would tell every member in the register that they
+// recorded nothing, because of unreadable files or a wrong INPUT. The
+// issues say why; the first few are in the message.
+func nothingRead(im *imported) error {
+	if im.acc.Accepted > 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "no CPD activity could be read from the %d input %s (%s), so nothing was audited and no letters were written",
+		len(im.files), plural(len(im.files), "file", "files"), im.acc)
+	const show = 10
+	if len(im.issues) > 0 {
+		b.WriteString(". Why:")
+	}
+	for i, is := range im.issues {
+		if i == show {
+			fmt.Fprintf(&b, "\n  ... and %d more; \"cpdaudit check\" with the same INPUT lists them all", len(im.issues)-show)
+			break
+		}
+		b.WriteString("\n  " + is.Error())
+	}
+	if len(im.issues) == 0 {
+		b.WriteString("; check that INPUT names the CPD activity exports, not only the member register")
+	}
+	return errors.New(b.String())
+}
+
 // chooseYear returns --year, or the one calendar year all activities fall
 // in (years counts the activities by year).
 func chooseYear(o *auditOptions, years map[int]int) (int, error) {
@@ -315,6 +343,9 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 		return 0, err
 	}
 	defer im.close()
+	if err := nothingRead(im); err != nil {
+		return 0, err
+	}
 	year, err := chooseYear(o, im.years)
 	if err != nil {
 		return 0, err
