@@ -345,3 +345,24 @@ func TestNoLettersFromNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkersClamped: a huge --workers used to panic (makechan: size out
+// of range) or take 24 GB; it is now lowered to the ceiling with a
+// warning, and the run completes with the usual results.
+func TestWorkersClamped(t *testing.T) {
+	for _, n := range []string{"9223372036854775807", "1000000000"} {
+		out := filepath.Join(t.TempDir(), "out")
+		r := runInProcess(t, context.Background(), sampleArgs(out, "--workers", n)...)
+		if r.code != exitOK {
+			t.Fatalf("--workers %s: exit %d\n%s", n, r.code, r.stderr)
+		}
+		want := "warning: --workers " + n + " is more than this computer can use; using " + strconv.Itoa(maxWorkers())
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+		checkSampleOutcomes(t, filepath.Join(out, "summary.csv"))
+	}
+	if w := reorderWindow(maxWorkers()); w > 4096 {
+		t.Errorf("the reorder window at the most workers is %d members", w)
+	}
+}

@@ -221,7 +221,25 @@ func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error
 		return nil, err
 	}
 	o.Inputs = inputs
-	return o, o.validate()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	o.Workers = clampWorkers(o.Workers, stdio)
+	return o, nil
+}
+
+// maxWorkers is the most workers worth running: beyond four per processor
+// they only add memory (each holds a member's PDF) and goroutines, so a
+// mistyped --workers 1000000000 cannot exhaust the machine.
+func maxWorkers() int { return min(4*runtime.NumCPU(), 256) }
+
+// clampWorkers lowers --workers to maxWorkers, saying so on stderr.
+func clampWorkers(n int, stdio IO) int {
+	if limit := maxWorkers(); n > limit {
+		fmt.Fprintf(stdio.Err, "warning: --workers %d is more than this computer can use; using %d (4 per processor, at most 256)\n", n, limit)
+		return limit
+	}
+	return n
 }
 
 func cmdRun(ctx context.Context, args []string, stdio IO) (int, error) {
