@@ -26,6 +26,12 @@ import (
 // of two versions.
 func importFile(path string, opts Options, sc *schema) (FileResult, []audit.Member) {
 	in, info, iss := openInput(path, opts)
+	if stopped(opts.Done) {
+		if in != nil {
+			in.file.Close()
+		}
+		return FileResult{File: FileInfo{Path: path}, Err: errCancelled}, nil
+	}
 	if iss != nil {
 		return FileResult{File: info, Issues: []Issue{*iss}}, nil
 	}
@@ -34,6 +40,10 @@ func importFile(path string, opts Options, sc *schema) (FileResult, []audit.Memb
 		testHookHashed(path)
 	}
 	res, members := importInput(in, opts, sc)
+	if stopped(opts.Done) {
+		// What was read is incomplete: none of it is kept.
+		return FileResult{File: FileInfo{Path: path}, Err: errCancelled}, nil
+	}
 	if iss := in.afterReading(); iss != nil {
 		// Nothing read from it is kept, and no hash is claimed for it; a
 		// Store failure still stops the run.
@@ -131,7 +141,7 @@ func scanFile(f *os.File, path string, opts Options, info *FileInfo) (*input, *I
 	}
 	in := &input{name: path, r: &recordingReaderAt{r: f}, file: f, stat: st}
 	// The limit is applied to the read too: the file may grow meanwhile.
-	if err := in.scan(io.LimitReader(f, opts.MaxFileSize+1)); err != nil {
+	if err := in.scan(io.LimitReader(f, opts.MaxFileSize+1), opts.Done); err != nil {
 		return nil, openIssue(path, err)
 	}
 	if in.size > opts.MaxFileSize {

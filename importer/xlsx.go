@@ -23,9 +23,13 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
+	if stopped(opts.Done) {
+		return
+	}
 	f, err := in.openWorkbook(excelize.Options{
 		UnzipSizeLimit:    opts.UnzipSizeLimit,
 		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
+		TmpDir:            opts.TempDir,
 	})
 	if err != nil {
 		ti.res.Issues = append(ti.res.Issues, openError(name, err, opts))
@@ -102,7 +106,7 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 			ti.tableFound(&t)
 			ti.res.Accounting = ti.res.Accounting.Add(t.acc)
 		}
-		if stop != nil {
+		if stop != nil || stopped(opts.Done) {
 			break
 		}
 	}
