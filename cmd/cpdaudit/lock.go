@@ -52,6 +52,7 @@ func lockOutputFolder(dir string, shared bool, prog *progress) (*outputLock, err
 	if stale != "" {
 		prog.warn(stale)
 	}
+	removeLeftovers(dir)
 	if created {
 		l.dir = dir
 	}

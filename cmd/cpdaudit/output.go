@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 // output stages a set of files and folders in a hidden folder inside the
@@ -34,7 +35,8 @@ type output struct {
 	keep      bool
 	committed bool
 	// leftover is the staging folder when a completed commit could not
-	// remove it (it holds the previous results).
+	// remove it (it holds the previous results), or when discard ran out
+	// of time removing it.
 	leftover string
 }
 
@@ -52,7 +54,7 @@ func newOutput(dir string, shared bool, entries []string, folders ...string) (*o
 	if err := os.MkdirAll(dir, o.dirPerm); err != nil {
 		return nil, fmt.Errorf("cannot create the output folder %s: %w; choose another with --out", dir, err)
 	}
-	stage, err := os.MkdirTemp(dir, ".cpdaudit-run-*")
+	stage, err := os.MkdirTemp(dir, stagePrefix+"*")
 	if err != nil {
 		return nil, fmt.Errorf("cannot write in the output folder %s: %w; choose another with --out", dir, err)
 	}
@@ -216,13 +218,56 @@ func (o *output) commit() error {
 	return nil
 }
 
+// discardWait is how long discard waits for the staging folder to be
+// removed: removing 10,000 PDFs just written takes seconds, and Ctrl-C
+// must end the program within one.
+const discardWait = 250 * time.Millisecond
+
 // discard removes the staging folder; after a commit, or a failed commit
-// that could not restore the previous results, it leaves it alone.
+// that could not restore the previous results, it leaves it alone. If the
+// removal takes longer than discardWait, it returns meanwhile and sets
+// leftover: the folder is hidden, never taken for results, and the next
+// run into the output folder removes what is left (removeLeftovers).
 func (o *output) discard() {
 	o.mu.Lock()
 	o.closed = true
 	o.mu.Unlock()
-	if !o.committed && !o.keep && o.stage != "" {
+	if o.committed || o.keep || o.stage == "" {
+		return
+	}
+	done := make(chan struct{})
+	go func() {
 		os.RemoveAll(o.stage)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(discardWait):
+		o.leftover = o.stage
+	}
+}
+
+// stagePrefix starts the name of every staging folder.
+const stagePrefix = ".cpdaudit-run-"
+
+// removeLeftovers removes the staging folders that runs stopped part way
+// left in the output folder dir. The caller holds dir's lock, so none of
+// them belongs to a run still going on. A folder holding the previous
+// results of a commit that could not be undone (.previous) is kept: the
+// error of that run told the office to move them back.
+func removeLeftovers(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), stagePrefix) {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		if _, err := os.Lstat(filepath.Join(p, ".previous")); err == nil {
+			continue
+		}
+		os.RemoveAll(p)
 	}
 }

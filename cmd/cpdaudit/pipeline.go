@@ -44,11 +44,16 @@ func (im *imported) close() { im.store.Close() }
 
 // importAll reads the files found (concurrently, results kept by index so
 // the order never depends on timing), reads the register and merges
-// everything by member. The activities go to a Store, so they are not all
-// in memory at once (issue 6); the caller closes it.
-func importAll(ctx context.Context, o *auditOptions, found runInputs, prog *progress) (*imported, error) {
-	st := importer.NewStore("", 0)
-	im, err := importInto(ctx, o, found, prog, st)
+// everything by member. The activities go to a Store in the run's
+// temporary folder tmp, so they are not all in memory at once (issue 6);
+// the caller closes it. Ctrl-C ends it at once (see interruptible).
+func importAll(ctx context.Context, o *auditOptions, found runInputs, tmp string, prog *progress) (*imported, error) {
+	st := importer.NewStore(tmp, 0)
+	var im *imported
+	err := interruptible(ctx, func() (err error) {
+		im, err = importInto(ctx, o, found, tmp, prog, st)
+		return err
+	})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -56,10 +61,45 @@ func importAll(ctx context.Context, o *auditOptions, found runInputs, prog *prog
 	return im, nil
 }
 
-func importInto(ctx context.Context, o *auditOptions, found runInputs, prog *progress, st *importer.Store) (*imported, error) {
+// interruptible runs fn and returns its error, or ctx's as soon as ctx is
+// cancelled, without waiting for fn. Some work cannot be stopped part way
+// (excelize unzipping a large sheet to a temporary file, reading one row,
+// merging): it is left to finish in the background, and the program exits
+// meanwhile, within a second of Ctrl-C. fn must touch nothing the caller
+// releases on return other than through values that are safe for
+// concurrent use (the Store, the output, the progress; the run's
+// temporary folder is removed under it).
+func interruptible(ctx context.Context, fn func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// runTempDir makes the run's own temporary folder, in TMPDIR, for the
+// large sheets excelize unzips, the activity store and the workbook's
+// spool; removing it removes whatever a stopped stage left behind.
+func runTempDir() (string, error) {
+	dir, err := os.MkdirTemp("", "cpdaudit-")
+	if err != nil {
+		return "", fmt.Errorf("cannot make a temporary folder in %s: %w; set TMPDIR to a folder that exists, can be written and has free space (see \"Temporary space\" in the README)", os.TempDir(), err)
+	}
+	return dir, nil
+}
+
+func importInto(ctx context.Context, o *auditOptions, found runInputs, tmp string, prog *progress, st *importer.Store) (*imported, error) {
 	opts := importer.DefaultOptions()
 	opts.Store = st
 	opts.Year = o.Year // two-digit years are read around the CPD year
+	opts.Done = ctx.Done()
+	opts.TempDir = tmp
 	paths, issues := found.files, found.issues
 	if len(paths) == 0 {
 		for _, is := range issues {
@@ -83,6 +123,9 @@ func importInto(ctx context.Context, o *auditOptions, found runInputs, prog *pro
 				return err
 			}
 			results[i] = importer.ImportActivities(p, opts)
+			if err := gctx.Err(); err != nil {
+				return err // stopped part way: nothing to report
+			}
 			prog.fileDone(p, results[i].Accounting.Read, len(results[i].Issues))
 			return nil
 		})
@@ -276,11 +319,17 @@ func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	if _, err := loadPolicy(o); err != nil {
 		return 0, err
 	}
+	defer prog.close()
 	found, err := findInputs(o, false)
 	if err != nil {
 		return 0, err
 	}
-	im, err := importAll(ctx, o, found, prog)
+	tmp, err := runTempDir()
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	im, err := importAll(ctx, o, found, tmp, prog)
 	if err != nil {
 		return 0, err
 	}
@@ -337,8 +386,14 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 		return 0, err
 	}
 	defer lock.release()
+	defer prog.close()
+	tmp, err := runTempDir()
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
 	t0 := time.Now()
-	im, err := importAll(ctx, o, found, prog)
+	im, err := importAll(ctx, o, found, tmp, prog)
 	if err != nil {
 		return 0, err
 	}
@@ -360,7 +415,7 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 		unread = unreadWarning(im)
 		warnings = append(warnings, unread)
 	}
-	if err := writeRun(ctx, o, stdio, prog, im, year, policy, previous, warnings, t0); err != nil {
+	if err := writeRun(ctx, o, stdio, prog, im, year, policy, previous, warnings, t0, tmp); err != nil {
 		return 0, err
 	}
 	if unread != "" {
@@ -372,9 +427,10 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	return exitOK, nil
 }
 
-// writeRun audits every member and writes every output.
+// writeRun audits every member and writes every output; tmp is the run's
+// temporary folder.
 func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im *imported, year int,
-	policy audit.Policy, previous *report.PreviousRun, warnings []string, t0 time.Time) error {
+	policy audit.Policy, previous *report.PreviousRun, warnings []string, t0 time.Time, tmp string) error {
 	if previous != nil && previous.Year != year-1 {
 		prog.warn(fmt.Sprintf("--previous %s holds the run for CPD year %d, but this run is for %d, so last year's would be %d; the two are compared all the same",
 			o.Previous, previous.Year, year, year-1))
@@ -385,7 +441,12 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	if err != nil {
 		return err
 	}
-	defer out.discard()
+	defer func() {
+		out.discard()
+		if !out.committed && out.leftover != "" {
+			prog.warn(fmt.Sprintf("the unfinished files of this run in %s were not all removed in time; the next run into %s removes them (or delete that folder)", out.leftover, o.Out))
+		}
+	}()
 
 	// The tables are written as the members are audited, in member order,
 	// so no result is kept once its rows are written (issue 6: memory that
@@ -395,7 +456,7 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 		Version: version, Year: year, Policy: policy,
 		Issues: im.issues, Notices: im.notices, Warnings: warnings,
 		Accounting: im.acc, Files: im.files, Register: im.register,
-		Previous: previous,
+		Previous: previous, TempDir: tmp,
 	}
 	tables, err := openTables(out, in)
 	if err != nil {
@@ -415,8 +476,11 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	tAudit := time.Since(t1)
 
 	t2 := time.Now()
-	rec, err := tables.close(out, in)
-	if err != nil {
+	var rec report.RunRecord
+	if err := interruptible(ctx, func() (err error) {
+		rec, err = tables.close(out, in)
+		return err
+	}); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -644,6 +708,9 @@ func (ro *reorder) done(i int, r audit.MemberResult) error {
 
 // tables are the files the TableWriter writes over the whole audit stage.
 type tables struct {
+	// mu is held by close, which may go on in the background after Ctrl-C
+	// while the run returns and abandon is called.
+	mu    sync.Mutex
 	tw    *report.TableWriter
 	files []io.WriteCloser // summary.xlsx, summary.csv, activities.csv
 }
@@ -673,6 +740,11 @@ func openTables(out *output, in report.Input) (*tables, error) {
 // and run.json, which goes last: its presence marks a complete run. It
 // returns the run record, whose counts the run's summary prints.
 func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if testHookTablesClose != nil {
+		testHookTablesClose()
+	}
 	err := t.tw.Close()
 	// Close has tallied every result, so the record counts every member.
 	rec := t.tw.RunRecord()
@@ -692,11 +764,21 @@ func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
 	return rec, out.write("run.json", rec.WriteJSON)
 }
 
+// testHookTablesClose, when set by a test, runs as the tables start to
+// close: it stands in for the seconds summary.xlsx takes for a large run.
+var testHookTablesClose func()
+
 // abandon closes whatever is still open after a failed or cancelled run;
 // the staging folder, and the files in it, are then removed by discard.
+// While close is still running (stopped by Ctrl-C), close is left to
+// close everything itself.
 func (t *tables) abandon() {
+	if !t.mu.TryLock() {
+		return
+	}
+	defer t.mu.Unlock()
 	if t.tw != nil {
-		t.tw.Close()
+		t.tw.Abort()
 		t.tw = nil
 	}
 	for _, f := range t.files {

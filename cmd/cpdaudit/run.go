@@ -109,7 +109,7 @@ func reportError(err error, code int, stdio IO) int {
 		fmt.Fprintf(stdio.Err, "cpdaudit: %s\nRun \"cpdaudit --help\" for usage.\n", ue.msg)
 		return exitUsage
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stdio.Err, "cpdaudit: interrupted; no partial output was left behind.")
+		fmt.Fprintln(stdio.Err, "cpdaudit: interrupted; the earlier results, if any, were left as they were.")
 		return exitInterrupted
 	default:
 		fmt.Fprintf(stdio.Err, "cpdaudit: %v\n", err)
