@@ -219,3 +219,26 @@ func TestRowSizeLimitOnRealWorkbook(t *testing.T) {
 		}
 	}
 }
+
+// TestFullTempFolder: a workbook whose large sheets would not fit in the
+// temporary folder stops the run with an error naming the folder and
+// TMPDIR, rather than letting excelize read empty texts from a full disk.
+func TestFullTempFolder(t *testing.T) {
+	defer func(f func(string) (uint64, bool)) { freeSpace = f }(freeSpace)
+	freeSpace = func(string) (uint64, bool) { return 10 << 20, true }
+	dir := t.TempDir()
+	// A tiny XML limit makes the fixture's sheet one excelize unzips to disk.
+	res := ImportActivities(filepath.Join(fixtures, "good", "libreoffice.xlsx"), Options{UnzipXMLSizeLimit: 1 << 10, TempDir: dir})
+	if res.Err == nil {
+		t.Fatalf("no error; issues %v", res.Issues)
+	}
+	for _, want := range []string{"not enough free space in the temporary folder " + dir, "only 10.0 MB is free", "set TMPDIR"} {
+		if !strings.Contains(res.Err.Error(), want) {
+			t.Errorf("the error lacks %q: %v", want, res.Err)
+		}
+	}
+	freeSpace = func(string) (uint64, bool) { return 1 << 40, true }
+	if res := ImportActivities(filepath.Join(fixtures, "good", "libreoffice.xlsx"), Options{UnzipXMLSizeLimit: 1 << 10, TempDir: dir}); res.Err != nil {
+		t.Errorf("with room: %v", res.Err)
+	}
+}

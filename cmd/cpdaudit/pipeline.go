@@ -94,6 +94,16 @@ func runTempDir() (string, error) {
 	return dir, nil
 }
 
+// tempHint adds what to do to an error about a file in the run's
+// temporary folder tmp (a full disk as the activity store or the
+// workbook's stream files are written), unless the error says it already.
+func tempHint(err error, tmp string) error {
+	if err == nil || !strings.Contains(err.Error(), tmp) || strings.Contains(err.Error(), "TMPDIR") {
+		return err
+	}
+	return fmt.Errorf("%w; that is cpdaudit's temporary folder in %s: free some space there, or set TMPDIR to a folder on a disk with more (see \"Temporary space\" in the README)", err, filepath.Dir(tmp))
+}
+
 func importInto(ctx context.Context, o *auditOptions, found runInputs, tmp string, prog *progress, st *importer.Store) (*imported, error) {
 	opts := importer.DefaultOptions()
 	opts.Store = st
@@ -314,7 +324,7 @@ func loadPolicy(o *auditOptions) (audit.Policy, error) {
 }
 
 // runCheck imports and validates only, printing every issue to stdout.
-func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
+func runCheck(ctx context.Context, o *auditOptions, stdio IO) (_ int, err error) {
 	prog := newProgress(stdio, o.Quiet)
 	if _, err := loadPolicy(o); err != nil {
 		return 0, err
@@ -329,6 +339,7 @@ func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
+	defer func() { err = tempHint(err, tmp) }()
 	im, err := importAll(ctx, o, found, tmp, prog)
 	if err != nil {
 		return 0, err
@@ -365,7 +376,7 @@ func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 // runAudit is the whole run: import, audit every member, write every
 // output. It returns exitIssues when some input could not be read (the
 // run completed, but members with no activities are REVIEW).
-func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
+func runAudit(ctx context.Context, o *auditOptions, stdio IO) (_ int, err error) {
 	prog := newProgress(stdio, o.Quiet)
 	policy, err := loadPolicy(o)
 	if err != nil {
@@ -392,6 +403,7 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(tmp)
+	defer func() { err = tempHint(err, tmp) }()
 	t0 := time.Now()
 	im, err := importAll(ctx, o, found, tmp, prog)
 	if err != nil {

@@ -51,7 +51,8 @@ Run "cpdaudit COMMAND --help" for the options of a command.
 
 Exit status:
   0   the run completed (whatever the verdicts)
-  1   the run could not complete (no readable input, an output that could not be written)
+  1   the run could not complete (no readable input or no activity read, an output that
+      could not be written, another run writing to the same --out)
   2   wrong usage
   3   check found import issues; run could not read some input (members with
       no activities found are then REVIEW); finalize could not apply some decisions
