@@ -46,6 +46,7 @@ func findInputs(o *auditOptions, writes bool) (runInputs, error) {
 		}
 	}
 	outNoted := false
+	markers := map[string]bool{} // folder: it holds a cpdaudit run.json
 	for _, f := range files {
 		if skipOut && !named[f] && within(out, resolvePath(f)) {
 			// Found by walking an input folder that holds the output
@@ -57,7 +58,7 @@ func findInputs(o *auditOptions, writes bool) (runInputs, error) {
 			}
 			continue
 		}
-		if what, ok := ownOutput(f); ok {
+		if what, ok := ownOutput(f, markers); ok {
 			in.notices = append(in.notices, importer.Notice{File: f,
 				Message: "this is " + what + " written by an earlier cpdaudit run (its run.json is beside it), so it was not read as CPD records"})
 			continue
@@ -77,15 +78,15 @@ func findInputs(o *auditOptions, writes bool) (runInputs, error) {
 	if !writes {
 		return in, nil
 	}
-	others := []struct{ flag, path string }{{"--register", o.Register}, {"--policy", o.Policy}}
+	targets := newOutputTargets(o.Out)
 	for _, f := range in.files {
-		if err := refuseOverwrite(o.Out, "the input", f); err != nil {
+		if err := targets.refuse("the input", f); err != nil {
 			return in, err
 		}
 	}
-	for _, x := range others {
+	for _, x := range []struct{ flag, path string }{{"--register", o.Register}, {"--policy", o.Policy}} {
 		if x.path != "" {
-			if err := refuseOverwrite(o.Out, x.flag+" file", x.path); err != nil {
+			if err := targets.refuse(x.flag+" file", x.path); err != nil {
 				return in, err
 			}
 		}
@@ -93,19 +94,55 @@ func findInputs(o *auditOptions, writes bool) (runInputs, error) {
 	return in, nil
 }
 
-// refuseOverwrite is a usage error when writing the run's outputs into
-// outDir would replace path: path is the output folder itself, one of the
-// files a run writes there, or inside its feedback folder.
-func refuseOverwrite(outDir, what, path string) error {
-	rp := resolvePath(path)
-	out := resolvePath(outDir)
-	if samePath(rp, out, path, outDir) {
-		return usagef("--out %s is %s %s: the run would write its output folder over it; give --out a new folder", outDir, what, path)
-	}
+// outputTargets are the paths a run writes in its output folder, looked
+// up once for all the inputs.
+type outputTargets struct {
+	outDir   string
+	out      pathID
+	entries  []pathID // runEntries, in order
+	feedback string   // the feedback folder, resolved
+}
+
+// pathID is a path as written, resolved, and the file it names if any.
+type pathID struct {
+	given, resolved string
+	fi              os.FileInfo
+}
+
+func newPathID(p string) pathID {
+	id := pathID{given: p, resolved: resolvePath(p)}
+	id.fi, _ = os.Stat(p)
+	return id
+}
+
+// same: the same resolved path, or the same file on disk (a hard link).
+func (a pathID) same(b pathID) bool {
+	return a.resolved == b.resolved || (a.fi != nil && b.fi != nil && os.SameFile(a.fi, b.fi))
+}
+
+func newOutputTargets(outDir string) *outputTargets {
+	t := &outputTargets{outDir: outDir, out: newPathID(outDir)}
 	for _, name := range runEntries {
-		target := filepath.Join(outDir, name)
-		if samePath(rp, resolvePath(target), path, target) || (name == "feedback" && within(resolvePath(target), rp)) {
-			return usagef("--out %s would replace %s %s: the run writes %s there; give --out another folder, or move the input", outDir, what, path, target)
+		id := newPathID(filepath.Join(outDir, name))
+		t.entries = append(t.entries, id)
+		if name == "feedback" {
+			t.feedback = id.resolved
+		}
+	}
+	return t
+}
+
+// refuse is a usage error when writing the run's outputs would replace
+// path: path is the output folder itself, one of the files a run writes
+// there, or inside its feedback folder.
+func (t *outputTargets) refuse(what, path string) error {
+	p := newPathID(path)
+	if p.same(t.out) {
+		return usagef("--out %s is %s %s: the run would write its output folder over it; give --out a new folder", t.outDir, what, path)
+	}
+	for _, e := range t.entries {
+		if p.same(e) || (e.resolved == t.feedback && within(t.feedback, p.resolved)) {
+			return usagef("--out %s would replace %s %s: the run writes %s there; give --out another folder, or move the input", t.outDir, what, path, e.given)
 		}
 	}
 	return nil
@@ -129,17 +166,6 @@ func resolvePath(p string) string {
 	return abs
 }
 
-// samePath: the resolved paths are equal, or both exist and are the same
-// file (a hard link, a link to the file).
-func samePath(ra, rb, a, b string) bool {
-	if ra == rb {
-		return true
-	}
-	fa, errA := os.Stat(a)
-	fb, errB := os.Stat(b)
-	return errA == nil && errB == nil && os.SameFile(fa, fb)
-}
-
 // within reports whether path p lies inside folder dir (both resolved).
 func within(dir, p string) bool {
 	rel, err := filepath.Rel(dir, p)
@@ -150,9 +176,16 @@ func within(dir, p string) bool {
 // or finalize) wrote: there is a run.json from cpdaudit in its folder (the
 // marker), and its content is cpdaudit's (a CSV whose header starts with
 // member_id or source_file, or a workbook with cpdaudit's Summary and Run
-// sheets). what names it for the notice.
-func ownOutput(path string) (what string, ok bool) {
-	if !isRunRecord(filepath.Join(filepath.Dir(path), "run.json")) {
+// sheets). what names it for the notice. markers caches, per folder,
+// whether it holds a cpdaudit run.json.
+func ownOutput(path string, markers map[string]bool) (what string, ok bool) {
+	dir := filepath.Dir(path)
+	marked, seen := markers[dir]
+	if !seen {
+		marked = isRunRecord(filepath.Join(dir, "run.json"))
+		markers[dir] = marked
+	}
+	if !marked {
 		return "", false
 	}
 	base := filepath.Base(path)
