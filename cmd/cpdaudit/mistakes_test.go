@@ -194,6 +194,12 @@ func TestOwnOutputNotReadBack(t *testing.T) {
 	if len(found.files) != 4 {
 		t.Errorf("%d files to read, want the 4 sample files: %v", len(found.files), found.files)
 	}
+
+	// Given only a table of a run: nothing to read, exit 1, and why.
+	r := runInProcess(t, context.Background(), "run", "--year", "2025", "--out", filepath.Join(t.TempDir(), "out"), filepath.Join(exports, "summary.csv"))
+	if r.code != exitFailed || !strings.Contains(r.stderr, "the only CSV and Excel files among the INPUT paths are results cpdaudit wrote") {
+		t.Errorf("only an earlier run's summary.csv: exit %d\n%s", r.code, r.stderr)
+	}
 }
 
 // checkSampleOutcomes compares summary.csv with the sample's expected

@@ -118,6 +118,9 @@ func importInto(ctx context.Context, o *auditOptions, found runInputs, tmp strin
 		for _, n := range found.notices {
 			prog.warn(n.String())
 		}
+		if len(found.notices) > 0 {
+			return nil, errors.New("no readable input: the only CSV and Excel files among the INPUT paths are results cpdaudit wrote (see the warnings above)")
+		}
 		return nil, errors.New("no readable input: none of the INPUT paths is a CSV or Excel file, or a folder holding one")
 	}
 	prog.stage(fmt.Sprintf("Reading %d %s", len(paths), plural(len(paths), "file", "files")))
