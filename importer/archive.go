@@ -19,6 +19,19 @@ import (
 //   - two parts with the same name, so two readers may see different data;
 //   - declared sizes that add up to more than UnzipSizeLimit (a zip bomb,
 //     or a header that lies about its size);
+//   - a part, or the whole archive, that inflates more than MaxUnzipRatio
+//     times (once over unzipRatioGrace): a zip bomb that stays under the
+//     size limit, such as a sheet inflating 1000:1 to 2 GB, is refused in
+//     a moment, before anything is inflated. Excel's own parts inflate
+//     about 10:1. Go's zip reader holds every part to its declared size,
+//     so the sizes cannot lie to excelize either;
+//   - parts that excelize would hold in memory (all but the large sheets
+//     and shared strings, which it spills to temporary files) adding up to
+//     more than UnzipMemoryLimit;
+//   - a sheet row, or a shared string, that takes more than MaxRowBytes of
+//     XML: excelize reads a row (or a string) whole, so one huge row would
+//     stall the reading for minutes while nothing could stop it. Only the
+//     parts larger than MaxRowBytes are inflated to be measured;
 //   - a zip that is not a workbook at all;
 //   - a DOCTYPE in an XML part: Excel never writes one, and it is how the
 //     "billion laughs" entity expansion and external-entity (XXE) file
@@ -27,8 +40,9 @@ import (
 //
 // A zip that cannot be opened at all is left to excelize, whose errors
 // openError explains. It returns nil when the archive looks like a
-// workbook. It reads the archive through r, only the central directory
-// and the start of each XML part.
+// workbook. It reads the archive through r: the central directory, the
+// start of each XML part, and the large sheets and shared strings whole.
+// When opts.Done is closed it stops, and what it returns does not matter.
 func checkArchive(name string, r io.ReaderAt, size int64, opts Options) *Issue {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -67,6 +81,9 @@ func checkArchive(name string, r io.ReaderAt, size int64, opts Options) *Issue {
 			Problem: fmt.Sprintf("the workbook unzips to more than %s, so it was not read (it may be a \"zip bomb\")", byteSize(opts.UnzipSizeLimit)),
 			Action:  "Check where the file came from; a real CPD record is far smaller"}
 	}
+	if iss := checkRatios(name, zr, total, size, opts); iss != nil {
+		return iss
+	}
 	if !contentTypes || !workbook {
 		return &Issue{File: name, Kind: ErrBadFile,
 			Problem: "this is a zip file, not an Excel workbook: it has none of the parts a workbook is made of",
@@ -87,7 +104,190 @@ func checkArchive(name string, r io.ReaderAt, size int64, opts Options) *Issue {
 			return crafted(fmt.Sprintf("the part %q of the workbook starts with a document type declaration (<!DOCTYPE>), which can hide entity expansion (\"billion laughs\") or references to files on this computer", shorten(f.Name)))
 		}
 	}
+	return checkRowSizes(name, zr, opts)
+}
+
+// unzipRatioGrace is the size below which a part's inflation ratio is not
+// checked: a small part of repeated text (styles, an empty sheet) may
+// inflate far more than 100:1 and costs nothing to read.
+const unzipRatioGrace = 4 << 20
+
+// zipBombAction is what to do about a workbook refused as a zip bomb.
+const zipBombAction = "Check where the file came from; if it is genuine, open it in Excel or LibreOffice, save it again as .xlsx, and run again"
+
+// checkRatios refuses a part, or a whole archive, that inflates more than
+// opts.MaxUnzipRatio times, and parts held in memory over
+// opts.UnzipMemoryLimit. Only declared sizes are used: nothing is inflated.
+func checkRatios(name string, zr *zip.Reader, total uint64, size int64, opts Options) *Issue {
+	ratio := func(inflated, packed uint64) float64 { return float64(inflated) / float64(max(packed, 1)) }
+	var inMemory uint64
+	for _, f := range zr.File {
+		if f.UncompressedSize64 > unzipRatioGrace && ratio(f.UncompressedSize64, f.CompressedSize64) > opts.MaxUnzipRatio {
+			return &Issue{File: name, Kind: ErrTooLarge,
+				Problem: fmt.Sprintf("the part %q of the workbook unzips from %s to %s, %.0f times its size, far more than a real workbook (Excel's parts unzip about 10 times); it may be a \"zip bomb\", so it was not read",
+					shorten(f.Name), byteSize(int64(f.CompressedSize64)), byteSize(int64(min(f.UncompressedSize64, 1<<62))), ratio(f.UncompressedSize64, f.CompressedSize64)),
+				Action: zipBombAction}
+		}
+		if !spilled(f, opts) {
+			inMemory += f.UncompressedSize64
+		}
+	}
+	if total > unzipRatioGrace && ratio(total, uint64(size)) > opts.MaxUnzipRatio {
+		return &Issue{File: name, Kind: ErrTooLarge,
+			Problem: fmt.Sprintf("the workbook unzips from %s to %s, %.0f times its size, far more than a real workbook; it may be a \"zip bomb\", so it was not read",
+				byteSize(size), byteSize(int64(min(total, 1<<62))), ratio(total, uint64(size))),
+			Action: zipBombAction}
+	}
+	if inMemory > uint64(opts.UnzipMemoryLimit) {
+		return &Issue{File: name, Kind: ErrTooLarge,
+			Problem: fmt.Sprintf("the workbook holds %s of parts other than its sheets (pictures, embedded files, styles), more than the limit of %s, so it was not read",
+				byteSize(int64(min(inMemory, 1<<62))), byteSize(opts.UnzipMemoryLimit)),
+			Action: "Save a copy without the pictures and embedded files (only the CPD table is needed), and run again"}
+	}
 	return nil
+}
+
+// spilled reports whether excelize writes the part to a temporary file
+// rather than holding it in memory: a sheet or the shared strings larger
+// than UnzipXMLSizeLimit.
+func spilled(f *zip.File, opts Options) bool {
+	return (isSheetPart(f.Name) || isSharedStrings(f.Name)) && f.UncompressedSize64 > uint64(opts.UnzipXMLSizeLimit)
+}
+
+func isSheetPart(name string) bool {
+	return strings.HasPrefix(strings.ToLower(name), "xl/worksheets/sheet")
+}
+
+func isSharedStrings(name string) bool { return strings.EqualFold(name, "xl/sharedStrings.xml") }
+
+// checkRowSizes inflates the sheets and the shared strings larger than
+// opts.MaxRowBytes and measures their rows (<row> elements) and strings
+// (<si>): one over the limit is an issue, before excelize copies anything.
+func checkRowSizes(name string, zr *zip.Reader, opts Options) *Issue {
+	for _, f := range zr.File {
+		elem, end, what := "row", "sheetData", "row"
+		switch {
+		case f.UncompressedSize64 <= uint64(opts.MaxRowBytes):
+			continue
+		case isSheetPart(f.Name):
+		case isSharedStrings(f.Name):
+			elem, end, what = "si", "sst", "text"
+		default:
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil // excelize reports the damage
+		}
+		n, over, _ := longestSpan(rc, elem, end, opts.MaxRowBytes, opts.Done)
+		rc.Close()
+		if over {
+			// The span that went over starts at element n (the part's
+			// start when n is 0).
+			which := "the XML before its first " + what
+			if n > 0 {
+				which = fmt.Sprintf("its %s number %s (counting the %ss stored in the file)", what, thousands(int64(n)), what)
+			}
+			return &Issue{File: name, Kind: ErrTooLarge,
+				Problem: fmt.Sprintf("in the part %q of the workbook, %s takes more than %s, which no real CPD record does; it may have been made to stall the programs that read it, so the workbook was not read",
+					shorten(f.Name), which, byteSize(opts.MaxRowBytes)),
+				Action: zipBombAction}
+		}
+	}
+	return nil
+}
+
+// longestSpan reads an XML part and checks the distance between the start
+// tags of consecutive elements named elem (with any namespace prefix,
+// <row> or <x:row>), counting from the start of the part, up to the end
+// tag named end (or the end of the part): over is true at the first
+// distance larger than limit, and n is then how many elements came before
+// it. Text cannot hold a raw "<", so every "<" starts markup; a tag found
+// inside a comment or CDATA only shortens a distance. It stops when done
+// is closed.
+func longestSpan(r io.Reader, elem, end string, limit int64, done <-chan struct{}) (n int, over bool, err error) {
+	const maxTag = 64 // enough for "</" + a prefix + the name + one byte
+	buf := make([]byte, 256<<10)
+	var (
+		carry int   // bytes kept from the previous read, at buf[:carry]
+		base  int64 // offset in the part of buf[0]
+		last  int64 // offset of the last start tag (or of the part's start)
+	)
+	for {
+		select {
+		case <-done:
+			return n, false, errCancelled
+		default:
+		}
+		m, rerr := io.ReadFull(r, buf[carry:])
+		data := buf[:carry+m]
+		eof := rerr != nil
+		i, keep := 0, len(data)
+		for {
+			j := bytes.IndexByte(data[i:], '<')
+			if j < 0 {
+				break
+			}
+			i += j
+			if !eof && len(data)-i < maxTag {
+				keep = i // the tag may go on in the next read
+				break
+			}
+			closing, local, ok := tagName(data[i+1:])
+			switch {
+			case ok && closing && local == end:
+				return n, base+int64(i)-last > limit, nil
+			case ok && !closing && local == elem:
+				if base+int64(i)-last > limit {
+					return n, true, nil
+				}
+				last = base + int64(i)
+				n++
+			}
+			i++
+		}
+		if base+int64(keep)-last > limit {
+			return n, true, nil
+		}
+		if eof {
+			if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
+				rerr = nil
+			}
+			return n, false, rerr
+		}
+		carry = copy(buf, data[keep:])
+		base += int64(keep)
+	}
+}
+
+// tagName reads the name of the tag whose "<" came just before b: closing
+// for "</", local the name without its prefix, ok when the name is
+// followed by what ends a name in a tag (space, ">", "/").
+func tagName(b []byte) (closing bool, local string, ok bool) {
+	if len(b) > 0 && b[0] == '/' {
+		closing, b = true, b[1:]
+	}
+	k := 0
+	for k < len(b) && k < 60 && (isNameByte(b[k])) {
+		k++
+	}
+	if k == 0 || k == len(b) {
+		return closing, "", false
+	}
+	switch b[k] {
+	case ' ', '\t', '\r', '\n', '>', '/':
+	default:
+		return closing, "", false
+	}
+	name := b[:k]
+	if c := bytes.LastIndexByte(name, ':'); c >= 0 {
+		name = name[c+1:]
+	}
+	return closing, string(name), true
+}
+
+func isNameByte(c byte) bool {
+	return c == ':' || c == '_' || c == '-' || c == '.' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // unsafePartName: an absolute path, a drive letter, a backslash or a ".."

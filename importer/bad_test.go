@@ -112,9 +112,15 @@ var badCases = []badCase{
 	{file: "many-rows.csv", acc: Accounting{Read: 10, Accepted: 10}},
 
 	// Zip and XML tricks.
+	{file: "zip-bomb.xlsx", kind: ErrTooLarge,
+		phrase: `the part "xl/worksheets/sheet1.xml" of the workbook unzips from 20.4 KB to 20.0 MB, 1004 times its size, far more than a real workbook (Excel's parts unzip about 10 times); it may be a "zip bomb", so it was not read`},
 	{file: "zip-bomb.xlsx", opts: func(o *Options) { o.UnzipSizeLimit = 1 << 20 }, kind: ErrTooLarge,
 		phrase: `the workbook unzips to more than 1.0 MB, so it was not read (it may be a "zip bomb")`},
-	{file: "zip-bomb.xlsx", acc: readOne}, // a real workbook: reads under the default limit
+	// Within the ratio, the 20 MB of spaces go before the first row: over
+	// the row limit.
+	{file: "zip-bomb.xlsx", opts: func(o *Options) { o.MaxUnzipRatio = 2000 }, kind: ErrTooLarge,
+		phrase: `in the part "xl/worksheets/sheet1.xml" of the workbook, the XML before its first row takes more than 16.0 MB`},
+	{file: "zip-bomb.xlsx", opts: func(o *Options) { o.MaxUnzipRatio = 2000; o.MaxRowBytes = 32 << 20 }, acc: readOne}, // a real workbook
 	{file: "lying-size.xlsx", kind: ErrTooLarge, phrase: `the workbook unzips to more than 4.0 GB, so it was not read (it may be a "zip bomb")`},
 	{file: "zip-slip.xlsx", kind: ErrBadFile, phrase: `the workbook holds a part named "../../cpdaudit-zip-slip.txt", a path that points outside the workbook; ` + crafted},
 	{file: "duplicate-part.xlsx", kind: ErrBadFile, phrase: `the workbook holds two parts named "xl/worksheets/sheet1.xml", so different programs could read different data from it; ` + crafted},

@@ -24,9 +24,12 @@ var legacy = map[string]string{
 // de-duplicated list of .csv, .xlsx and .xlsm files. A path that does not
 // exist, or a file given by name with an unsupported type, is an Issue.
 // Legacy .xls, .xlsb, .ods and .numbers files (named or found in a folder)
-// are an Issue that says how to convert them. Other files in folders,
-// hidden files and folders, and Office lock files (~$x.xlsx) are skipped
-// silently.
+// are an Issue that says how to convert them. Something that is not a
+// regular file (a named pipe, a device, a socket, or a folder named like
+// x.csv) is an Issue when it is named, or found in a folder under a name
+// cpdaudit would read; it is never opened, as reading a pipe or a device
+// can wait for ever. Other files in folders, hidden files and folders, and
+// Office lock files (~$x.xlsx) are skipped silently.
 func Discover(paths []string) (files []string, issues []Issue) {
 	seen := map[string]bool{}
 	add := func(p string) {
@@ -51,8 +54,12 @@ func Discover(paths []string) (files []string, issues []Issue) {
 		case legacy[ext] != "":
 			// Checked first: a .numbers document is a folder on a Mac.
 			issues = append(issues, legacyIssue(p, ext))
+		case st.IsDir() && supported[ext]:
+			issues = append(issues, notAFile(p, st.Mode()))
 		case st.IsDir():
 			issues = append(issues, walk(p, add)...)
+		case !st.Mode().IsRegular():
+			issues = append(issues, notAFile(p, st.Mode()))
 		case supported[ext]:
 			add(p)
 		default:
@@ -90,6 +97,9 @@ func walk(root string, add func(string)) []Issue {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
+		case d.IsDir() && supported[ext] && p != root:
+			issues = append(issues, notAFile(p, d.Type()))
+			return fs.SkipDir
 		case d.IsDir():
 		case supported[ext] && d.Type().IsRegular():
 			add(p)
@@ -103,7 +113,11 @@ func walk(root string, add func(string)) []Issue {
 				issues = append(issues, *openIssue(p, err))
 			case st.Mode().IsRegular():
 				add(p)
+			default:
+				issues = append(issues, notAFile(p, st.Mode()))
 			}
+		case supported[ext]:
+			issues = append(issues, notAFile(p, d.Type()))
 		}
 		return nil
 	})
@@ -111,6 +125,27 @@ func walk(root string, add func(string)) []Issue {
 		issues = append(issues, *openIssue(root, err))
 	}
 	return issues
+}
+
+// notAFile is the issue of a path that is not a regular file, by what it
+// is instead. It is never opened.
+func notAFile(p string, mode fs.FileMode) Issue {
+	iss := Issue{File: p, Kind: ErrUnsupported,
+		Action: "Give the CPD records as a .csv, .xlsx or .xlsm file saved on disk"}
+	switch {
+	case mode.IsDir():
+		iss.Problem = "this is a folder, not a file, although its name ends in " + filepath.Ext(p) + ", so nothing in it was read"
+		iss.Action = "If it holds CPD records, rename the folder so its name does not end in " + filepath.Ext(p) + ", or give the files inside it"
+	case mode&fs.ModeNamedPipe != 0:
+		iss.Problem = "this is a named pipe (FIFO), not a file, so it was not read (reading it could wait for ever)"
+	case mode&fs.ModeSocket != 0:
+		iss.Problem = "this is a socket, not a file, so it was not read"
+	case mode&fs.ModeDevice != 0, mode&fs.ModeCharDevice != 0:
+		iss.Problem = "this is a device, not a file, so it was not read"
+	default:
+		iss.Problem = "this is not a regular file, so it was not read"
+	}
+	return iss
 }
 
 func legacyIssue(p, ext string) Issue {

@@ -47,6 +47,20 @@ var (
 	ErrEmpty = errors.New("empty")
 )
 
+// errCancelled is FileResult.Err of a file whose reading was stopped
+// because Options.Done was closed.
+var errCancelled = errors.New("the reading was stopped")
+
+// stopped reports whether done is closed; a nil done never is.
+func stopped(done <-chan struct{}) bool {
+	select {
+	case <-done:
+		return true
+	default:
+		return false
+	}
+}
+
 // valueError is what the value parsers return: a plain-English message
 // for Issue.Problem that still matches its kind with errors.Is.
 type valueError struct {

@@ -3,11 +3,13 @@ package importer
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/memberid"
 )
 
@@ -142,6 +144,12 @@ func FuzzReadRegister(f *testing.F) {
 				}
 				if got, ok := reg.Member(m.ID); !ok || got.ID != m.ID {
 					t.Fatalf("member %q not found by its id: %+v, %v", m.ID, got, ok)
+				}
+				if m.ExemptMonths < 0 || m.ExemptMonths > 12 {
+					t.Fatalf("member %q: %d exempt months", m.ID, m.ExemptMonths)
+				}
+				if m.Grade != "" && !slices.Contains(audit.Grades, m.Grade) {
+					t.Fatalf("member %q: grade %q", m.ID, m.Grade)
 				}
 			}
 		}

@@ -26,6 +26,12 @@ import (
 // of two versions.
 func importFile(path string, opts Options, sc *schema) (FileResult, []audit.Member) {
 	in, info, iss := openInput(path, opts)
+	if stopped(opts.Done) {
+		if in != nil {
+			in.file.Close()
+		}
+		return FileResult{File: FileInfo{Path: path}, Err: errCancelled}, nil
+	}
 	if iss != nil {
 		return FileResult{File: info, Issues: []Issue{*iss}}, nil
 	}
@@ -34,6 +40,10 @@ func importFile(path string, opts Options, sc *schema) (FileResult, []audit.Memb
 		testHookHashed(path)
 	}
 	res, members := importInput(in, opts, sc)
+	if stopped(opts.Done) {
+		// What was read is incomplete: none of it is kept.
+		return FileResult{File: FileInfo{Path: path}, Err: errCancelled}, nil
+	}
 	if iss := in.afterReading(); iss != nil {
 		// Nothing read from it is kept, and no hash is claimed for it; a
 		// Store failure still stops the run.
@@ -91,10 +101,18 @@ func importInput(in *input, opts Options, sc *schema) (res FileResult, members [
 }
 
 // openInput opens a file, within the size limit, and runs the hashing
-// pass. The caller closes in.file.
+// pass. The caller closes in.file. Only a regular file is read: a named
+// pipe or a device could block for ever or never end, so it is an issue
+// without being read. It is opened without waiting (O_NONBLOCK), so a
+// pipe put in the file's place after discovery cannot block the open
+// either; a regular file ignores the flag.
 func openInput(path string, opts Options) (*input, FileInfo, *Issue) {
 	info := FileInfo{Path: path}
-	f, err := os.Open(path)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		iss := notAFile(path, st.Mode())
+		return nil, info, &iss
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return nil, info, openIssue(path, err)
 	}
@@ -113,30 +131,17 @@ func scanFile(f *os.File, path string, opts Options, info *FileInfo) (*input, *I
 	if err != nil {
 		return nil, openIssue(path, err)
 	}
-	if st.IsDir() {
-		return nil, &Issue{File: path, Kind: ErrUnsupported, Problem: "this is a folder, not a file"}
+	if !st.Mode().IsRegular() {
+		iss := notAFile(path, st.Mode())
+		return nil, &iss
 	}
 	info.Size = st.Size()
 	if st.Size() > opts.MaxFileSize {
 		return nil, tooLarge(path, st.Size(), opts.MaxFileSize)
 	}
-	if !st.Mode().IsRegular() {
-		// A pipe or device can be read only once: it is read into memory,
-		// within the limit, and imported from there.
-		data, err := io.ReadAll(io.LimitReader(f, opts.MaxFileSize+1))
-		if err != nil {
-			return nil, openIssue(path, err)
-		}
-		if int64(len(data)) > opts.MaxFileSize {
-			return nil, tooLarge(path, int64(len(data)), opts.MaxFileSize)
-		}
-		in := bytesInput(path, data)
-		in.file = f
-		return in, nil
-	}
 	in := &input{name: path, r: &recordingReaderAt{r: f}, file: f, stat: st}
 	// The limit is applied to the read too: the file may grow meanwhile.
-	if err := in.scan(io.LimitReader(f, opts.MaxFileSize+1)); err != nil {
+	if err := in.scan(io.LimitReader(f, opts.MaxFileSize+1), opts.Done); err != nil {
 		return nil, openIssue(path, err)
 	}
 	if in.size > opts.MaxFileSize {

@@ -10,7 +10,17 @@ type Options struct {
 	// zip bomb becomes a file issue instead of filling memory or disk.
 	UnzipSizeLimit    int64
 	UnzipXMLSizeLimit int64
-	HeaderScanRows    int // how many top rows to scan for the header row
+	// MaxUnzipRatio refuses a workbook part (above a few MB) or a whole
+	// workbook that inflates more than this many times, as a zip bomb,
+	// before anything is inflated. Apache POI uses 100 too.
+	MaxUnzipRatio float64
+	// UnzipMemoryLimit bounds the parts excelize holds in memory: every
+	// part but the sheets and shared strings above UnzipXMLSizeLimit.
+	UnzipMemoryLimit int64
+	// MaxRowBytes bounds the XML of one sheet row or one shared string:
+	// excelize reads each whole, and nothing can stop it meanwhile.
+	MaxRowBytes    int64
+	HeaderScanRows int // how many top rows to scan for the header row
 	// MaxCellsPerFile bounds the work of reading one workbook: the cells of
 	// every row read, counting the empty ones up to the last cell of the
 	// row. A sheet with a stray cell in column XFD on every row would
@@ -26,6 +36,13 @@ type Options struct {
 	// then says where each is, and FileResult.Activities stays empty, so a
 	// large import does not hold its activities in memory.
 	Store *Store
+	// Done, when closed, stops the reading as soon as it can (between
+	// rows, between buffers): the run was cancelled and the result, which
+	// is then incomplete, must be thrown away. nil never stops.
+	Done <-chan struct{}
+	// TempDir is where excelize keeps the large sheets it unzips ("" is
+	// the system's temporary folder).
+	TempDir string
 }
 
 // DefaultOptions returns limits above a whole federation's export (100,000
@@ -39,7 +56,12 @@ func DefaultOptions() Options {
 		MaxCellLength:     32_767, // Excel's own limit for one cell
 		UnzipSizeLimit:    4 << 30,
 		UnzipXMLSizeLimit: 16 << 20,
-		HeaderScanRows:    30,
+		MaxUnzipRatio:     100,
+		UnzipMemoryLimit:  256 << 20,
+		// A row of 50 cells of Excel's longest text is under 5 MB; 16 MB
+		// takes excelize a fraction of a second.
+		MaxRowBytes:    16 << 20,
+		HeaderScanRows: 30,
 		// 2 million rows of 50 columns; about 6 seconds of reading when
 		// a crafted sheet spends it all on empty cells.
 		MaxCellsPerFile: 100_000_000,
@@ -64,6 +86,15 @@ func (o Options) withDefaults() Options {
 	}
 	if o.UnzipXMLSizeLimit <= 0 {
 		o.UnzipXMLSizeLimit = min(d.UnzipXMLSizeLimit, o.UnzipSizeLimit)
+	}
+	if o.MaxUnzipRatio <= 0 {
+		o.MaxUnzipRatio = d.MaxUnzipRatio
+	}
+	if o.UnzipMemoryLimit <= 0 {
+		o.UnzipMemoryLimit = d.UnzipMemoryLimit
+	}
+	if o.MaxRowBytes <= 0 {
+		o.MaxRowBytes = d.MaxRowBytes
 	}
 	// excelize rejects an XML limit above the unzip limit.
 	o.UnzipXMLSizeLimit = min(o.UnzipXMLSizeLimit, o.UnzipSizeLimit)

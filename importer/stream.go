@@ -54,7 +54,7 @@ type input struct {
 func bytesInput(name string, data []byte) *input {
 	in := &input{name: name}
 	in.r = &recordingReaderAt{r: bytes.NewReader(data)}
-	in.scan(bytes.NewReader(data)) // a bytes.Reader never fails
+	in.scan(bytes.NewReader(data), nil) // a bytes.Reader never fails
 	in.openWorkbook = func(o excelize.Options) (*excelize.File, error) {
 		return excelize.OpenReader(bytes.NewReader(data), o)
 	}
@@ -62,14 +62,17 @@ func bytesInput(name string, data []byte) *input {
 }
 
 // scan is the hashing pass: it reads r to its end and sets size, sum,
-// head and validUTF8.
-func (in *input) scan(r io.Reader) error {
+// head and validUTF8. It stops with errCancelled when done is closed.
+func (in *input) scan(r io.Reader, done <-chan struct{}) error {
 	h := sha256.New()
 	var u utf8Check
 	buf := make([]byte, bufSize)
 	in.size, in.head = 0, nil
 	var err error
 	for err == nil {
+		if stopped(done) {
+			return errCancelled
+		}
 		var n int
 		n, err = r.Read(buf)
 		p := buf[:n]

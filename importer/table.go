@@ -114,9 +114,14 @@ type totalsRow struct {
 const maxEmptyCells = 200
 
 func (t *tableScan) run(source rowSource) {
+	done := t.at.opts.Done
 	// Every cell read is cleaned first (see cleanText), so the header
-	// matching and every field see the same text.
+	// matching and every field see the same text. A cancelled run stops
+	// between rows; the result is thrown away.
 	next := func() (srcRow, bool) {
+		if stopped(done) {
+			return srcRow{}, false
+		}
 		r, ok := source()
 		for i := range r.cells {
 			c := &r.cells[i]

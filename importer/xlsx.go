@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
@@ -23,9 +24,17 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
+	if stopped(opts.Done) {
+		return
+	}
+	if err := checkTempSpace(in, opts); err != nil {
+		ti.res.Err = err
+		return
+	}
 	f, err := in.openWorkbook(excelize.Options{
 		UnzipSizeLimit:    opts.UnzipSizeLimit,
 		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
+		TmpDir:            opts.TempDir,
 	})
 	if err != nil {
 		ti.res.Issues = append(ti.res.Issues, openError(name, err, opts))
@@ -102,7 +111,7 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 			ti.tableFound(&t)
 			ti.res.Accounting = ti.res.Accounting.Add(t.acc)
 		}
-		if stop != nil {
+		if stop != nil || stopped(opts.Done) {
 			break
 		}
 	}
@@ -226,6 +235,44 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// freeSpace is diskFree; a test makes the disk look full.
+var freeSpace = diskFree
+
+// checkTempSpace makes sure the temporary folder can take the large sheets
+// and shared strings excelize unzips there (and the shared strings once
+// more, as it extracts them). excelize does not report a full disk: it
+// falls back to memory for a sheet and, for the shared strings, reads
+// empty or cut texts, which would change verdicts without a word. So a
+// workbook that would not fit stops the run, naming the folder.
+func checkTempSpace(in *input, opts Options) error {
+	zr, err := zip.NewReader(in.r, in.size)
+	if err != nil {
+		return nil
+	}
+	var need uint64
+	for _, f := range zr.File {
+		if spilled(f, opts) {
+			need += f.UncompressedSize64
+			if isSharedStrings(f.Name) {
+				need += f.UncompressedSize64
+			}
+		}
+	}
+	if need == 0 {
+		return nil
+	}
+	dir := opts.TempDir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	const margin = 64 << 20
+	if free, ok := freeSpace(dir); ok && free < need+margin {
+		return fmt.Errorf("there is not enough free space in the temporary folder %s to read this workbook: its large sheets are unzipped there (about %s) and only %s is free. Free some space, or set TMPDIR to a folder on a disk with more (see \"Temporary space\" in the README)",
+			dir, byteSize(int64(need+margin)), byteSize(int64(free)))
+	}
+	return nil
 }
 
 // readSheet streams one sheet through t. The raw iterator gives the stored

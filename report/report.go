@@ -41,4 +41,7 @@ type Input struct {
 	// flags NOT_MET two years running, and the Compliance sheet puts both
 	// years' rates side by side. Nil leaves every output as without it.
 	Previous *PreviousRun
+	// TempDir is where the workbook's temporary files go ("" is the
+	// system's temporary folder).
+	TempDir string
 }

@@ -100,7 +100,7 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 // run as the Activities sheet filled). So the Activities sheets are
 // created as they are needed and the three sheets after them at Close.
 func (t *TableWriter) startWorkbook() error {
-	t.f = excelize.NewFile()
+	t.f = excelize.NewFile(excelize.Options{TmpDir: t.in.TempDir})
 	if err := t.f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
@@ -203,6 +203,23 @@ func (t *TableWriter) addActivity(r *ActivityRow) error {
 	}
 	t.vals = activityValues(t.vals, r)
 	return t.activities.add(t.vals)
+}
+
+// Abort ends the writer without finishing the files, for a run that
+// failed or was stopped: finishing summary.xlsx takes seconds for a large
+// membership, and its output is thrown away. The temporary files are
+// removed; a later Close does nothing.
+func (t *TableWriter) Abort() {
+	if t.closed {
+		return
+	}
+	t.closed = true
+	if t.err == nil {
+		t.err = errors.New("the tables were abandoned")
+	}
+	if t.f != nil {
+		t.f.Close()
+	}
 }
 
 // Close writes the Import issues, Compliance and Run sheets and the workbook,

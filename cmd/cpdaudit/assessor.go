@@ -202,6 +202,7 @@ func parseFinalizeFlags(args []string, stdio IO) (*finalizeOptions, error) {
 		return nil, usagef("--workers must be 1 or more (it is %d)", o.Workers)
 	}
 	o.RunDir = rest[0]
+	o.Workers = clampWorkers(o.Workers, stdio)
 	return o, nil
 }
 

@@ -25,6 +25,9 @@ func TestMain(m *testing.M) {
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}
+	if genDir != "" {
+		os.RemoveAll(genDir)
+	}
 	os.Exit(code)
 }
 

@@ -42,13 +42,18 @@ type imported struct {
 
 func (im *imported) close() { im.store.Close() }
 
-// importAll discovers the inputs, reads them concurrently (results kept by
-// index so the order never depends on timing), reads the register and
-// merges everything by member. The activities go to a Store, so they are
-// not all in memory at once (issue 6); the caller closes it.
-func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported, error) {
-	st := importer.NewStore("", 0)
-	im, err := importInto(ctx, o, prog, st)
+// importAll reads the files found (concurrently, results kept by index so
+// the order never depends on timing), reads the register and merges
+// everything by member. The activities go to a Store in the run's
+// temporary folder tmp, so they are not all in memory at once (issue 6);
+// the caller closes it. Ctrl-C ends it at once (see interruptible).
+func importAll(ctx context.Context, o *auditOptions, found runInputs, tmp string, prog *progress) (*imported, error) {
+	st := importer.NewStore(tmp, 0)
+	var im *imported
+	err := interruptible(ctx, func() (err error) {
+		im, err = importInto(ctx, o, found, tmp, prog, st)
+		return err
+	})
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -56,14 +61,65 @@ func importAll(ctx context.Context, o *auditOptions, prog *progress) (*imported,
 	return im, nil
 }
 
-func importInto(ctx context.Context, o *auditOptions, prog *progress, st *importer.Store) (*imported, error) {
+// interruptible runs fn and returns its error, or ctx's as soon as ctx is
+// cancelled, without waiting for fn. Some work cannot be stopped part way
+// (excelize unzipping a large sheet to a temporary file, reading one row,
+// merging): it is left to finish in the background, and the program exits
+// meanwhile, within a second of Ctrl-C. fn must touch nothing the caller
+// releases on return other than through values that are safe for
+// concurrent use (the Store, the output, the progress; the run's
+// temporary folder is removed under it).
+func interruptible(ctx context.Context, fn func() error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// runTempDir makes the run's own temporary folder, in TMPDIR, for the
+// large sheets excelize unzips, the activity store and the workbook's
+// spool; removing it removes whatever a stopped stage left behind.
+func runTempDir() (string, error) {
+	dir, err := os.MkdirTemp("", "cpdaudit-")
+	if err != nil {
+		return "", fmt.Errorf("cannot make a temporary folder in %s: %w; set TMPDIR to a folder that exists, can be written and has free space (see \"Temporary space\" in the README)", os.TempDir(), err)
+	}
+	return dir, nil
+}
+
+// tempHint adds what to do to an error about a file in the run's
+// temporary folder tmp (a full disk as the activity store or the
+// workbook's stream files are written), unless the error says it already.
+func tempHint(err error, tmp string) error {
+	if err == nil || !strings.Contains(err.Error(), tmp) || strings.Contains(err.Error(), "TMPDIR") {
+		return err
+	}
+	return fmt.Errorf("%w; that is cpdaudit's temporary folder in %s: free some space there, or set TMPDIR to a folder on a disk with more (see \"Temporary space\" in the README)", err, filepath.Dir(tmp))
+}
+
+func importInto(ctx context.Context, o *auditOptions, found runInputs, tmp string, prog *progress, st *importer.Store) (*imported, error) {
 	opts := importer.DefaultOptions()
 	opts.Store = st
 	opts.Year = o.Year // two-digit years are read around the CPD year
-	paths, issues := importer.Discover(o.Inputs)
+	opts.Done = ctx.Done()
+	opts.TempDir = tmp
+	paths, issues := found.files, found.issues
 	if len(paths) == 0 {
 		for _, is := range issues {
 			prog.warn(is.Error())
+		}
+		for _, n := range found.notices {
+			prog.warn(n.String())
+		}
+		if len(found.notices) > 0 {
+			return nil, errors.New("no readable input: the only CSV and Excel files among the INPUT paths are results cpdaudit wrote (see the warnings above)")
 		}
 		return nil, errors.New("no readable input: none of the INPUT paths is a CSV or Excel file, or a folder holding one")
 	}
@@ -80,6 +136,9 @@ func importInto(ctx context.Context, o *auditOptions, prog *progress, st *import
 				return err
 			}
 			results[i] = importer.ImportActivities(p, opts)
+			if err := gctx.Err(); err != nil {
+				return err // stopped part way: nothing to report
+			}
 			prog.fileDone(p, results[i].Accounting.Read, len(results[i].Issues))
 			return nil
 		})
@@ -90,7 +149,7 @@ func importInto(ctx context.Context, o *auditOptions, prog *progress, st *import
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	im := &imported{store: st}
+	im := &imported{store: st, notices: found.notices}
 	for _, r := range results {
 		if r.Err != nil {
 			return nil, fmt.Errorf("%s: %w", r.File.Path, r.Err)
@@ -206,6 +265,34 @@ func unreadWarning(im *imported) string {
 	return msg
 }
 
+// nothingRead is the error of a run in which no activity row was
+// accepted: letters would tell every member in the register that they
+// recorded nothing, because of unreadable files or a wrong INPUT. The
+// issues say why; the first few are in the message.
+func nothingRead(im *imported) error {
+	if im.acc.Accepted > 0 {
+		return nil
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "no CPD activity could be read from the %d input %s (%s), so nothing was audited and no letters were written",
+		len(im.files), plural(len(im.files), "file", "files"), im.acc)
+	const show = 10
+	if len(im.issues) > 0 {
+		b.WriteString(". Why:")
+	}
+	for i, is := range im.issues {
+		if i == show {
+			fmt.Fprintf(&b, "\n  ... and %d more; \"cpdaudit check\" with the same INPUT lists them all", len(im.issues)-show)
+			break
+		}
+		b.WriteString("\n  " + is.Error())
+	}
+	if len(im.issues) == 0 {
+		b.WriteString("; check that INPUT names the CPD activity exports, not only the member register")
+	}
+	return errors.New(b.String())
+}
+
 // chooseYear returns --year, or the one calendar year all activities fall
 // in (years counts the activities by year).
 func chooseYear(o *auditOptions, years map[int]int) (int, error) {
@@ -240,12 +327,23 @@ func loadPolicy(o *auditOptions) (audit.Policy, error) {
 }
 
 // runCheck imports and validates only, printing every issue to stdout.
-func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
+func runCheck(ctx context.Context, o *auditOptions, stdio IO) (_ int, err error) {
 	prog := newProgress(stdio, o.Quiet)
 	if _, err := loadPolicy(o); err != nil {
 		return 0, err
 	}
-	im, err := importAll(ctx, o, prog)
+	defer prog.close()
+	found, err := findInputs(o, false)
+	if err != nil {
+		return 0, err
+	}
+	tmp, err := runTempDir()
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	defer func() { err = tempHint(err, tmp) }()
+	im, err := importAll(ctx, o, found, tmp, prog)
 	if err != nil {
 		return 0, err
 	}
@@ -281,7 +379,7 @@ func runCheck(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 // runAudit is the whole run: import, audit every member, write every
 // output. It returns exitIssues when some input could not be read (the
 // run completed, but members with no activities are REVIEW).
-func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
+func runAudit(ctx context.Context, o *auditOptions, stdio IO) (_ int, err error) {
 	prog := newProgress(stdio, o.Quiet)
 	policy, err := loadPolicy(o)
 	if err != nil {
@@ -292,12 +390,32 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// Nothing is read before the outputs are known not to replace an input.
+	found, err := findInputs(o, true)
+	if err != nil {
+		return 0, err
+	}
+	lock, err := lockOutputFolder(o.Out, o.SharedOutput, prog)
+	if err != nil {
+		return 0, err
+	}
+	defer lock.release()
+	defer prog.close()
+	tmp, err := runTempDir()
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	defer func() { err = tempHint(err, tmp) }()
 	t0 := time.Now()
-	im, err := importAll(ctx, o, prog)
+	im, err := importAll(ctx, o, found, tmp, prog)
 	if err != nil {
 		return 0, err
 	}
 	defer im.close()
+	if err := nothingRead(im); err != nil {
+		return 0, err
+	}
 	year, err := chooseYear(o, im.years)
 	if err != nil {
 		return 0, err
@@ -312,7 +430,7 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 		unread = unreadWarning(im)
 		warnings = append(warnings, unread)
 	}
-	if err := writeRun(ctx, o, stdio, prog, im, year, policy, previous, warnings, t0); err != nil {
+	if err := writeRun(ctx, o, stdio, prog, im, year, policy, previous, warnings, t0, tmp); err != nil {
 		return 0, err
 	}
 	if unread != "" {
@@ -324,20 +442,26 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	return exitOK, nil
 }
 
-// writeRun audits every member and writes every output.
+// writeRun audits every member and writes every output; tmp is the run's
+// temporary folder.
 func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im *imported, year int,
-	policy audit.Policy, previous *report.PreviousRun, warnings []string, t0 time.Time) error {
+	policy audit.Policy, previous *report.PreviousRun, warnings []string, t0 time.Time, tmp string) error {
 	if previous != nil && previous.Year != year-1 {
 		prog.warn(fmt.Sprintf("--previous %s holds the run for CPD year %d, but this run is for %d, so last year's would be %d; the two are compared all the same",
 			o.Previous, previous.Year, year, year-1))
 	}
 	tImport := time.Since(t0)
 
-	out, err := newOutput(o.Out, o.SharedOutput)
+	out, err := newOutput(o.Out, o.SharedOutput, runEntries, "feedback")
 	if err != nil {
 		return err
 	}
-	defer out.discard()
+	defer func() {
+		out.discard()
+		if !out.committed && out.leftover != "" {
+			prog.warn(fmt.Sprintf("the unfinished files of this run in %s were not all removed in time; the next run into %s removes them (or delete that folder)", out.leftover, o.Out))
+		}
+	}()
 
 	// The tables are written as the members are audited, in member order,
 	// so no result is kept once its rows are written (issue 6: memory that
@@ -350,7 +474,7 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 		Version: version, Year: year, Policy: policy,
 		Issues: im.issues, Notices: im.notices, Warnings: warnings,
 		Accounting: im.acc, Files: im.files, Register: im.register,
-		Previous: previous, Created: date, Started: date, Finished: date,
+		Previous: previous, Created: date, Started: date, Finished: date, TempDir: tmp,
 	}
 	tables, err := openTables(out, in)
 	if err != nil {
@@ -370,8 +494,11 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	tAudit := time.Since(t1)
 
 	t2 := time.Now()
-	rec, err := tables.close(out, in)
-	if err != nil {
+	var rec report.RunRecord
+	if err := interruptible(ctx, func() (err error) {
+		rec, err = tables.close(out, in)
+		return err
+	}); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
@@ -379,6 +506,9 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	}
 	if err := out.commit(); err != nil {
 		return err
+	}
+	if out.leftover != "" {
+		prog.warn(fmt.Sprintf("the run is complete, but the previous results could not be removed from %s; delete that folder", out.leftover))
 	}
 	tTables := time.Since(t2)
 	prog.finish()
@@ -596,6 +726,9 @@ func (ro *reorder) done(i int, r audit.MemberResult) error {
 
 // tables are the files the TableWriter writes over the whole audit stage.
 type tables struct {
+	// mu is held by close, which may go on in the background after Ctrl-C
+	// while the run returns and abandon is called.
+	mu    sync.Mutex
 	tw    *report.TableWriter
 	files []io.WriteCloser // summary.xlsx, summary.csv, activities.csv
 }
@@ -625,6 +758,11 @@ func openTables(out *output, in report.Input) (*tables, error) {
 // and run.json, which goes last: its presence marks a complete run. It
 // returns the run record, whose counts the run's summary prints.
 func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if testHookTablesClose != nil {
+		testHookTablesClose()
+	}
 	err := t.tw.Close()
 	// Close has tallied every result, so the record counts every member.
 	rec := t.tw.RunRecord()
@@ -644,11 +782,21 @@ func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
 	return rec, out.write("run.json", rec.WriteJSON)
 }
 
+// testHookTablesClose, when set by a test, runs as the tables start to
+// close: it stands in for the seconds summary.xlsx takes for a large run.
+var testHookTablesClose func()
+
 // abandon closes whatever is still open after a failed or cancelled run;
 // the staging folder, and the files in it, are then removed by discard.
+// While close is still running (stopped by Ctrl-C), close is left to
+// close everything itself.
 func (t *tables) abandon() {
+	if !t.mu.TryLock() {
+		return
+	}
+	defer t.mu.Unlock()
 	if t.tw != nil {
-		t.tw.Close()
+		t.tw.Abort()
 		t.tw = nil
 	}
 	for _, f := range t.files {

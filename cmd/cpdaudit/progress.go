@@ -11,6 +11,7 @@ import (
 // except warnings. It is safe for concurrent use by the workers.
 type progress struct {
 	mu         sync.Mutex
+	closed     bool // the command has returned: print nothing more
 	stdio      IO
 	quiet      bool
 	total      int
@@ -22,8 +23,21 @@ type progress struct {
 func newProgress(stdio IO, quiet bool) *progress { return &progress{stdio: stdio, quiet: quiet} }
 
 func (p *progress) line(s string) {
+	if p.closed {
+		return
+	}
 	p.clearBar()
 	fmt.Fprintln(p.stdio.Err, s)
+}
+
+// close ends the progress when the command returns: a stage still
+// finishing in the background after Ctrl-C (see interruptible) prints
+// nothing more.
+func (p *progress) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.clearBar()
+	p.closed = true
 }
 
 func (p *progress) stage(s string) {
@@ -80,6 +94,9 @@ func (p *progress) memberDone() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
+	if p.closed {
+		return
+	}
 	if p.stdio.IsTTY {
 		const width = 30
 		filled := width * p.done / max(p.total, 1)

@@ -51,7 +51,8 @@ Run "cpdaudit COMMAND --help" for the options of a command.
 
 Exit status:
   0   the run completed (whatever the verdicts)
-  1   the run could not complete (no readable input, an output that could not be written)
+  1   the run could not complete (no readable input or no activity read, an output that
+      could not be written, another run writing to the same --out)
   2   wrong usage
   3   check found import issues; run could not read some input (members with
       no activities found are then REVIEW); finalize could not apply some decisions
@@ -109,7 +110,7 @@ func reportError(err error, code int, stdio IO) int {
 		fmt.Fprintf(stdio.Err, "cpdaudit: %s\nRun \"cpdaudit --help\" for usage.\n", ue.msg)
 		return exitUsage
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(stdio.Err, "cpdaudit: interrupted; no partial output was left behind.")
+		fmt.Fprintln(stdio.Err, "cpdaudit: interrupted; the earlier results, if any, were left as they were.")
 		return exitInterrupted
 	default:
 		fmt.Fprintf(stdio.Err, "cpdaudit: %v\n", err)
@@ -221,7 +222,25 @@ func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error
 		return nil, err
 	}
 	o.Inputs = inputs
-	return o, o.validate()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
+	o.Workers = clampWorkers(o.Workers, stdio)
+	return o, nil
+}
+
+// maxWorkers is the most workers worth running: beyond four per processor
+// they only add memory (each holds a member's PDF) and goroutines, so a
+// mistyped --workers 1000000000 cannot exhaust the machine.
+func maxWorkers() int { return min(4*runtime.NumCPU(), 256) }
+
+// clampWorkers lowers --workers to maxWorkers, saying so on stderr.
+func clampWorkers(n int, stdio IO) int {
+	if limit := maxWorkers(); n > limit {
+		fmt.Fprintf(stdio.Err, "warning: --workers %d is more than this computer can use; using %d (4 per processor, at most 256)\n", n, limit)
+		return limit
+	}
+	return n
 }
 
 func cmdRun(ctx context.Context, args []string, stdio IO) (int, error) {
