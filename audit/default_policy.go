@@ -178,5 +178,10 @@ func DefaultPolicy() Policy {
 			NearSameSimilarity: 0.7,
 			YearRoundTitles:    []string{"year-round reflection", "year round reflection", "annual reflection", "yearly reflection", "end of year reflection"},
 		},
+		Letterhead: Letterhead{
+			Organisation: "Institution of Environmental Sciences",
+			Address:      []string{},
+			Signatory:    "The CPD Team",
+		},
 	}
 }

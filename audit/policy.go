@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Policy holds every number and word list of the rules. The IES office can
@@ -14,6 +15,22 @@ type Policy struct {
 	Balance    BalancePolicy    `toml:"balance"`
 	Level      LevelPolicy      `toml:"level"`
 	Reflection ReflectionPolicy `toml:"reflection"`
+	// Letterhead is not a rule: it is who the final letters come from.
+	Letterhead Letterhead `toml:"letterhead"`
+}
+
+// Letterhead is the sender of the final letters: the organisation, its
+// postal address, the office's contact email and who signs. Address and
+// ContactEmail may be empty: the letter then leaves the address out and
+// asks the member to contact the office.
+type Letterhead struct {
+	Organisation string   `toml:"organisation"`
+	Address      []string `toml:"address"`
+	ContactEmail string   `toml:"contact_email"`
+	// Signatory signs the letter ("The CPD Team", or a person's name).
+	Signatory string `toml:"signatory"`
+	// SignatoryRole is printed under the signatory; may be empty.
+	SignatoryRole string `toml:"signatory_role"`
 }
 
 // HoursPolicy is standard 1.
@@ -240,5 +257,16 @@ func (p Policy) Validate() error {
 	integer("reflection.copy_min_words", r.CopyMinWords, 1, 1000)
 	num("reflection.near_same_similarity", r.NearSameSimilarity, 0, 1, true)
 	optWords("reflection.year_round_titles", r.YearRoundTitles)
+
+	lh := p.Letterhead
+	if strings.TrimSpace(lh.Organisation) == "" {
+		bad("letterhead.organisation", "must name the organisation the letters come from")
+	}
+	if strings.TrimSpace(lh.Signatory) == "" {
+		bad("letterhead.signatory", "must name who signs the letters (a person, or \"The CPD Team\")")
+	}
+	if e := strings.TrimSpace(lh.ContactEmail); e != "" && (!strings.Contains(e, "@") || strings.ContainsAny(e, " \t,;")) {
+		bad("letterhead.contact_email", "%q is not an email address (leave it empty to have letters say \"contact the IES office\")", lh.ContactEmail)
+	}
 	return errors.Join(errs...)
 }

@@ -332,7 +332,11 @@ func practiceNotes(r *MemberResult, c *compiled, p ReflectionPolicy) []string {
 	if counted > 0 && all {
 		notes = append(notes, "Good practice: you wrote a reflection on every activity.")
 	}
-	notes = append(notes, gapNotes(dates, r.Year, p.GapMonths)...)
+	// A fully exempt member has nothing to spread; a partly exempt one's
+	// exempt months may be the gap itself (a career break, parental leave).
+	if r.Member.ExemptMonths < 12 {
+		notes = append(notes, gapNotes(dates, r.Year, p.GapMonths, r.Member.ExemptMonths)...)
+	}
 	for _, a := range r.Activities {
 		if !isYearRound(a.Title, c.yearRound) {
 			continue
@@ -347,8 +351,11 @@ func practiceNotes(r *MemberResult, c *compiled, p ReflectionPolicy) []string {
 }
 
 // gapNotes notes every stretch of gapMonths or more with no activity in
-// the CPD year, counting from 1 January and up to 31 December.
-func gapNotes(dates []time.Time, year, gapMonths int) []string {
+// the CPD year, counting from 1 January and up to 31 December. The
+// register gives how many months a member was exempt, not which, so a
+// stretch is noted only when it is gapMonths longer than the exempt
+// months: those may all fall inside it.
+func gapNotes(dates []time.Time, year, gapMonths, exemptMonths int) []string {
 	if len(dates) == 0 || year == 0 {
 		return nil
 	}
@@ -364,10 +371,11 @@ func gapNotes(dates []time.Time, year, gapMonths int) []string {
 		if i > 0 {
 			from = from.AddDate(0, 0, 1)
 		}
-		if from.AddDate(0, gapMonths, 0).After(to) {
+		least := gapMonths + max(exemptMonths, 0)
+		if from.AddDate(0, least, 0).After(to) {
 			continue
 		}
-		months := gapMonths
+		months := least
 		for !from.AddDate(0, months+1, 0).After(to) {
 			months++
 		}
@@ -377,6 +385,9 @@ func gapNotes(dates []time.Time, year, gapMonths int) []string {
 			span = "before your first activity on " + longDate(to)
 		case i+1 == len(bounds)-1:
 			span = fmt.Sprintf("after your last activity on %s until the end of %d", longDate(bounds[i]), year)
+		}
+		if exemptMonths > 0 {
+			span += fmt.Sprintf(" (%d more than your %d exempt month%s)", months-exemptMonths, exemptMonths, plural(exemptMonths))
 		}
 		notes = append(notes, fmt.Sprintf("There were %d months with no CPD activity %s: spreading CPD through the year is good practice.", months, span))
 	}

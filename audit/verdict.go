@@ -24,10 +24,12 @@ const (
 )
 
 // Title is the short name of the standard used in feedback and workbooks.
-func (s Standard) Title() string {
+// It quotes the hours of the policy in force, so an office that requires
+// 20 hours never sends a letter titled "At least 30 hours".
+func (s Standard) Title(p Policy) string {
 	switch s {
 	case StandardHours:
-		return "At least 30 hours of CPD"
+		return "At least " + FormatHours(p.Hours.Required) + " hours of CPD"
 	case StandardBalance:
 		return "A balance across the categories"
 	case StandardLevel:

@@ -55,9 +55,10 @@ type Compliance struct {
 // unknownGrade labels members whose grade the register did not give.
 const unknownGrade = "Unknown grade"
 
-// ComplianceRates tallies outcomes overall, per standard and per grade.
-func ComplianceRates(results []audit.MemberResult) Compliance {
-	ct := newComplianceTally()
+// ComplianceRates tallies outcomes overall, per standard and per grade;
+// the standards' labels quote the policy p.
+func ComplianceRates(results []audit.MemberResult, p audit.Policy) Compliance {
+	ct := newComplianceTally(p)
 	for i := range results {
 		ct.add(&results[i])
 	}
@@ -73,12 +74,12 @@ type complianceTally struct {
 	byGrade map[audit.Grade]*Tally
 }
 
-func newComplianceTally() *complianceTally {
+func newComplianceTally(p audit.Policy) *complianceTally {
 	ct := &complianceTally{byGrade: map[audit.Grade]*Tally{}}
 	ct.c.Overall.Label = "All members (outcome)"
 	for i := range ct.c.Standards {
 		s := audit.Standard(i + 1)
-		ct.c.Standards[i].Label = fmt.Sprintf("Standard %d: %s", s, s.Title())
+		ct.c.Standards[i].Label = fmt.Sprintf("Standard %d: %s", s, s.Title(p))
 	}
 	return ct
 }

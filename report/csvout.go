@@ -1,7 +1,9 @@
 package report
 
 import (
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"reflect"
@@ -62,8 +64,11 @@ type RunRecord struct {
 	CPDYear int    `json:"cpd_year"`
 	// StartedAt and FinishedAt are RFC 3339 times in UTC; null when the
 	// run did not give them.
-	StartedAt  *string             `json:"started_at"`
-	FinishedAt *string             `json:"finished_at"`
+	StartedAt  *string `json:"started_at"`
+	FinishedAt *string `json:"finished_at"`
+	// RunID is the SHA-256 of summary.csv: the pre-screen the assessors
+	// are given. finalize refuses decisions made on another run.
+	RunID      string              `json:"run_id"`
 	Policy     orderedObject       `json:"policy"`
 	Inputs     []importer.FileInfo `json:"inputs"`
 	Register   *importer.FileInfo  `json:"register"`
@@ -83,7 +88,12 @@ func NewRunRecord(in Input) RunRecord {
 	for i := range in.Results {
 		outcomes[string(in.Results[i].Outcome)]++
 	}
-	return newRunRecord(in, len(in.Results), outcomes)
+	rec := newRunRecord(in, len(in.Results), outcomes)
+	h := sha256.New()
+	if err := WriteSummaryCSV(h, in); err == nil {
+		rec.RunID = hex.EncodeToString(h.Sum(nil))
+	}
+	return rec
 }
 
 // newOutcomeCounts returns outcome counts with every verdict at 0, so

@@ -19,6 +19,18 @@ type PDFOptions struct {
 	// Created is the fixed creation date, for byte-identical output (the
 	// pipeline derives it from SOURCE_DATE_EPOCH or uses a constant).
 	Created time.Time
+	// Policy is the policy in force: titles and notes quote its numbers.
+	// The zero Policy stands for audit.DefaultPolicy().
+	Policy audit.Policy
+}
+
+// policy is the policy in force; a zero Policy (no hours required, which
+// Validate refuses) means the default.
+func (o PDFOptions) policy() audit.Policy {
+	if o.Policy.Hours.Required == 0 {
+		return audit.DefaultPolicy()
+	}
+	return o.Policy
 }
 
 // Page geometry in millimetres (A4 portrait).
@@ -99,11 +111,20 @@ type feedback struct {
 	// fallback font i is added to the document.
 	fonts     *Fonts
 	fallbacks uint32
+	// final, when set, makes the feedback the one sent with the final
+	// letter: its outcome and standards agree with the final outcome.
+	final *FinalOutcome
 }
 
 // WritePDF writes one member's feedback PDF. The same arguments always give
 // the same bytes: the dates come from opts and nothing reads the clock.
 func WritePDF(w io.Writer, r audit.MemberResult, f *Fonts, opts PDFOptions) error {
+	return writeFeedback(w, r, nil, f, opts)
+}
+
+// writeFeedback writes the pre-screen feedback (final nil) or the final
+// feedback of r.
+func writeFeedback(w io.Writer, r audit.MemberResult, final *FinalOutcome, f *Fonts, opts PDFOptions) error {
 	if f == nil {
 		return fmt.Errorf("WritePDF: no fonts (call LoadFonts once per run)")
 	}
@@ -112,7 +133,7 @@ func WritePDF(w io.Writer, r audit.MemberResult, f *Fonts, opts PDFOptions) erro
 	// glyphs it needs for the page count when it registers a font.
 	p.AliasNbPages("{nb}")
 	f.register(p)
-	d := &feedback{p: p, r: &r, opts: opts, fonts: f}
+	d := &feedback{p: p, r: &r, opts: opts, fonts: f, final: final}
 	d.setup()
 	p.AddPage()
 	d.header()
@@ -129,6 +150,13 @@ func WritePDF(w io.Writer, r audit.MemberResult, f *Fonts, opts PDFOptions) erro
 
 func (d *feedback) setup() {
 	r := d.r
+	if d.final != nil {
+		d.setupDocument(
+			fmt.Sprintf("CPD feedback %s, final outcome: %s (%s)", yearText(r.Year), clean(r.Member.Name), clean(r.Member.ID)),
+			"Feedback on a CPD record with its final outcome against the four IES standards",
+			"feedback with the final outcome of the IES CPD audit")
+		return
+	}
 	d.setupDocument(
 		fmt.Sprintf("CPD feedback %s: %s (%s)", yearText(r.Year), clean(r.Member.Name), clean(r.Member.ID)),
 		"Pre-screen of a CPD record against the four IES standards",
@@ -141,7 +169,7 @@ func (d *feedback) setup() {
 func (d *feedback) setupDocument(title, subject, footer string) {
 	p := d.p
 	p.SetTitle(title, true)
-	p.SetAuthor("Institution of Environmental Sciences", true)
+	p.SetAuthor(d.opts.policy().Letterhead.Organisation, true)
 	p.SetSubject(subject, true)
 	p.SetCreator("cpdaudit "+d.opts.Version, true)
 	p.SetProducer("cpdaudit "+d.opts.Version, true)
@@ -230,9 +258,19 @@ func (d *feedback) heading(text string) {
 
 func (d *feedback) header() {
 	p, r := d.p, d.r
-	st := styleOf(r.Outcome)
-	p.SetY(d.letterHead("CPD record feedback", "PRE-SCREEN OUTCOME", st))
-	d.paragraph(st.explanation+" "+hoursLine(r), false, colText)
+	if fo := d.final; fo != nil {
+		p.SetY(d.letterHead("CPD record feedback", "FINAL OUTCOME", styleOf(fo.Final)))
+		text := decisionSentence(*fo) + " " + finalWords[fo.Final][1]
+		if fo.Final == audit.NotMet && r.Outcome == audit.Met {
+			text += " The pre-screen found every standard met; the assessor's decision replaces it."
+		}
+		d.paragraph(text+" "+hoursLine(r), false, colText)
+		d.commentToMember(*fo)
+	} else {
+		st := styleOf(r.Outcome)
+		p.SetY(d.letterHead("CPD record feedback", "PRE-SCREEN OUTCOME", st))
+		d.paragraph(st.explanation+" "+hoursLine(r), false, colText)
+	}
 	d.rule(p.GetY() + 1.5)
 	p.SetY(p.GetY() + 3)
 }
@@ -245,8 +283,15 @@ func (d *feedback) letterHead(kicker, badgeLabel string, st verdictStyle) float6
 	p, r := d.p, d.r
 	d.font(false, 8.5, colMuted)
 	p.SetXY(marginX, marginTop)
-	d.cell(contentW, 4, "Institution of Environmental Sciences · "+kicker+" "+yearText(r.Year), 1, "L")
+	d.cell(contentW, 4, clean(d.opts.policy().Letterhead.Organisation)+" · "+kicker+" "+yearText(r.Year), 1, "L")
+	return d.nameAndBadge(marginTop+6, badgeLabel, st)
+}
 
+// nameAndBadge draws the member's name (wrapped in the space left of the
+// badge) and member line from top, with the outcome badge at the right. It
+// returns the y below both.
+func (d *feedback) nameAndBadge(top float64, badgeLabel string, st verdictStyle) float64 {
+	p, r := d.p, d.r
 	badgeW, badgeH := 40.0, 15.0
 	badgeX := pageW - marginX - badgeW
 	d.font(true, 18, colText)
@@ -256,13 +301,13 @@ func (d *feedback) letterHead(kicker, badgeLabel string, st verdictStyle) float6
 	}
 	lines := d.split(name, badgeX-marginX-4, 3)
 	for i, line := range lines {
-		p.SetXY(marginX, marginTop+6+float64(i)*8)
+		p.SetXY(marginX, top+float64(i)*8)
 		d.cell(badgeX-marginX-4, 8, line, 0, "L")
 	}
 	// The member line goes below the last line of the name, and what
 	// follows goes below both: a long name or member line never
 	// overprints.
-	y := marginTop + 6 + float64(len(lines))*8 + 1
+	y := top + float64(len(lines))*8 + 1
 	d.font(false, 10, colText)
 	for _, line := range d.split(memberLine(r), badgeX-marginX-4, 3) {
 		p.SetXY(marginX, y)
@@ -271,14 +316,14 @@ func (d *feedback) letterHead(kicker, badgeLabel string, st verdictStyle) float6
 	}
 
 	p.SetFillColor(st.strong.r, st.strong.g, st.strong.b)
-	p.RoundedRect(badgeX, marginTop+6, badgeW, badgeH, 2, "1234", "F")
+	p.RoundedRect(badgeX, top, badgeW, badgeH, 2, "1234", "F")
 	d.font(false, 7, rgb{255, 255, 255})
-	p.SetXY(badgeX, marginTop+7.5)
+	p.SetXY(badgeX, top+1.5)
 	d.cell(badgeW, 3.5, badgeLabel, 0, "C")
 	d.font(true, 14, rgb{255, 255, 255})
-	p.SetXY(badgeX, marginTop+11.5)
+	p.SetXY(badgeX, top+5.5)
 	d.cell(badgeW, 7, st.words, 0, "C")
-	return math.Max(y, marginTop+6+badgeH) + 3
+	return math.Max(y, top+badgeH) + 3
 }
 
 func memberLine(r *audit.MemberResult) string {
@@ -468,8 +513,16 @@ func (d *feedback) standards() {
 	d.heading("The four standards")
 	header := d.headerRow(standardWidths, "Standard", "Verdict", "Why, and what to do next")
 	header()
-	for _, s := range d.r.Standards {
-		st := styleOf(s.Verdict)
+	var shown [4]shownStandard
+	if d.final != nil {
+		shown = finalStandards(d.r, *d.final)
+	} else {
+		for i, s := range d.r.Standards {
+			shown[i] = shownStandard{StandardResult: s, style: styleOf(s.Verdict)}
+		}
+	}
+	for _, s := range shown {
+		st := s.style
 		text := strings.TrimSpace(s.Reason)
 		if len(s.NextSteps) > 0 {
 			text += "\nNext steps:"
@@ -478,7 +531,7 @@ func (d *feedback) standards() {
 			}
 		}
 		d.tableRow(standardWidths, []tcell{
-			{text: fmt.Sprintf("%d. %s", s.Standard, s.Standard.Title()), bold: true},
+			{text: fmt.Sprintf("%d. %s", s.Standard, s.Standard.Title(d.opts.policy())), bold: true},
 			{text: st.words, bold: true, fill: &st.fill, ink: st.ink, align: "C"},
 			{text: text},
 		}, header, false)
@@ -557,8 +610,9 @@ func (d *feedback) chart() {
 	p.SetY(bottom + 5)
 	d.font(false, 8, colMuted)
 	p.SetX(marginX)
-	note := fmt.Sprintf("Green bars reach the dashed line (at least %s hours, the larger of 3 hours and 10%% of your counted hours) and count toward the balance of standard 2; amber bars are below it.",
-		formatHours(r.SubstantiveThreshold))
+	b := d.opts.policy().Balance
+	note := fmt.Sprintf("Green bars reach the dashed line (at least %s hours, the larger of %s hours and %s of your counted hours) and count toward the balance of standard 2; amber bars are below it.",
+		formatHours(r.SubstantiveThreshold), formatHours(b.SubstantiveMinHours), formatPercent(b.SubstantiveMinShare))
 	for _, line := range d.split(note, contentW, 3) {
 		p.SetX(marginX)
 		d.cell(contentW, 3.8, line, 1, "L")
@@ -755,6 +809,10 @@ func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
 
 func (d *feedback) notes() {
 	d.bullets("Good and great practice", d.r.Notes)
+	if d.final != nil {
+		d.bullets("Points the pre-screen raised for the assessor", d.r.Flags)
+		return
+	}
 	d.bullets("Points for the assessor", d.r.Flags)
 }
 
@@ -764,6 +822,21 @@ func (d *feedback) closing() {
 	p.SetY(p.GetY() + 4)
 	d.rule(p.GetY())
 	p.SetY(p.GetY() + 2)
+	if fo := d.final; fo != nil {
+		who := "No assessor's decision was recorded, so the pre-screen made by cpdaudit from your CPD record is final."
+		if fo.Reviewed {
+			who = "It is the pre-screen made by cpdaudit from your CPD record, with the decision of the IES assessor who reviewed it."
+		}
+		d.paragraph(fmt.Sprintf("This feedback goes with your final letter and gives the final outcome of your CPD audit for %s. %s",
+			yearText(d.r.Year), who), false, colMuted)
+		return
+	}
 	d.paragraph("This feedback is a pre-screen made by cpdaudit from your CPD record. An IES assessor reviews it "+
 		"and confirms the final outcome; where it says REVIEW, the assessor decides.", false, colMuted)
+}
+
+// formatPercent writes a share as a percentage without trailing zeros:
+// 0.1 is "10%", 0.125 is "12.5%".
+func formatPercent(share float64) string {
+	return strconv.FormatFloat(math.Round(share*1000)/10, 'f', -1, 64) + "%"
 }

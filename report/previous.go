@@ -15,14 +15,31 @@ import (
 type PreviousRun struct {
 	// Year is the previous run's CPD year (from its run.json).
 	Year int
-	// Outcomes maps a member id to their outcome in the previous run. It
-	// decides no output order: it is looked up through Outcome.
+	// Dir is the previous run's folder, and FinalFile its
+	// final-summary.csv when that run was finalised; both for the Run
+	// sheet.
+	Dir, FinalFile string
+	// Stale counts members whose final outcome was not used because
+	// final-summary.csv did not match the run's summary.csv.
+	Stale int
+	// Outcomes maps a member id to their outcome in the previous run: the
+	// final outcome where the run was finalised and the member has one,
+	// the pre-screen otherwise. It decides no output order: it is looked
+	// up through Outcome.
 	Outcomes map[string]audit.Verdict
+	// FromFinal holds the members whose outcome is a final outcome.
+	FromFinal map[string]bool
 	// Compliance holds the previous year's rates, computed from its summary
 	// rows the way this year's are.
 	Compliance Compliance
 
-	ids memberid.Index[audit.Verdict] // Outcomes by id, as memberid compares them
+	ids memberid.Index[prevOutcome] // Outcomes by id, as memberid compares them
+}
+
+// prevOutcome is a member's outcome last year, and whether it is final.
+type prevOutcome struct {
+	v     audit.Verdict
+	final bool
 }
 
 // PreviousMember is one member row of the previous run's summary.
@@ -31,16 +48,24 @@ type PreviousMember struct {
 	Grade audit.Grade
 	// Standards holds the verdicts; Standards[i] is standard i+1.
 	Standards [4]audit.Verdict
-	Outcome   audit.Verdict
+	// Outcome is the pre-screen outcome; Final the final outcome after the
+	// assessors' decisions, empty when there is none.
+	Outcome audit.Verdict
+	Final   audit.Verdict
 }
 
 // NewPreviousRun builds a PreviousRun from the previous run's summary rows.
+// The Compliance rates stay those of the pre-screen, to compare like with
+// like: this year's are a pre-screen too.
 func NewPreviousRun(year int, members []PreviousMember) *PreviousRun {
-	p := &PreviousRun{Year: year, Outcomes: make(map[string]audit.Verdict, len(members))}
+	p := &PreviousRun{Year: year, Outcomes: make(map[string]audit.Verdict, len(members)), FromFinal: map[string]bool{}}
 	results := make([]audit.MemberResult, len(members))
 	for i, m := range members {
 		p.Outcomes[m.ID] = m.Outcome
-		p.ids.Add(m.ID, m.Outcome)
+		if m.Final != "" {
+			p.Outcomes[m.ID], p.FromFinal[m.ID] = m.Final, true
+		}
+		p.ids.Add(m.ID, prevOutcome{p.Outcomes[m.ID], p.FromFinal[m.ID]})
 		r := &results[i]
 		r.Member = audit.Member{ID: m.ID, Grade: m.Grade}
 		r.Outcome = m.Outcome
@@ -48,7 +73,8 @@ func NewPreviousRun(year int, members []PreviousMember) *PreviousRun {
 			r.Standards[j] = audit.StandardResult{Standard: audit.Standard(j + 1), Verdict: v}
 		}
 	}
-	p.Compliance = ComplianceRates(results)
+	// Only the rates are used; the labels come from this year's policy.
+	p.Compliance = ComplianceRates(results, audit.DefaultPolicy())
 	return p
 }
 
@@ -60,19 +86,25 @@ func NewPreviousRun(year int, members []PreviousMember) *PreviousRun {
 // could be either of two members of last year's run (007 and 7) is
 // neither.
 func (p *PreviousRun) Outcome(id string) (audit.Verdict, bool) {
+	o, ok := p.lookup(id)
+	return o.v, ok
+}
+
+// lookup is Outcome, with whether the outcome is a final one.
+func (p *PreviousRun) lookup(id string) (prevOutcome, bool) {
 	if v, ok := p.Outcomes[id]; ok {
-		return v, true
+		return prevOutcome{v, p.FromFinal[id]}, true
 	}
 	if p.ids.Len() != len(p.Outcomes) {
 		// Outcomes filled in by hand, not by NewPreviousRun.
-		p.ids = memberid.Index[audit.Verdict]{}
+		p.ids = memberid.Index[prevOutcome]{}
 		for id, v := range p.Outcomes {
-			p.ids.Add(id, v)
+			p.ids.Add(id, prevOutcome{v, p.FromFinal[id]})
 		}
 	}
 	f := p.ids.Find(id)
 	if f.Match != memberid.Exact && f.Match != memberid.Same {
-		return "", false
+		return prevOutcome{}, false
 	}
 	return f.Value, true
 }
@@ -83,14 +115,43 @@ const (
 	NotInLastYear  = "not in last year's run"
 )
 
-// repeatFlag is the assessor flag for a member NOT_MET in both runs. When
-// the previous run is not the year before (a warning at run time), the
-// words say "in both" rather than "two years running".
-func repeatFlag(prev, year int) string {
-	if year != 0 && prev == year-1 {
-		return fmt.Sprintf("NOT_MET two years running (%d and %d)", prev, year)
+// repeatFlag is the assessor flag for a member NOT_MET in both runs. It
+// says whether last year's NOT_MET is the final outcome or only the
+// pre-screen (that run was not finalised, or the member had no final
+// outcome). When the previous run is not the year before (a warning at run
+// time), the words say "in both" rather than "two years running".
+func repeatFlag(prev, year int, final bool) string {
+	last := yearLabel(prev, "last year") + ": pre-screen, no final outcome"
+	if final {
+		last = yearLabel(prev, "last year") + ": final outcome"
 	}
-	return fmt.Sprintf("NOT_MET in both %s and %s", yearLabel(prev, "last year"), yearLabel(year, "this year"))
+	this := yearLabel(year, "this year") + ": pre-screen"
+	if year != 0 && prev == year-1 {
+		return fmt.Sprintf("NOT_MET two years running (%s; %s)", last, this)
+	}
+	return fmt.Sprintf("NOT_MET in both runs (%s; %s)", last, this)
+}
+
+// OutcomesUsed says, for the Run sheet, which of last year's outcomes were
+// used.
+func (p *PreviousRun) OutcomesUsed() string {
+	n := len(p.Outcomes)
+	f := len(p.FromFinal)
+	if p.FinalFile == "" {
+		return fmt.Sprintf("pre-screen outcomes (summary.csv) for all %d %s: that run was not finalised", n, plural(n, "member", "members"))
+	}
+	s := fmt.Sprintf("final outcomes (final-summary.csv) for %d %s; pre-screen outcomes (summary.csv) for %d with no final outcome", f, plural(f, "member", "members"), n-f)
+	if p.Stale > 0 {
+		s += fmt.Sprintf(" (%d of them because final-summary.csv did not match that run's summary.csv)", p.Stale)
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func yearLabel(y int, unknown string) string {
@@ -101,19 +162,20 @@ func yearLabel(y int, unknown string) string {
 }
 
 // annotate adds the member's outcome in this previous run to their Summary
-// row, and the two-years-running flag (text flag, from repeatFlag) when they
-// were NOT_MET both times. A member not in the previous run is left as is.
-func (p *PreviousRun) annotate(r *SummaryRow, flag string) {
-	v, ok := p.Outcome(string(r.MemberID))
+// row, and the two-years-running flag (from repeatFlag) when they were
+// NOT_MET both times. A member not in the previous run is left as is.
+func (p *PreviousRun) annotate(r *SummaryRow, year int) {
+	o, ok := p.lookup(string(r.MemberID))
 	if !ok {
 		return
 	}
+	v := o.v
 	r.PreviousOutcome = v
 	if v == audit.NotMet && r.Outcome == audit.NotMet {
 		if r.Flags != "" {
 			r.Flags += flagSeparator
 		}
-		r.Flags += Text(flag)
+		r.Flags += Text(repeatFlag(p.Year, year, o.final))
 	}
 }
 
@@ -198,7 +260,8 @@ const chartRows = 14
 
 const yearOnYearNote = "MET rate of each year's pre-screen outcomes (before assessors' decisions), as in the tables above: " +
 	"MET ÷ members assessed, exempt members left out. Change is in percentage points. A grade with no member " +
-	"assessed in a year has no rate that year. Last year's figures come from the summary.csv of the run given with --previous."
+	"assessed in a year has no rate that year. Last year's figures come from the summary.csv of the run given with --previous " +
+	"(its pre-screen, even where it was finalised: the Summary sheet's Last year's outcome uses the final outcomes)."
 
 // writeYearOnYear writes the year-on-year section of the Compliance sheet
 // from row top: two tables (overall and per standard; per grade), each with

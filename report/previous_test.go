@@ -29,7 +29,7 @@ func previousInput() Input {
 	return in
 }
 
-const wantRepeatFlag = "NOT_MET two years running (2024 and 2025)"
+const wantRepeatFlag = "NOT_MET two years running (2024: pre-screen, no final outcome; 2025: pre-screen)"
 
 func TestPreviousSummarySheet(t *testing.T) {
 	f := openWorkbook(t, render(t, WriteWorkbook, previousInput()))
@@ -39,7 +39,7 @@ func TestPreviousSummarySheet(t *testing.T) {
 	}
 	want := []string{"Member ID", "Name", "Grade", "Counted hours", "Required hours", "Substantive categories", "Required categories",
 		"Standard 1: hours", "Standard 2: balance", "Standard 3: level", "Standard 4: reflections", "Outcome",
-		HeaderLastYear, "Flags for the assessor", "Assessor decision", "Assessor comment"}
+		HeaderLastYear, "Flags for the assessor", "Sampled", "Sample reason", "Assessor decision", HeaderCommentToMember, HeaderAssessorComment}
 	if !slices.Equal(rows[0], want) {
 		t.Fatalf("Summary header\n got %q\nwant %q", rows[0], want)
 	}
@@ -63,8 +63,8 @@ func TestPreviousSummarySheet(t *testing.T) {
 		t.Errorf("the audit's own flags must come first: %q", r[13])
 	}
 	dvs, err := f.GetDataValidations(SheetSummary)
-	if err != nil || len(dvs) != 1 || dvs[0].Sqref != "O2:O6" {
-		t.Errorf("the assessor drop-down must move to the Assessor decision column O: %+v %v", dvs, err)
+	if err != nil || len(dvs) != 1 || dvs[0].Sqref != "Q2:Q6" {
+		t.Errorf("the assessor drop-down must move to the Assessor decision column Q: %+v %v", dvs, err)
 	}
 	if cf, _ := f.GetConditionalFormats(SheetSummary); len(cf["H2:M6"]) != 4 {
 		t.Errorf("verdict colours should cover last year's outcome too: %v", cf)
@@ -97,14 +97,57 @@ func TestPreviousSummaryCSV(t *testing.T) {
 func TestRepeatFlagYears(t *testing.T) {
 	for _, tt := range []struct {
 		prev, year int
+		final      bool
 		want       string
 	}{
-		{2024, 2025, wantRepeatFlag},
-		{2023, 2025, "NOT_MET in both 2023 and 2025"},
-		{2025, 2025, "NOT_MET in both 2025 and 2025"},
+		{2024, 2025, false, wantRepeatFlag},
+		{2024, 2025, true, "NOT_MET two years running (2024: final outcome; 2025: pre-screen)"},
+		{2023, 2025, true, "NOT_MET in both runs (2023: final outcome; 2025: pre-screen)"},
+		{2025, 2025, false, "NOT_MET in both runs (2025: pre-screen, no final outcome; 2025: pre-screen)"},
 	} {
-		if got := repeatFlag(tt.prev, tt.year); got != tt.want {
-			t.Errorf("repeatFlag(%d, %d) = %q, want %q", tt.prev, tt.year, got, tt.want)
+		if got := repeatFlag(tt.prev, tt.year, tt.final); got != tt.want {
+			t.Errorf("repeatFlag(%d, %d, %v) = %q, want %q", tt.prev, tt.year, tt.final, got, tt.want)
+		}
+	}
+}
+
+// TestPreviousFinalOutcomes: where last year's run was finalised, its
+// final outcomes are last year's outcomes; the Run sheet says which were
+// used.
+func TestPreviousFinalOutcomes(t *testing.T) {
+	in := previousInput()
+	members := []PreviousMember{
+		// Overridden to MET last year: not NOT_MET two years running.
+		{ID: "IES-01234", Outcome: audit.NotMet, Final: audit.Met},
+		// Confirmed NOT_MET last year.
+		{ID: "IES-04000", Outcome: audit.NotMet, Final: audit.NotMet},
+		{ID: "IES-02000", Outcome: audit.Met},
+	}
+	in.Previous = NewPreviousRun(2024, members)
+	in.Previous.Dir, in.Previous.FinalFile = "audit-2024", "audit-2024/final-summary.csv"
+	recs := readCSV(t, render(t, WriteSummaryCSV, in))
+	for _, r := range recs[1:] {
+		switch r[0] {
+		case "IES-01234":
+			if r[13] != "MET" || strings.Contains(r[12], "two years running") {
+				t.Errorf("overridden member: previous %q, flags %q", r[13], r[12])
+			}
+		case "IES-04000":
+			if r[13] != "NOT_MET" || !strings.Contains(r[12], "NOT_MET two years running (2024: final outcome; 2025: pre-screen)") {
+				t.Errorf("confirmed member: previous %q, flags %q", r[13], r[12])
+			}
+		}
+	}
+	f := openWorkbook(t, render(t, WriteWorkbook, in))
+	rows, _ := f.GetRows(SheetRun)
+	var text strings.Builder
+	for _, r := range rows {
+		text.WriteString(strings.Join(r, "|") + "\n")
+	}
+	for _, w := range []string{"Folder|audit-2024", "Outcomes used|final outcomes (final-summary.csv) for 2 members; pre-screen outcomes (summary.csv) for 1 with no final outcome",
+		"Final outcomes file|audit-2024/final-summary.csv"} {
+		if !strings.Contains(text.String(), w) {
+			t.Errorf("Run sheet lacks %q:\n%s", w, text.String())
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -244,7 +245,7 @@ func TestFeedbackFileName(t *testing.T) {
 }
 
 func TestComplianceRates(t *testing.T) {
-	c := ComplianceRates(sampleInput().Results)
+	c := ComplianceRates(sampleInput().Results, audit.DefaultPolicy())
 	if c.Overall.Exempt != 1 || c.Overall.Assessed() != 4 || c.Overall.Met != 1 {
 		t.Errorf("overall = %+v", c.Overall)
 	}
@@ -435,5 +436,81 @@ func TestHoursNeverNegativeZero(t *testing.T) {
 		if got := formatHours(h); got != "0" {
 			t.Errorf("formatHours(%g) = %q, want 0", h, got)
 		}
+	}
+}
+
+// TestPolicyFromRunJSON reads back the policy run.json records, so the
+// review steps apply the very rules and letterhead of the run.
+func TestPolicyFromRunJSON(t *testing.T) {
+	p := audit.DefaultPolicy()
+	p.Hours.Required = 20
+	p.Letterhead.ContactEmail = "cpd@example.org"
+	p.Letterhead.Address = []string{"1 Example Street", "London"}
+	rec := NewRunRecord(Input{Version: "t", Year: 2025, Policy: p})
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Policy json.RawMessage `json:"policy"`
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	got, err := PolicyFromRunJSON(back.Policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, p) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, p)
+	}
+	// An older run.json without a letterhead keeps the default one.
+	got, err = PolicyFromRunJSON(json.RawMessage(`{"hours":{"required":25}}`))
+	if err != nil || got.Hours.Required != 25 || got.Letterhead.Organisation != audit.DefaultPolicy().Letterhead.Organisation {
+		t.Errorf("older record: %+v, %v", got, err)
+	}
+}
+
+// TestResultsRoundTrip: the results file gives back every member's result
+// as audited, in order, so finalize writes the same feedback the run did.
+func TestResultsRoundTrip(t *testing.T) {
+	in := sampleInput()
+	write := func() []byte {
+		var b bytes.Buffer
+		rw, err := NewResultsWriter(&b, in.Version, in.Year)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range in.Results {
+			if err := rw.Add(&in.Results[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := rw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes()
+	}
+	data := write()
+	if !bytes.Equal(data, write()) {
+		t.Error("the same results gave different bytes")
+	}
+	path := filepath.Join(t.TempDir(), ResultsFile)
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var got []audit.MemberResult
+	if err := ReadResults(path, func(r audit.MemberResult) error { got = append(got, r); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	// Compared as JSON: a time read back equals the one written but is
+	// not represented the same way inside time.Time.
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(in.Results)
+	if len(got) != len(in.Results) || !bytes.Equal(a, b) {
+		t.Errorf("read back %d results that differ from the %d written", len(got), len(in.Results))
+	}
+	if err := ReadResults(filepath.Join(t.TempDir(), ResultsFile), func(audit.MemberResult) error { return nil }); err == nil || !strings.Contains(err.Error(), "older cpdaudit") {
+		t.Errorf("a missing results file: %v", err)
 	}
 }

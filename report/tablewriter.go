@@ -1,8 +1,11 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 
 	"github.com/gocarina/gocsv"
@@ -31,7 +34,6 @@ var MaxSheetRows = excelize.TotalRows
 type TableWriter struct {
 	in       Input // in.Results is nil: results arrive through Add
 	previous bool
-	flag     string // the two-years-running flag, with a previous run
 
 	workbook   io.Writer
 	f          *excelize.File // nil when no workbook is written
@@ -43,6 +45,9 @@ type TableWriter struct {
 
 	summaryCSV, activitiesCSV *gocsv.SafeCSVWriter
 	actRows                   []ActivityRow // one member's, reused
+	// summaryHash hashes summary.csv as it is written (when it is not
+	// written, as it would be): its SHA-256 is the run ID.
+	summaryHash hash.Hash
 
 	tally    *complianceTally
 	members  int
@@ -60,13 +65,14 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 	in.Results = nil
 	t := &TableWriter{
 		in: in, previous: in.Previous != nil, workbook: workbook,
-		tally: newComplianceTally(), outcomes: newOutcomeCounts(),
+		tally: newComplianceTally(in.Policy), outcomes: newOutcomeCounts(),
 	}
-	if t.previous {
-		t.flag = repeatFlag(in.Previous.Year, in.Year)
+	t.summaryHash = sha256.New()
+	if summaryCSV == nil {
+		summaryCSV = io.Discard
 	}
-	if summaryCSV != nil {
-		t.summaryCSV = newCSVWriter(summaryCSV)
+	{
+		t.summaryCSV = newCSVWriter(io.MultiWriter(summaryCSV, t.summaryHash))
 		// An empty slice writes the header alone; rows follow without one.
 		var header any = []SummaryRow{}
 		if t.previous {
@@ -141,7 +147,7 @@ func (t *TableWriter) add(r *audit.MemberResult) error {
 
 	row := summaryRow(r)
 	if t.previous {
-		t.in.Previous.annotate(&row, t.flag)
+		t.in.Previous.annotate(&row, t.in.Year)
 	}
 	if t.f != nil {
 		if err := t.summary.add(summaryValues(&row, t.previous)); err != nil {
@@ -282,13 +288,17 @@ func (t *TableWriter) close() error {
 }
 
 // RunRecord is the run.json record of the input and the results added so
-// far; after Close it describes the whole run.
+// far; after Close it describes the whole run, with its run ID.
 func (t *TableWriter) RunRecord() RunRecord {
 	outcomes := make(map[string]int, len(t.outcomes))
 	for k, v := range t.outcomes {
 		outcomes[k] = v
 	}
-	return newRunRecord(t.in, t.members, outcomes)
+	rec := newRunRecord(t.in, t.members, outcomes)
+	if t.closed && t.err == nil {
+		rec.RunID = hex.EncodeToString(t.summaryHash.Sum(nil))
+	}
+	return rec
 }
 
 // writeTables writes the tables of a whole Input through a TableWriter:

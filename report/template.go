@@ -36,40 +36,56 @@ var templateLabels = []string{"Member number:", "Name:", "CPD year:"}
 var templateWidths = []float64{17, 36, 24, 12, 50, 70}
 
 // templateNotes explains the four standards in plain words, after the IES
-// guidance "Completing your CPD record".
-var templateNotes = []struct{ title, text string }{
-	{"How to fill in this record",
-		"Put your member number, name and CPD year in the cells at the top of the CPD record sheet. " +
-			"Then add one row per activity: the date you did it, a short title, its learning category " +
-			"(choose from the list), the number of hours, a description of what you did and your reflections."},
-	{"Standard 1: at least 30 hours",
-		"Record at least 30 hours of CPD in the year. If you were on a career break, parental leave or long-term " +
-			"illness for part of the year, tell the IES office: the hours you need are then reduced."},
-	{"Standard 2: a balance across the categories",
-		"Spread your activities across at least three of the five learning categories (two if you are studying " +
-			"for a Masters' or other higher-education qualification), and keep the spread somewhat even. A token " +
-			"hour in a category does not count toward the balance."},
-	{"Standard 3: a level that fits your role and experience",
-		"Describe each activity so an assessor can see it suits your role and experience. If an activity looks " +
-			"basic for your grade, say why you did it: a new role, a refresher, returning from a career break, " +
-			"or preparing to teach or supervise others."},
-	{"Standard 4: adequate reflections",
-		"For each activity, say what value it had for the quality of your own work and why, and how it benefited " +
-			"the people who use your work (clients, customers, students, colleagues, the public) and why. Both " +
-			"parts must be there."},
-	{"Good and great practice",
-		"It is good practice to reflect on every activity. It is great practice to add a record titled " +
-			"\"Year-round Reflection\" in the Other category, looking back on your learning goals over the year; " +
-			"the time it takes counts toward your hours."},
-	{"The learning categories",
-		"Formal Learning, Work-Based Learning, Professional Activity, Self-Directed Learning, Other."},
+// guidance "Completing your CPD record", quoting the numbers of policy p.
+func templateNotes(p audit.Policy) []struct{ title, text string } {
+	hours := audit.FormatHours(p.Hours.Required)
+	return []struct{ title, text string }{
+		{"How to fill in this record",
+			"Put your member number, name and CPD year in the cells at the top of the CPD record sheet. " +
+				"Then add one row per activity: the date you did it, a short title, its learning category " +
+				"(choose from the list), the number of hours, a description of what you did and your reflections."},
+		{"Standard 1: at least " + hours + " hours",
+			"Record at least " + hours + " hours of CPD in the year. If you were on a career break, parental leave or long-term " +
+				"illness for part of the year, tell the IES office: the hours you need are then reduced."},
+		{"Standard 2: a balance across the categories",
+			"Spread your activities across at least " + numberWord(p.Balance.RequiredCategories) + " of the five learning categories (" +
+				numberWord(p.Balance.RequiredCategoriesHigherEducation) + " if you are studying " +
+				"for a Masters' or other higher-education qualification), and keep the spread somewhat even. A token " +
+				"hour in a category does not count toward the balance."},
+		{"Standard 3: a level that fits your role and experience",
+			"Describe each activity so an assessor can see it suits your role and experience. If an activity looks " +
+				"basic for your grade, say why you did it: a new role, a refresher, returning from a career break, " +
+				"or preparing to teach or supervise others."},
+		{"Standard 4: adequate reflections",
+			"For each activity, say what value it had for the quality of your own work and why, and how it benefited " +
+				"the people who use your work (clients, customers, students, colleagues, the public) and why. Both " +
+				"parts must be there."},
+		{"Good and great practice",
+			"It is good practice to reflect on every activity. It is great practice to add a record titled " +
+				"\"Year-round Reflection\" in the Other category, looking back on your learning goals over the year; " +
+				"the time it takes counts toward your hours."},
+		{"The learning categories",
+			"Formal Learning, Work-Based Learning, Professional Activity, Self-Directed Learning, Other."},
+	}
+}
+
+// numberWord spells a small count as a word ("three"), as the notes do.
+func numberWord(n int) string {
+	if n >= 0 && n <= 5 {
+		return [...]string{"no", "one", "two", "three", "four", "five"}[n]
+	}
+	return strconv.Itoa(n)
 }
 
 // WriteTemplate writes the blank member workbook of `cpdaudit template`: a
 // CPD record sheet with label cells and the activity table (category
 // drop-down, date and hours validation) and a Notes sheet explaining the
-// four standards.
-func WriteTemplate(w io.Writer) (err error) {
+// four standards with the numbers of the default policy.
+func WriteTemplate(w io.Writer) error { return WriteTemplateFor(w, audit.DefaultPolicy()) }
+
+// WriteTemplateFor is WriteTemplate with the numbers of policy p in the
+// notes, so a member is told the rules the office applies.
+func WriteTemplateFor(w io.Writer, p audit.Policy) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
@@ -84,7 +100,7 @@ func WriteTemplate(w io.Writer) (err error) {
 	}
 	steps := []func() error{
 		func() error { return templateRecord(f) },
-		func() error { return templateNotesSheet(f) },
+		func() error { return templateNotesSheet(f, p) },
 		func() error {
 			return f.SetDocProps(&excelize.DocProperties{
 				Title: "IES CPD record", Creator: "Institution of Environmental Sciences",
@@ -201,7 +217,7 @@ func templateValidations(f *excelize.File, first, last int) error {
 	return nil
 }
 
-func templateNotesSheet(f *excelize.File) error {
+func templateNotesSheet(f *excelize.File, p audit.Policy) error {
 	const s = SheetNotes
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Family: "Calibri", Size: 12}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	if err != nil {
@@ -226,7 +242,7 @@ func templateNotesSheet(f *excelize.File) error {
 	row := 1
 	var errs []error
 	add := func(err error) { errs = append(errs, err) }
-	for _, n := range templateNotes {
+	for _, n := range templateNotes(p) {
 		add(f.SetCellValue(s, cellName(1, row), n.title))
 		add(f.SetCellStyle(s, cellName(1, row), cellName(1, row), bold))
 		// 12-point titles need more than the 15 points of an 11-point row.

@@ -11,6 +11,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
+// RunIDLabel labels the run ID on the Run sheet: the SHA-256 of the run's
+// summary.csv.
+const RunIDLabel = "Run ID (SHA-256 of summary.csv)"
+
 // Sheet names of summary.xlsx, in tab order.
 const (
 	SheetSummary    = "Summary"
@@ -239,11 +243,21 @@ func summaryColumns(st *styles, previous bool) []column {
 	if previous {
 		cols = append(cols, column{HeaderLastYear, 13, st.centre})
 	}
+	// Sampled and Sample reason are filled by "cpdaudit sample". Of the two
+	// comments, only the one to the member is ever printed in a letter.
 	return append(cols,
 		column{"Flags for the assessor", 50, st.wrap},
-		column{"Assessor decision", 20, st.text}, column{"Assessor comment", 40, st.wrap},
+		column{"Sampled", 9, st.centre}, column{"Sample reason", 14, st.text},
+		column{"Assessor decision", 20, st.text},
+		column{HeaderCommentToMember, 40, st.wrap}, column{HeaderAssessorComment, 40, st.wrap},
 	)
 }
+
+// Headers of the Summary sheet's two comment columns.
+const (
+	HeaderCommentToMember = "Comment to member (printed in the letter)"
+	HeaderAssessorComment = "Assessor comment (internal, never printed)"
+)
 
 // summaryOutcomeCol is the Outcome column (L) of the Summary sheet.
 const summaryOutcomeCol = 12
@@ -264,7 +278,7 @@ func summaryValues(r *SummaryRow, previous bool) []any {
 		}
 		vals = append(vals, last)
 	}
-	return append(vals, string(r.Flags), nil, nil)
+	return append(vals, string(r.Flags), nil, nil, nil, nil, nil)
 }
 
 // finishSummarySheet colours the verdicts and adds the assessor's
@@ -273,7 +287,7 @@ func summaryValues(r *SummaryRow, previous bool) []any {
 // decision is third from last.
 func finishSummarySheet(f *excelize.File, st *styles, t *table, previous bool) error {
 	lastVerdict, _ := excelize.ColumnNumberToName(summaryOutcomeCol + boolInt(previous))
-	decision, _ := excelize.ColumnNumberToName(len(t.cols) - 1)
+	decision, _ := excelize.ColumnNumberToName(len(t.cols) - 2)
 	return t.finish(func(last int) error {
 		if err := colourCells(f, st, t.sheet, fmt.Sprintf("H2:%s%d", lastVerdict, last), verdictKeys); err != nil {
 			return err
@@ -470,6 +484,9 @@ func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error 
 	add(put("Tool", "cpdaudit"))
 	add(put("Version", rec.Version))
 	add(put("CPD year", rec.CPDYear))
+	// finalize compares this with the run folder's summary.csv, so
+	// decisions are never applied to a run they were not made on.
+	add(put(RunIDLabel, rec.RunID))
 	if rec.StartedAt != nil && rec.FinishedAt != nil && *rec.StartedAt == *rec.FinishedAt {
 		add(put("Run date", runTime(*rec.StartedAt)))
 	} else {
@@ -490,6 +507,15 @@ func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error 
 	add(section("Policy", "Value", "Name in the policy file"))
 	for _, pv := range policyValues(in.Policy) {
 		add(put(policyLabel(pv.Name), pv.Value, pv.Name))
+	}
+	if p := in.Previous; p != nil {
+		add(section("Last year's run (--previous)"))
+		add(put("Folder", p.Dir))
+		add(put("Last year's CPD year", p.Year))
+		add(put("Outcomes used", p.OutcomesUsed()))
+		if p.FinalFile != "" {
+			add(put("Final outcomes file", p.FinalFile))
+		}
 	}
 	add(section("Input files", "SHA-256", "Size (bytes)"))
 	for _, fi := range in.Files {

@@ -39,7 +39,7 @@ func TestWorkbook(t *testing.T) {
 		return v
 	}
 	headers := map[string][]string{
-		SheetSummary:    {"Member ID", "Name", "Grade", "Counted hours", "Required hours", "Substantive categories", "Required categories", "Standard 1: hours", "Standard 2: balance", "Standard 3: level", "Standard 4: reflections", "Outcome", "Flags for the assessor", "Assessor decision", "Assessor comment"},
+		SheetSummary:    {"Member ID", "Name", "Grade", "Counted hours", "Required hours", "Substantive categories", "Required categories", "Standard 1: hours", "Standard 2: balance", "Standard 3: level", "Standard 4: reflections", "Outcome", "Flags for the assessor", "Sampled", "Sample reason", "Assessor decision", HeaderCommentToMember, HeaderAssessorComment},
 		SheetActivities: {"Member ID", "Source (file:sheet:row)", "Title", "Category", "Date", "Hours", "Counted", "Reflection", "Quality element", "Users element", "Quality evidence", "Users evidence", "Not counted because", "What the reflection needs", "Flags for the assessor"},
 		SheetIssues:     {"Source file", "Sheet", "Row", "Column", "Value", "Problem and what to do", "Member ID"},
 	}
@@ -67,7 +67,7 @@ func TestWorkbook(t *testing.T) {
 			filters = append(filters, dn.RefersTo)
 		}
 	}
-	for _, want := range []string{"'Summary'!$A$1:$O$6", "'Activities'!$A$1:$O$19", "'Import issues'!$A$1:$G$4"} {
+	for _, want := range []string{"'Summary'!$A$1:$R$6", "'Activities'!$A$1:$O$19", "'Import issues'!$A$1:$G$4"} {
 		if !slices.Contains(filters, want) {
 			t.Errorf("no autofilter %s in %q", want, filters)
 		}
@@ -120,7 +120,7 @@ func TestWorkbook(t *testing.T) {
 	if err != nil || len(dvs) != 1 {
 		t.Fatalf("Summary data validations: %v %v", dvs, err)
 	}
-	if dvs[0].Sqref != "N2:N6" || dvs[0].Type != "list" || !strings.Contains(dvs[0].Formula1, "Override to NOT_MET") {
+	if dvs[0].Sqref != "P2:P6" || dvs[0].Type != "list" || !strings.Contains(dvs[0].Formula1, "Override to NOT_MET") {
 		t.Errorf("assessor drop-down = %+v", dvs[0])
 	}
 	cf, err := f.GetConditionalFormats(SheetSummary)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ies/cpdaudit/report"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -45,6 +46,8 @@ func ParseDecision(s string) (Decision, bool) {
 
 // DecisionRow is one row of the edited Summary sheet, as written.
 type DecisionRow struct {
+	// File is the decisions workbook the row is in.
+	File string
 	// Row is the row number a spreadsheet shows.
 	Row       int
 	MemberID  string
@@ -52,7 +55,17 @@ type DecisionRow struct {
 	Standards [4]string
 	Outcome   string
 	Decision  string
-	Comment   string
+	// Comment is the assessor's internal comment: it is never printed in
+	// anything the member receives.
+	Comment string
+	// MemberComment is the comment to the member, printed in their letter
+	// and final feedback.
+	MemberComment string
+}
+
+// blank reports whether the assessor wrote nothing on the row.
+func (r DecisionRow) blank() bool {
+	return r.Decision == "" && r.Comment == "" && r.MemberComment == ""
 }
 
 // Decisions is what ReadDecisions found in an edited workbook.
@@ -61,7 +74,10 @@ type Decisions struct {
 	Sheet string
 	// Year is the CPD year on the workbook's Run sheet; 0 when not found.
 	Year int
-	Rows []DecisionRow
+	// RunID is the run ID on the workbook's Run sheet (the SHA-256 of the
+	// run's summary.csv); empty in a workbook from an older cpdaudit.
+	RunID string
+	Rows  []DecisionRow
 }
 
 // Limits on the decisions workbook, as the importer sets for members'
@@ -79,7 +95,9 @@ const (
 	hdrName     = "name"
 	hdrOutcome  = "outcome"
 	hdrDecision = "assessordecision"
-	hdrComment  = "assessorcomment"
+	// The comment headers match by prefix: "Assessor comment (internal)".
+	hdrComment       = "assessorcomment"
+	hdrMemberComment = "commenttomember"
 )
 
 // ReadDecisions reads the assessors' decisions from an edited copy of
@@ -121,21 +139,21 @@ func ReadDecisions(path string) (*Decisions, error) {
 			continue
 		}
 		dr := DecisionRow{
-			Row: i + 1, MemberID: get(r, cols.id), Name: get(r, cols.name), Outcome: get(r, cols.outcome),
-			Decision: get(r, cols.decision), Comment: get(r, cols.comment),
+			File: path, Row: i + 1, MemberID: get(r, cols.id), Name: get(r, cols.name), Outcome: get(r, cols.outcome),
+			Decision: get(r, cols.decision), Comment: get(r, cols.comment), MemberComment: get(r, cols.memberComment),
 		}
 		for k := range dr.Standards {
 			dr.Standards[k] = get(r, cols.standards[k])
 		}
 		d.Rows = append(d.Rows, dr)
 	}
-	d.Year = runSheetYear(f)
+	d.Year, d.RunID = runSheetValues(f)
 	return d, nil
 }
 
 type decisionColumns struct {
-	id, name, outcome, decision, comment int
-	standards                            [4]int
+	id, name, outcome, decision, comment, memberComment int
+	standards                                           [4]int
 }
 
 // findDecisionSheet finds the Summary sheet (or, when it was renamed, the
@@ -187,7 +205,7 @@ func boolRank(b bool) int {
 }
 
 func matchColumns(header []string) (decisionColumns, bool) {
-	c := decisionColumns{id: -1, name: -1, outcome: -1, decision: -1, comment: -1, standards: [4]int{-1, -1, -1, -1}}
+	c := decisionColumns{id: -1, name: -1, outcome: -1, decision: -1, comment: -1, memberComment: -1, standards: [4]int{-1, -1, -1, -1}}
 	for i, h := range header {
 		n := normHeader(h)
 		switch {
@@ -199,8 +217,10 @@ func matchColumns(header []string) (decisionColumns, bool) {
 			c.outcome = first(c.outcome, i)
 		case n == hdrDecision:
 			c.decision = first(c.decision, i)
-		case n == hdrComment:
+		case strings.HasPrefix(n, hdrComment):
 			c.comment = first(c.comment, i)
+		case strings.HasPrefix(n, hdrMemberComment):
+			c.memberComment = first(c.memberComment, i)
 		case len(n) >= 9 && strings.HasPrefix(n, "standard") && n[8] >= '1' && n[8] <= '4' && (len(n) == 9 || n[9] < '0' || n[9] > '9'):
 			k := int(n[8] - '1')
 			c.standards[k] = first(c.standards[k], i)
@@ -217,18 +237,27 @@ func first(cur, i int) int {
 	return i
 }
 
-// runSheetYear reads "CPD year" from the Run sheet, 0 when absent.
-func runSheetYear(f *excelize.File) int {
-	rows, err := f.GetRows("Run")
+// runSheetValues reads the CPD year (0 when absent) and the run ID (empty
+// when absent) from the Run sheet.
+func runSheetValues(f *excelize.File) (year int, runID string) {
+	rows, err := f.GetRows(report.SheetRun)
 	if err != nil {
-		return 0
+		return 0, ""
 	}
 	for _, r := range rows {
-		if len(r) >= 2 && normHeader(r[0]) == "cpdyear" {
-			if y, err := strconv.Atoi(strings.TrimSpace(r[1])); err == nil {
-				return y
+		if len(r) < 2 {
+			continue
+		}
+		switch normHeader(r[0]) {
+		case "cpdyear":
+			if y, err := strconv.Atoi(strings.TrimSpace(r[1])); err == nil && year == 0 {
+				year = y
+			}
+		case normHeader(report.RunIDLabel):
+			if runID == "" {
+				runID = strings.ToLower(strings.TrimSpace(r[1]))
 			}
 		}
 	}
-	return 0
+	return year, runID
 }

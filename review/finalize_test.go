@@ -251,3 +251,36 @@ func TestFinalizeApplyIDsByValue(t *testing.T) {
 		t.Fatalf("finals %+v", finals)
 	}
 }
+
+// TestApplySeveralFiles: each assessor fills their own copy; all are read.
+// A member decided in one file and left blank in another takes the
+// decision; a member decided differently in two files is a problem.
+func TestApplySeveralFiles(t *testing.T) {
+	a := member("A", audit.NotMet, audit.NotMet)
+	b := member("B", audit.Review, audit.Met, audit.Review)
+	c := member("C", audit.Met)
+	run := testRun(a, b, c)
+	inFile := func(file string, rows ...DecisionRow) *Decisions {
+		for i := range rows {
+			rows[i].File = file
+		}
+		return &Decisions{File: FileRef{Path: file}, Rows: rows}
+	}
+	first := inFile("dir/alice.xlsx", row(2, a, "Override to MET", "internal note"), row(3, b, "", ""), row(4, c, "Confirm", ""))
+	first.Rows[0].MemberComment = "Your hours were recorded twice by mistake."
+	second := inFile("dir/bob.xlsx", row(2, a, "", ""), row(3, b, "Override to NOT_MET", ""), row(4, c, "Override to NOT_MET", ""))
+	finals := Apply(run, first, second)
+	if f := finals[0]; !f.Applied() || f.Final != audit.Met || f.File != "dir/alice.xlsx" || f.MemberComment != "Your hours were recorded twice by mistake." || f.Comment != "internal note" {
+		t.Errorf("A = %+v", f)
+	}
+	if f := finals[1]; !f.Applied() || f.Final != audit.NotMet || f.File != "dir/bob.xlsx" {
+		t.Errorf("B = %+v", f)
+	}
+	f := finals[2]
+	if f.Problem == "" || !strings.Contains(f.Problem, "alice.xlsx row 4, bob.xlsx row 4") || !strings.Contains(f.Problem, "more than one decisions file") {
+		t.Errorf("C = %+v", f)
+	}
+	if !strings.Contains(f.Written, "alice.xlsx row 4: Confirm") || !strings.Contains(f.Written, "bob.xlsx row 4: Override to NOT_MET") {
+		t.Errorf("C's conflicting decisions are not both kept: %q", f.Written)
+	}
+}

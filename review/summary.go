@@ -1,7 +1,10 @@
 package review
 
 import (
+	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +15,7 @@ import (
 
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/memberid"
+	"github.com/ies/cpdaudit/report"
 )
 
 // Member is one row of a run's summary.csv: what an assessor may not change.
@@ -26,8 +30,14 @@ type Member struct {
 
 // Run is what the review steps need from a run folder.
 type Run struct {
-	Dir     string
-	Year    int
+	Dir  string
+	Year int
+	// ID is the run ID: the SHA-256 of summary.csv, as the workbook's Run
+	// sheet records it.
+	ID string
+	// Policy is the policy the run applied (from run.json), letterhead
+	// included.
+	Policy  audit.Policy
 	Members []Member // in summary.csv order (sorted by member id)
 	byID    memberid.Index[int]
 }
@@ -56,13 +66,17 @@ func ReadRun(dir string) (*Run, error) {
 		return nil, err
 	}
 	run.Year = rec.CPDYear
+	if run.Policy, err = report.PolicyFromRunJSON(rec.Policy); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "run.json"), err)
+	}
 	path := filepath.Join(dir, "summary.csv")
-	f, err := os.Open(path)
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w; RUN_DIR must be a folder written by \"cpdaudit run\"", path, err)
 	}
-	defer f.Close()
-	members, err := parseSummary(f)
+	sum := sha256.Sum256(b)
+	run.ID = hex.EncodeToString(sum[:])
+	members, err := parseSummary(bytes.NewReader(b))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -121,7 +135,8 @@ func undefuse(s string) string {
 
 // runJSON is the part of run.json the review reads.
 type runJSON struct {
-	CPDYear int `json:"cpd_year"`
+	CPDYear int             `json:"cpd_year"`
+	Policy  json.RawMessage `json:"policy"`
 }
 
 func readRunJSON(path string) (runJSON, error) {
@@ -134,4 +149,75 @@ func readRunJSON(path string) (runJSON, error) {
 		return rec, fmt.Errorf("%s is not a valid run record: %w", path, err)
 	}
 	return rec, nil
+}
+
+// FinalOutcomes is what a finalised run's final-summary.csv says.
+type FinalOutcomes struct {
+	// Path is the final-summary.csv read; empty when the run was not
+	// finalised.
+	Path string
+	// Final maps a member id to their final outcome, for the members whose
+	// decision was applied or who kept their pre-screen outcome with no
+	// decision. A member with a problem, still at REVIEW, or whose
+	// pre-screen in final-summary.csv is not the run's (a stale file) is
+	// left out: their pre-screen is all that is known.
+	Final map[string]audit.Verdict
+	// Stale counts the members left out because final-summary.csv's
+	// pre-screen outcome differs from summary.csv's.
+	Stale int
+}
+
+// ReadFinalOutcomes reads the final outcomes of the run in run.Dir, when
+// it was finalised (final-summary.csv is there); a run never finalised
+// gives empty FinalOutcomes and no error.
+func ReadFinalOutcomes(run *Run) (FinalOutcomes, error) {
+	fo := FinalOutcomes{Final: map[string]audit.Verdict{}}
+	path := filepath.Join(run.Dir, "final-summary.csv")
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return fo, nil
+	}
+	if err != nil {
+		return fo, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, []byte("\ufeff"))))
+	cr.FieldsPerRecord = -1
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return fo, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(recs) == 0 {
+		return fo, fmt.Errorf("%s is empty; run \"cpdaudit finalize\" again or remove it", path)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimSpace(h)] = i
+	}
+	for _, c := range []string{"member_id", "prescreen_outcome", "final_outcome", "problem"} {
+		if _, ok := col[c]; !ok {
+			return fo, fmt.Errorf("%s has no %s column; it is not a final-summary.csv written by \"cpdaudit finalize\"", path, c)
+		}
+	}
+	fo.Path = path
+	for _, rec := range recs[1:] {
+		get := func(name string) string {
+			if i := col[name]; i < len(rec) {
+				return strings.TrimSpace(undefuse(rec[i]))
+			}
+			return ""
+		}
+		m, ok := run.Lookup(get("member_id"))
+		if !ok {
+			continue
+		}
+		final := audit.Verdict(get("final_outcome"))
+		switch {
+		case get("problem") != "" || final == "" || final == audit.Review:
+		case audit.Verdict(get("prescreen_outcome")) != m.Outcome:
+			fo.Stale++
+		default:
+			fo.Final[m.ID] = final
+		}
+	}
+	return fo, nil
 }

@@ -129,7 +129,7 @@ func AddSampleToRun(f *excelize.File, st report.SheetStyles, s *Sample) error {
 // Summary sheet's assessor columns filled with what the assessors wrote, a
 // Final outcomes sheet (final-summary.csv's table), an Agreement sheet and
 // the decisions file recorded on the Run sheet.
-func FinalizeWorkbook(f *excelize.File, st report.SheetStyles, finals []Final, a Agreement, d *Decisions) error {
+func FinalizeWorkbook(f *excelize.File, st report.SheetStyles, finals []Final, a Agreement, ds []*Decisions, p audit.Policy) error {
 	if err := fillSummary(f, finals); err != nil {
 		return err
 	}
@@ -146,7 +146,7 @@ func FinalizeWorkbook(f *excelize.File, st report.SheetStyles, finals []Final, a
 	if err := writeFinalSheet(f, st, finals); err != nil {
 		return err
 	}
-	if err := writeAgreementSheet(f, st, a); err != nil {
+	if err := writeAgreementSheet(f, st, a, p); err != nil {
 		return err
 	}
 	n := 0
@@ -155,12 +155,14 @@ func FinalizeWorkbook(f *excelize.File, st report.SheetStyles, finals []Final, a
 			n++
 		}
 	}
-	return runSection(f, st, "Assessor decisions", [][]any{
-		{"Decisions file", d.File.Path},
-		{"Decisions file SHA-256", d.File.SHA256},
-		{"Decisions applied", n},
-		{"Decisions not applied", len(Problems(finals)), "see the Problem column of Final outcomes"},
-	})
+	var rows [][]any
+	for _, d := range ds {
+		rows = append(rows, []any{"Decisions file", d.File.Path}, []any{"Decisions file SHA-256", d.File.SHA256})
+	}
+	return runSection(f, st, "Assessor decisions", append(rows,
+		[]any{"Decisions applied", n},
+		[]any{"Decisions not applied", len(Problems(finals)), "see the Problem column of Final outcomes"},
+	))
 }
 
 // fillSummary writes each member's decision and comment, as the assessor
@@ -174,6 +176,11 @@ func fillSummary(f *excelize.File, finals []Final) error {
 	if !ok || cols.comment < 0 {
 		return fmt.Errorf("the %s sheet has no Member ID, Assessor decision and Assessor comment columns", report.SheetSummary)
 	}
+	// A workbook from an older cpdaudit has no Comment to member column.
+	memberCol := -1
+	if cols.memberComment >= 0 {
+		memberCol = cols.memberComment
+	}
 	byID := map[string]*Final{}
 	for i := range finals {
 		if finals[i].InRun {
@@ -185,14 +192,14 @@ func fillSummary(f *excelize.File, finals []Final) error {
 			continue
 		}
 		fin := byID[rows[i][cols.id]]
-		if fin == nil || (fin.Written == "" && fin.Comment == "") {
+		if fin == nil || (fin.Written == "" && fin.Comment == "" && fin.MemberComment == "") {
 			continue
 		}
 		for _, c := range []struct {
 			col  int
 			text string
-		}{{cols.decision, fin.Written}, {cols.comment, fin.Comment}} {
-			if c.text == "" {
+		}{{cols.decision, fin.Written}, {memberCol, fin.MemberComment}, {cols.comment, fin.Comment}} {
+			if c.text == "" || c.col < 0 {
 				continue // an empty string cell is not an empty cell to Excel
 			}
 			if err := f.SetCellStr(report.SheetSummary, cell(c.col+1, i+1), c.text); err != nil {
@@ -227,8 +234,8 @@ func fitComment(f *excelize.File, row, col int, comment string) error {
 
 func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) error {
 	const s = SheetFinal
-	headers := []any{"Member ID", "Name", "Pre-screen outcome", "Assessor decision", "Final outcome", "Assessor comment", "Problem"}
-	widths := []float64{12, 24, 12, 22, 12, 50, 70}
+	headers := []any{"Member ID", "Name", "Pre-screen outcome", "Assessor decision", "Final outcome", "Assessor comment (internal)", "Problem", "Comment to member", "Decisions file"}
+	widths := []float64{12, 24, 12, 22, 12, 50, 70, 50, 30}
 	for i, w := range widths {
 		c, _ := excelize.ColumnNumberToName(i + 1)
 		if err := f.SetColWidth(s, c, c, w); err != nil {
@@ -245,7 +252,7 @@ func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) er
 		return err
 	}
 	for i, r := range FinalRows(finals) {
-		vals := []any{r.MemberID, r.Name, r.Prescreen, r.Decision, r.Final, r.Comment, r.Problem}
+		vals := []any{r.MemberID, r.Name, r.Prescreen, r.Decision, r.Final, r.Comment, r.Problem, r.MemberComment, r.File}
 		if err := f.SetSheetRow(s, cell(1, i+2), &vals); err != nil {
 			return err
 		}
@@ -260,13 +267,13 @@ func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) er
 	last := len(finals) + 1
 	// Every cell wraps and sits at the top, so a row made tall by a
 	// comment reads across.
-	if err := f.SetCellStyle(s, "A2", cell(7, max(last, 2)), st.Wrap); err != nil {
+	if err := f.SetCellStyle(s, "A2", cell(9, max(last, 2)), st.Wrap); err != nil {
 		return err
 	}
 	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	if err := f.AutoFilter(s, fmt.Sprintf("A1:G%d", max(last, 2)), nil); err != nil {
+	if err := f.AutoFilter(s, fmt.Sprintf("A1:I%d", max(last, 2)), nil); err != nil {
 		return err
 	}
 	// After the autofilter: excelize's AutoFilter replaces the sheet
@@ -277,6 +284,9 @@ func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) er
 // FinalRow is one row of final-summary.csv, as text.
 type FinalRow struct {
 	MemberID, Name, Prescreen, Decision, Final, Comment, Problem string
+	// MemberComment and File (the decisions file the decision came from)
+	// came after the first seven columns, so they are written last.
+	MemberComment, File string
 }
 
 // FinalRows lays the finals out as final-summary.csv's rows. The decision
@@ -289,7 +299,7 @@ func FinalRows(finals []Final) []FinalRow {
 		if f.Problem != "" {
 			dec = f.Written
 		}
-		rows[i] = FinalRow{f.ID, f.Name, string(f.Outcome), dec, string(f.Final), f.Comment, f.Problem}
+		rows[i] = FinalRow{f.ID, f.Name, string(f.Outcome), dec, string(f.Final), f.Comment, f.Problem, f.MemberComment, f.File}
 		if !f.InRun {
 			rows[i].Prescreen = ""
 		}
@@ -297,8 +307,9 @@ func FinalRows(finals []Final) []FinalRow {
 	return rows
 }
 
-// FinalSummaryHeader is final-summary.csv's header.
-var FinalSummaryHeader = []string{"member_id", "name", "prescreen_outcome", "decision", "final_outcome", "assessor_comment", "problem"}
+// FinalSummaryHeader is final-summary.csv's header. assessor_comment is
+// the internal comment; comment_to_member is the one printed in letters.
+var FinalSummaryHeader = []string{"member_id", "name", "prescreen_outcome", "decision", "final_outcome", "assessor_comment", "problem", "comment_to_member", "decisions_file"}
 
 // agreementWidths are the Agreement sheet's column widths; a note spans
 // all of them (agreementWidth).
@@ -306,7 +317,7 @@ var agreementWidths = []float64{46, 12, 12, 12, 12, 60}
 
 const agreementWidth = 46 + 12*4 + 60
 
-func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) error {
+func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement, p audit.Policy) error {
 	const s = SheetAgreement
 	if err := report.SetPrint(f, s, report.PrintSetup{Landscape: true, PagesWide: 1, PagesTall: 1}); err != nil {
 		return err
@@ -393,7 +404,7 @@ func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement) e
 	for _, sa := range a.Standards {
 		also := fmt.Sprintf("NOT_MET on %d decided %s, overturned to MET on %d; REVIEW (only non-MET standard) settled MET %d, NOT_MET %d.",
 			sa.NotMet, plural(sa.NotMet, "member", "members"), sa.Overturned, sa.ReviewToMet, sa.ReviewToNotMet)
-		put(0, fmt.Sprintf("%d. %s", sa.Standard, sa.Standard.Title()), sa.Attributable.N, sa.Attributable.Agreed,
+		put(0, fmt.Sprintf("%d. %s", sa.Standard, sa.Standard.Title(p)), sa.Attributable.N, sa.Attributable.Agreed,
 			rate(sa.Attributable), kappa(sa.Attributable), also)
 	}
 	if err != nil {
@@ -433,7 +444,7 @@ func WriteFinalSummaryCSV(w io.Writer, finals []Final) error {
 		return err
 	}
 	for _, r := range FinalRows(finals) {
-		vals := []string{r.MemberID, r.Name, r.Prescreen, r.Decision, r.Final, r.Comment, r.Problem}
+		vals := []string{r.MemberID, r.Name, r.Prescreen, r.Decision, r.Final, r.Comment, r.Problem, r.MemberComment, r.File}
 		for i, v := range vals {
 			// Member text (names, comments) may start with "=": defuse it
 			// as every other CSV of the run does.
@@ -445,4 +456,61 @@ func WriteFinalSummaryCSV(w io.Writer, finals []Final) error {
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// Header texts of the Summary sheet's sample columns, as the report writes
+// them; matched with normHeader.
+const (
+	hdrSampled      = "sampled"
+	hdrSampleReason = "samplereason"
+)
+
+// MarkSampled fills the Summary sheet's Sampled column ("yes" or "no") and
+// Sample reason column (why the member was drawn) for every member, so
+// assessors can filter the sheet to the members they must decide. A
+// sample drawn again replaces the marks of the earlier one. A workbook from
+// an older cpdaudit, without these columns, is left as it is.
+func MarkSampled(f *excelize.File, s *Sample) error {
+	rows, err := f.GetRows(report.SheetSummary)
+	if err != nil || len(rows) == 0 {
+		return fmt.Errorf("the workbook has no %s sheet", report.SheetSummary)
+	}
+	idCol, sampledCol, reasonCol := -1, -1, -1
+	for i, h := range rows[0] {
+		switch normHeader(h) {
+		case hdrID:
+			idCol = first(idCol, i)
+		case hdrSampled:
+			sampledCol = first(sampledCol, i)
+		case hdrSampleReason:
+			reasonCol = first(reasonCol, i)
+		}
+	}
+	if idCol < 0 || sampledCol < 0 || reasonCol < 0 {
+		return nil
+	}
+	reason := make(map[string]Reason, len(s.Members))
+	for _, p := range s.Members {
+		reason[p.ID] = p.Reason
+	}
+	for i := 1; i < len(rows); i++ {
+		if idCol >= len(rows[i]) || rows[i][idCol] == "" {
+			continue
+		}
+		mark, why := "no", ""
+		if r, ok := reason[rows[i][idCol]]; ok {
+			mark, why = "yes", string(r)
+		}
+		if err := f.SetCellStr(report.SheetSummary, cell(sampledCol+1, i+1), mark); err != nil {
+			return err
+		}
+		var v any
+		if why != "" {
+			v = why
+		}
+		if err := f.SetCellValue(report.SheetSummary, cell(reasonCol+1, i+1), v); err != nil {
+			return err
+		}
+	}
+	return nil
 }

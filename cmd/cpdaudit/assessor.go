@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math/big"
@@ -11,11 +12,13 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
 	"github.com/ies/cpdaudit/review"
 )
@@ -139,6 +142,9 @@ func sampleSeed(s string) (uint64, bool, error) {
 func writeSample(dir string, s *review.Sample, rec review.SampleRecord) error {
 	wb := filepath.Join(dir, "summary.xlsx")
 	if err := review.EditWorkbook(wb, wb, func(f *excelize.File, st report.SheetStyles) error {
+		if err := review.MarkSampled(f, s); err != nil {
+			return err
+		}
 		return review.AddSampleToRun(f, st, s)
 	}); err != nil {
 		return err
@@ -178,16 +184,25 @@ func printSample(stdio IO, dir string, s *review.Sample, chosen bool) {
 // finalizeOptions are the flags of finalize.
 type finalizeOptions struct {
 	RunDir    string
-	Decisions string
-	Workers   int
+	Decisions []string
+	// LetterDate is --letter-date as given; empty for the default.
+	LetterDate string
+	// Policy is a policy file whose letterhead replaces the run's.
+	Policy  string
+	Workers int
 }
 
-const finalizeSynopsis = "cpdaudit finalize RUN_DIR --decisions FILE.xlsx"
+const finalizeSynopsis = "cpdaudit finalize RUN_DIR --decisions FILE.xlsx [--decisions FILE.xlsx]... [--letter-date YYYY-MM-DD] [--policy FILE]"
 
 func parseFinalizeFlags(args []string, stdio IO) (*finalizeOptions, error) {
 	o := &finalizeOptions{Workers: runtime.GOMAXPROCS(0)}
 	fs := newFlagSet("finalize", finalizeSynopsis, stdio)
-	fs.StringVar(&o.Decisions, "decisions", "", "the assessors' copy of summary.xlsx with the Assessor decision and comment columns filled in (required)")
+	fs.Func("decisions", "an assessors' copy of summary.xlsx with the Assessor decision and comment columns filled in (required; repeat it for each assessor's `file`)", func(s string) error {
+		o.Decisions = append(o.Decisions, s)
+		return nil
+	})
+	fs.StringVar(&o.LetterDate, "letter-date", "", "the `date` printed on the letters, as YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH when set)")
+	fs.StringVar(&o.Policy, "policy", "", "a policy `file` whose [letterhead] section replaces the one the run used (the rules stay the run's)")
 	fs.IntVar(&o.Workers, "workers", o.Workers, "number of letters written at once")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -196,14 +211,34 @@ func parseFinalizeFlags(args []string, stdio IO) (*finalizeOptions, error) {
 	switch {
 	case len(rest) != 1:
 		return nil, usagef("finalize takes one RUN_DIR, the --out folder of \"cpdaudit run\" (e.g. cpdaudit finalize cpdaudit-out --decisions decisions.xlsx)")
-	case o.Decisions == "":
-		return nil, usagef("finalize needs --decisions FILE.xlsx, the assessors' copy of summary.xlsx")
+	case len(o.Decisions) == 0:
+		return nil, usagef("finalize needs --decisions FILE.xlsx, the assessors' copy of summary.xlsx (give --decisions once for each assessor's copy)")
 	case o.Workers < 1:
 		return nil, usagef("--workers must be 1 or more (it is %d)", o.Workers)
 	}
 	o.RunDir = rest[0]
 	o.Workers = clampWorkers(o.Workers, stdio)
 	return o, nil
+}
+
+// letterDate is the date printed on the letters: --letter-date, else the
+// day finalize runs (SOURCE_DATE_EPOCH's day when set, for reproducible
+// letters).
+func letterDate(s string) (time.Time, error) {
+	if s == "" {
+		if e := os.Getenv("SOURCE_DATE_EPOCH"); e != "" {
+			if n, err := strconv.ParseInt(e, 10, 64); err == nil {
+				return time.Unix(n, 0).UTC(), nil
+			}
+		}
+		y, m, d := time.Now().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return time.Time{}, usagef("--letter-date %q is not a date written as YYYY-MM-DD (e.g. --letter-date 2026-03-14)", s)
+	}
+	return t, nil
 }
 
 // finalizeStatus reads assessors' decisions back and writes the final
@@ -214,21 +249,41 @@ func finalizeStatus(ctx context.Context, args []string, stdio IO) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	date, err := letterDate(o.LetterDate)
+	if err != nil {
+		return 0, err
+	}
 	run, err := review.ReadRun(o.RunDir)
 	if err != nil {
 		return 0, err
 	}
-	d, err := review.ReadDecisions(o.Decisions)
+	if o.Policy != "" {
+		p, err := importer.ReadPolicy(o.Policy)
+		if err != nil {
+			return 0, err
+		}
+		run.Policy.Letterhead = p.Letterhead
+	}
+	var ds []*review.Decisions
+	for _, path := range o.Decisions {
+		d, err := review.ReadDecisions(path)
+		if err != nil {
+			return 0, err
+		}
+		if err := checkDecisionsRun(o.RunDir, run, d, stdio); err != nil {
+			return 0, err
+		}
+		ds = append(ds, d)
+	}
+	finals := review.Apply(run, ds...)
+	agreement := review.Measure(finals)
+	sent, err := writeLetters(ctx, o, run, finals, date)
 	if err != nil {
 		return 0, err
 	}
-	if d.Year != 0 && run.Year != 0 && d.Year != run.Year {
-		return 0, fmt.Errorf("%s is the summary of CPD year %d, but %s holds the run of %d: give the decisions for this run", o.Decisions, d.Year, o.RunDir, run.Year)
-	}
-	finals := review.Apply(run, d)
-	agreement := review.Measure(finals)
-	letters, err := writeLetters(ctx, o, run, finals)
-	if err != nil {
+	if err := report.WriteFileAtomic(filepath.Join(o.RunDir, "letters.csv"), 0o600, func(w io.Writer) error {
+		return writeLettersCSV(w, finals, sent)
+	}); err != nil {
 		return 0, err
 	}
 	if err := report.WriteFileAtomic(filepath.Join(o.RunDir, "final-summary.csv"), 0o600, func(w io.Writer) error {
@@ -238,7 +293,7 @@ func finalizeStatus(ctx context.Context, args []string, stdio IO) (int, error) {
 	}
 	if err := review.EditWorkbook(filepath.Join(o.RunDir, "summary.xlsx"), filepath.Join(o.RunDir, "final-summary.xlsx"),
 		func(f *excelize.File, st report.SheetStyles) error {
-			return review.FinalizeWorkbook(f, st, finals, agreement, d)
+			return review.FinalizeWorkbook(f, st, finals, agreement, ds, run.Policy)
 		}); err != nil {
 		return 0, err
 	}
@@ -248,15 +303,48 @@ func finalizeStatus(ctx context.Context, args []string, stdio IO) (int, error) {
 		if p.InRun {
 			who = "member " + p.ID + ": "
 		}
-		fmt.Fprintf(stdio.Err, "%s: %s%s\n", o.Decisions, who, p.Problem)
+		file := p.File
+		if file == "" {
+			file = strings.Join(o.Decisions, ", ")
+		}
+		fmt.Fprintf(stdio.Err, "%s: %s%s\n", file, who, p.Problem)
 	}
-	printFinal(stdio.Out, o.RunDir, finals, agreement, letters)
+	printFinal(stdio.Out, o.RunDir, finals, agreement, len(sent.letters), date)
 	if len(problems) > 0 {
 		fmt.Fprintf(stdio.Out, "%d %s could not be applied: listed above and in the problem column of final-summary.csv; those members have no final letter yet.\n",
 			len(problems), plural(len(problems), "decision", "decisions"))
 		return exitIssues, nil
 	}
 	return exitOK, nil
+}
+
+// checkDecisionsRun refuses a decisions workbook made from another run
+// than the one in dir: its CPD year or its run ID (the SHA-256 of the
+// summary.csv it was made with) differs. A workbook from an older
+// cpdaudit has no run ID; its decisions are still checked against the
+// pre-screen cell by cell.
+func checkDecisionsRun(dir string, run *review.Run, d *review.Decisions, stdio IO) error {
+	path := d.File.Path
+	if d.Year != 0 && run.Year != 0 && d.Year != run.Year {
+		return fmt.Errorf("%s is the summary of CPD year %d, but %s holds the run of %d: give the decisions for this run", path, d.Year, dir, run.Year)
+	}
+	switch {
+	case d.RunID == "":
+		fmt.Fprintf(stdio.Err, "warning: %s records no run ID (it was made by an older cpdaudit); each decision is checked against the pre-screen cell by cell instead\n", path)
+	case d.RunID != run.ID:
+		return fmt.Errorf("%s was made from another run than the one now in %s (run ID %s on its Run sheet, %s for the folder): "+
+			"the folder was run again after the workbook was handed out. Give the assessors a copy of the new %s, "+
+			"or finalize in the folder the workbook came from (a replaced run's sample and results are kept in %s)",
+			path, dir, shortID(d.RunID), shortID(run.ID), filepath.Join(dir, "summary.xlsx"), filepath.Join(dir, supersededDir))
+	}
+	return nil
+}
+
+func shortID(id string) string {
+	if len(id) > 12 {
+		return id[:12] + "…"
+	}
+	return id
 }
 
 // hasLetter reports whether a member gets a final letter: only a final
@@ -266,32 +354,69 @@ func hasLetter(f *review.Final) bool {
 	return f.InRun && f.Problem == "" && (f.Final == audit.Met || f.Final == audit.NotMet || f.Final == audit.Exempt)
 }
 
-// writeLetters writes the final letters into a staging folder and swaps it
-// in as RUN_DIR/final, so letters from an earlier finalize never linger
-// beside the new ones and an interrupted run leaves the old set whole.
-func writeLetters(ctx context.Context, o *finalizeOptions, run *review.Run, finals []review.Final) (int, error) {
+// sentSet is what writeLetters wrote: the members with a letter, and every
+// member's email from the run's results.
+type sentSet struct {
+	letters map[string]bool
+	emails  map[string]string
+}
+
+// Paths of a member's letter and final feedback, relative to the run
+// folder: what letters.csv lists.
+func letterPath(id string) string   { return "final/" + report.FeedbackFileName(id) }
+func feedbackPath(id string) string { return "final/feedback/" + report.FeedbackFileName(id) }
+
+// writeLetters writes, for every member with a final outcome, the final
+// letter (final/<id>.pdf) and the feedback that goes with it
+// (final/feedback/<id>.pdf), whose outcome and standards agree with the
+// final outcome; it reads each member's whole result from the run's
+// results file. Everything goes into a staging folder swapped in as
+// RUN_DIR/final, so letters from an earlier finalize never linger beside
+// the new ones and an interrupted run leaves the old set whole.
+func writeLetters(ctx context.Context, o *finalizeOptions, run *review.Run, finals []review.Final, date time.Time) (sentSet, error) {
+	sent := sentSet{letters: map[string]bool{}, emails: map[string]string{}}
 	fonts, err := report.LoadFonts()
 	if err != nil {
-		return 0, fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
+		return sent, fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
 	}
 	stage, err := os.MkdirTemp(o.RunDir, ".cpdaudit-final-*")
 	if err != nil {
-		return 0, fmt.Errorf("cannot write in the run folder %s: %w", o.RunDir, err)
+		return sent, fmt.Errorf("cannot write in the run folder %s: %w", o.RunDir, err)
 	}
 	defer os.RemoveAll(stage)
 	if err := os.Chmod(stage, 0o700); err != nil {
-		return 0, err
+		return sent, err
 	}
-	opts := report.PDFOptions{Version: version, Created: documentDate(run.Year)}
+	if err := os.Mkdir(filepath.Join(stage, "feedback"), 0o700); err != nil {
+		return sent, err
+	}
+	byID := make(map[string]*review.Final, len(run.Members))
+	for i := range finals {
+		if finals[i].InRun {
+			byID[finals[i].ID] = &finals[i]
+		}
+	}
+	opts := report.PDFOptions{Version: version, Created: documentDate(run.Year), Policy: run.Policy}
+	resultsPath := filepath.Join(o.RunDir, report.ResultsFile)
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Workers)
-	n := 0
-	for i := range finals {
-		f := &finals[i]
-		if !hasLetter(f) {
-			continue
+	seen := 0
+	err = report.ReadResults(resultsPath, func(r audit.MemberResult) error {
+		if err := gctx.Err(); err != nil {
+			return err
 		}
-		n++
+		f := byID[r.Member.ID]
+		if f == nil || f.Outcome != r.Outcome {
+			return fmt.Errorf("%s does not match %s (member %s): the folder holds parts of two runs; run the audit again",
+				resultsPath, filepath.Join(o.RunDir, "summary.csv"), r.Member.ID)
+		}
+		seen++
+		sent.emails[f.ID] = r.Member.Email
+		if !hasLetter(f) {
+			return nil
+		}
+		sent.letters[f.ID] = true
+		fo := report.FinalOutcome{Prescreen: f.Outcome, Reviewed: f.Applied(), Final: f.Final, CommentToMember: f.MemberComment}
 		g.Go(func() error {
 			if err := gctx.Err(); err != nil {
 				return err
@@ -299,37 +424,89 @@ func writeLetters(ctx context.Context, o *finalizeOptions, run *review.Run, fina
 			name := report.FeedbackFileName(f.ID)
 			l := report.FinalLetter{
 				MemberID: f.ID, Name: f.Name, Grade: f.Grade, Year: run.Year, Standards: f.Standards,
-				Prescreen: f.Outcome, Reviewed: f.Applied(), Final: f.Final,
-				Comment: f.Comment, FeedbackFile: "feedback/" + name,
+				FinalOutcome: fo, Date: date,
 			}
-			return createFile(filepath.Join(stage, name), filepath.Join(o.RunDir, "final", name), func(w io.Writer) error {
+			if err := createFile(filepath.Join(stage, name), filepath.Join(o.RunDir, letterPath(f.ID)), func(w io.Writer) error {
 				return report.WriteFinalPDF(w, l, fonts, opts)
+			}); err != nil {
+				return err
+			}
+			return createFile(filepath.Join(stage, "feedback", name), filepath.Join(o.RunDir, feedbackPath(f.ID)), func(w io.Writer) error {
+				return report.WriteFinalFeedbackPDF(w, r, fo, fonts, opts)
 			})
 		})
+		return nil
+	})
+	if werr := g.Wait(); err == nil {
+		err = werr
 	}
-	if err := g.Wait(); err != nil {
-		return 0, err
+	if err != nil {
+		return sent, err
+	}
+	if seen != len(run.Members) {
+		return sent, fmt.Errorf("%s holds %d members but %s holds %d: the folder holds parts of two runs; run the audit again",
+			resultsPath, seen, filepath.Join(o.RunDir, "summary.csv"), len(run.Members))
 	}
 	if err := ctx.Err(); err != nil {
-		return 0, err
+		return sent, err
 	}
 	final := filepath.Join(o.RunDir, "final")
 	if _, err := os.Lstat(final); err == nil {
 		if err := os.Rename(final, filepath.Join(stage, "final.old")); err != nil {
-			return 0, fmt.Errorf("cannot replace %s: %w", final, err)
+			return sent, fmt.Errorf("cannot replace %s: %w", final, err)
 		}
 	}
 	if err := os.Rename(stage, final); err != nil {
 		// Put the earlier letters back rather than let the deferred
 		// clean-up remove them with the staging folder.
 		os.Rename(filepath.Join(stage, "final.old"), final)
-		return 0, fmt.Errorf("cannot move the final letters into %s: %w", final, err)
+		return sent, fmt.Errorf("cannot move the final letters into %s: %w", final, err)
 	}
 	// The old letters moved in with the new ones; remove them now.
 	if err := os.RemoveAll(filepath.Join(final, "final.old")); err != nil {
-		return 0, fmt.Errorf("cannot remove the earlier letters in %s: %w", filepath.Join(final, "final.old"), err)
+		return sent, fmt.Errorf("cannot remove the earlier letters in %s: %w", filepath.Join(final, "final.old"), err)
 	}
-	return n, nil
+	return sent, nil
+}
+
+// writeLettersCSV writes letters.csv, the office's mail-merge list: every
+// member of the run with their email (from the register, through the
+// run's results), their final outcome and the paths of the letter and the
+// feedback to send, relative to the run folder. A member without a final
+// outcome has no files and a note saying why.
+func writeLettersCSV(w io.Writer, finals []review.Final, sent sentSet) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"member_id", "name", "email", "outcome", "letter", "feedback", "note"}); err != nil {
+		return err
+	}
+	for i := range finals {
+		f := &finals[i]
+		if !f.InRun {
+			continue
+		}
+		letter, fb, note := "", "", ""
+		switch {
+		case sent.letters[f.ID]:
+			letter, fb = letterPath(f.ID), feedbackPath(f.ID)
+		case f.Problem != "":
+			note = "no letter yet: the decision could not be applied (see final-summary.csv)"
+		default:
+			note = "no letter yet: still at REVIEW with no decision"
+		}
+		email := sent.emails[f.ID]
+		if email == "" && letter != "" {
+			note = "no email in the member register"
+		}
+		rec := []string{f.ID, f.Name, email, string(f.Final), letter, fb, note}
+		for k, v := range rec {
+			rec[k], _ = report.Text(v).MarshalCSV()
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // createFile writes a new file (0600: letters hold personal data); errors
@@ -349,7 +526,7 @@ func createFile(path, shown string, fn func(io.Writer) error) error {
 	return nil
 }
 
-func printFinal(w io.Writer, dir string, finals []review.Final, a review.Agreement, letters int) {
+func printFinal(w io.Writer, dir string, finals []review.Final, a review.Agreement, letters int, date time.Time) {
 	var confirmed, overridden, none, awaiting int
 	outcomes := map[audit.Verdict]int{}
 	for i := range finals {
@@ -382,6 +559,8 @@ func printFinal(w io.Writer, dir string, finals []review.Final, a review.Agreeme
 	if awaiting > 0 {
 		fmt.Fprintf(w, "%d %s at REVIEW with no decision: no final letter until an assessor decides.\n", awaiting, plural(awaiting, "member is", "members are"))
 	}
-	fmt.Fprintf(w, "Wrote %s (%d %s), %s and %s.\n", filepath.Join(dir, "final"), letters, plural(letters, "letter", "letters"),
+	fmt.Fprintf(w, "Wrote %s (%d %s dated %s, each with its member's final feedback in %s), %s (the mailing list), %s and %s.\n",
+		filepath.Join(dir, "final"), letters, plural(letters, "letter", "letters"), date.Format("2 January 2006"),
+		filepath.Join(dir, "final", "feedback"), filepath.Join(dir, "letters.csv"),
 		filepath.Join(dir, "final-summary.csv"), filepath.Join(dir, "final-summary.xlsx"))
 }

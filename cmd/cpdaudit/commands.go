@@ -3,11 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
 )
@@ -26,8 +28,9 @@ func cmdPolicy(args []string, stdio IO) error {
 // existing file unless --force is given: the file may be a member's
 // filled-in record.
 func cmdTemplate(args []string, stdio IO) error {
-	fs := newFlagSet("template", "cpdaudit template [--force] FILE.xlsx", stdio)
+	fs := newFlagSet("template", "cpdaudit template [--force] [--policy FILE] FILE.xlsx", stdio)
 	force := fs.Bool("force", false, "replace FILE if it already exists")
+	policyFile := fs.String("policy", "", "policy `file` whose numbers the notes quote (default: the default policy)")
 	rest, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -46,7 +49,13 @@ func cmdTemplate(args []string, stdio IO) error {
 			return fmt.Errorf("cannot write %s: %w", path, err)
 		}
 	}
-	if err := report.WriteFileAtomic(path, 0o644, report.WriteTemplate); err != nil {
+	p := audit.DefaultPolicy()
+	if *policyFile != "" {
+		if p, err = importer.ReadPolicy(*policyFile); err != nil {
+			return err
+		}
+	}
+	if err := report.WriteFileAtomic(path, 0o644, func(w io.Writer) error { return report.WriteTemplateFor(w, p) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdio.Out, "Wrote %s: a blank CPD record for a member to fill in.\n", path)

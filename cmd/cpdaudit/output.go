@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ies/cpdaudit/report"
 )
 
 // output stages a set of files and folders in a hidden folder inside the
@@ -42,7 +44,7 @@ type output struct {
 
 // runEntries are what a run writes; run.json goes last because its
 // presence marks a complete run.
-var runEntries = []string{"feedback", "summary.xlsx", "summary.csv", "activities.csv", "import-issues.csv", "run.json"}
+var runEntries = []string{"feedback", "summary.xlsx", "summary.csv", "activities.csv", "import-issues.csv", report.ResultsFile, "run.json"}
 
 // newOutput makes the output folder and a staging folder inside it, with
 // the folders among entries already made in the stage.

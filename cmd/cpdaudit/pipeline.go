@@ -385,8 +385,14 @@ func runAudit(ctx context.Context, o *auditOptions, stdio IO) (_ int, err error)
 	if err != nil {
 		return 0, err
 	}
+	// A folder holding a sample or final results is refused before any
+	// work, unless --force says to move them aside at the end.
+	later := laterStagesIn(o.Out)
+	if len(later) > 0 && !o.Force {
+		return 0, refuseLaterStages(o.Out, later)
+	}
 	// Last year's run is read first, so a wrong folder fails fast.
-	previous, err := loadPrevious(o.Previous)
+	previous, err := loadPrevious(o.Previous, prog)
 	if err != nil {
 		return 0, err
 	}
@@ -484,6 +490,9 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	var clk stageClock
 	addRows := func(r audit.MemberResult) error {
 		defer clk.rows.since(time.Now())
+		if err := tables.results.Add(&r); err != nil {
+			return err
+		}
 		return tables.tw.Add(r)
 	}
 	env := audit.Env{Year: year, Policy: policy, UnreadInputs: im.unread}
@@ -504,6 +513,13 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	superseded := ""
+	later := laterStagesIn(o.Out)
+	if len(later) > 0 {
+		if superseded, err = supersede(o.Out, later, time.Now()); err != nil {
+			return err
+		}
+	}
 	if err := out.commit(); err != nil {
 		return err
 	}
@@ -520,13 +536,17 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 		tImport.Round(time.Millisecond), tAudit.Round(time.Millisecond),
 		clk.audit.round(), clk.pdf.round(), clk.rows.round(), tTables.Round(time.Millisecond)))
 	printSummary(stdio.Out, rec, o.Out)
+	if superseded != "" {
+		fmt.Fprintf(stdio.Out, "The earlier run's %s moved to %s (with a copy of its summary.csv and run.json): they were made from the pre-screen this run replaces.\n",
+			strings.Join(later, ", "), superseded)
+	}
 	return nil
 }
 
 // loadPrevious reads last year's run folder (--previous) through the
 // review package, which reads run folders, and hands the report plain
 // data. An empty dir means no --previous: nil, nil.
-func loadPrevious(dir string) (*report.PreviousRun, error) {
+func loadPrevious(dir string, prog *progress) (*report.PreviousRun, error) {
 	if dir == "" {
 		return nil, nil
 	}
@@ -556,11 +576,23 @@ func loadPrevious(dir string) (*report.PreviousRun, error) {
 	if run.Year == 0 {
 		return nil, fmt.Errorf("--previous %s: its run.json gives no CPD year; %s", dir, what)
 	}
+	// Where last year's run was finalised, its final outcomes are what
+	// happened: a member an assessor overrode to MET was MET.
+	finals, err := review.ReadFinalOutcomes(run)
+	if err != nil {
+		return nil, fmt.Errorf("--previous %s: %w", dir, err)
+	}
+	if finals.Stale > 0 {
+		prog.warn(fmt.Sprintf("--previous %s: final-summary.csv does not match that run's summary.csv for %d %s (the run was repeated after finalize?); their pre-screen outcomes are used",
+			dir, finals.Stale, plural(finals.Stale, "member", "members")))
+	}
 	members := make([]report.PreviousMember, len(run.Members))
 	for i, m := range run.Members {
-		members[i] = report.PreviousMember{ID: m.ID, Grade: m.Grade, Standards: m.Standards, Outcome: m.Outcome}
+		members[i] = report.PreviousMember{ID: m.ID, Grade: m.Grade, Standards: m.Standards, Outcome: m.Outcome, Final: finals.Final[m.ID]}
 	}
-	return report.NewPreviousRun(run.Year, members), nil
+	p := report.NewPreviousRun(run.Year, members)
+	p.Dir, p.FinalFile, p.Stale = dir, finals.Path, finals.Stale
+	return p, nil
 }
 
 // auditMembers evaluates every member and writes their PDF as soon as their
@@ -577,7 +609,7 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 	if env.Shared, err = indexReflections(ctx, o.Workers, env.Policy.Reflection, members); err != nil {
 		return err
 	}
-	pdfOpts := report.PDFOptions{Version: version, Created: documentDate(env.Year)}
+	pdfOpts := report.PDFOptions{Version: version, Created: documentDate(env.Year), Policy: env.Policy}
 	prog.startMembers(len(members))
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(o.Workers)
@@ -724,20 +756,22 @@ func (ro *reorder) done(i int, r audit.MemberResult) error {
 	}
 }
 
-// tables are the files the TableWriter writes over the whole audit stage.
+// tables are the files the TableWriter and the ResultsWriter write over
+// the whole audit stage.
 type tables struct {
 	// mu is held by close, which may go on in the background after Ctrl-C
 	// while the run returns and abandon is called.
-	mu    sync.Mutex
-	tw    *report.TableWriter
-	files []io.WriteCloser // summary.xlsx, summary.csv, activities.csv
+	mu      sync.Mutex
+	tw      *report.TableWriter
+	results *report.ResultsWriter
+	files   []io.WriteCloser // summary.xlsx, summary.csv, activities.csv, results.jsonl.gz
 }
 
-// openTables creates summary.xlsx, summary.csv and activities.csv in the
-// staging folder and starts the TableWriter on them.
+// openTables creates summary.xlsx, summary.csv, activities.csv and the
+// results file in the staging folder and starts the writers on them.
 func openTables(out *output, in report.Input) (*tables, error) {
 	t := &tables{}
-	for _, name := range []string{"summary.xlsx", "summary.csv", "activities.csv"} {
+	for _, name := range []string{"summary.xlsx", "summary.csv", "activities.csv", report.ResultsFile} {
 		f, err := out.create(name)
 		if err != nil {
 			t.abandon()
@@ -751,6 +785,10 @@ func openTables(out *output, in report.Input) (*tables, error) {
 		return nil, fmt.Errorf("cannot write the tables: %w", err)
 	}
 	t.tw = tw
+	if t.results, err = report.NewResultsWriter(t.files[3], in.Version, in.Year); err != nil {
+		t.abandon()
+		return nil, fmt.Errorf("cannot write %s: %w", report.ResultsFile, err)
+	}
 	return t, nil
 }
 
@@ -767,6 +805,10 @@ func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
 	// Close has tallied every result, so the record counts every member.
 	rec := t.tw.RunRecord()
 	t.tw = nil
+	if rerr := t.results.Close(); err == nil {
+		err = rerr
+	}
+	t.results = nil
 	for _, f := range t.files {
 		if cerr := f.Close(); err == nil {
 			err = cerr
@@ -834,8 +876,8 @@ func printSummary(w io.Writer, rec report.RunRecord, outDir string) {
 	if n := len(rec.Notices); n > 0 {
 		fmt.Fprintf(w, "Notices: %d, nothing to fix (see the Run sheet or run.json).\n", n)
 	}
-	fmt.Fprintf(w, "Output: %s (summary.xlsx, feedback/ with %d PDFs, summary.csv, activities.csv, import-issues.csv, run.json)\n",
-		outDir, rec.Members)
+	fmt.Fprintf(w, "Output: %s (summary.xlsx, feedback/ with %d PDFs, summary.csv, activities.csv, import-issues.csv, %s, run.json)\n",
+		outDir, rec.Members, report.ResultsFile)
 }
 
 func plural(n int, one, many string) string {

@@ -38,12 +38,12 @@ func stdIO() IO {
 const usageText = `cpdaudit audits IES members' CPD records against the four CPD standards.
 
 Usage:
-  cpdaudit run   [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] INPUT...
+  cpdaudit run   [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] [--force] INPUT...
   cpdaudit check [--year YYYY] [--register FILE] INPUT...
   cpdaudit sample --rate 5% [--min N] [--seed S] [--stratify grade] [--exclude-audited-since FILE...] RUN_DIR
-  cpdaudit finalize RUN_DIR --decisions FILE.xlsx
+  cpdaudit finalize RUN_DIR --decisions FILE.xlsx [--decisions FILE.xlsx]... [--letter-date YYYY-MM-DD] [--policy FILE]
   cpdaudit policy
-  cpdaudit template [--force] FILE.xlsx
+  cpdaudit template [--force] [--policy FILE] FILE.xlsx
   cpdaudit version
 
 INPUT is a CSV or Excel file (.csv, .xlsx, .xlsm) or a folder, read recursively.
@@ -132,7 +132,10 @@ type auditOptions struct {
 	// Previous is last year's run folder (run --previous), compared with
 	// this year's on the Summary and Compliance sheets.
 	Previous string
-	Inputs   []string
+	// Force lets a run replace one whose folder holds a sample or final
+	// results; they are moved into the folder's superseded/ first.
+	Force  bool
+	Inputs []string
 }
 
 func (o *auditOptions) validate() error {
@@ -202,7 +205,7 @@ func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error
 	o := &auditOptions{Out: "cpdaudit-out", Workers: runtime.GOMAXPROCS(0)}
 	synopsis := "cpdaudit check [--year YYYY] [--register FILE] [--policy FILE] INPUT..."
 	if name == "run" {
-		synopsis = "cpdaudit run [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] INPUT..."
+		synopsis = "cpdaudit run [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] [--force] INPUT..."
 	}
 	fs := newFlagSet(name, synopsis, stdio)
 	fs.IntVar(&o.Year, "year", 0, "CPD `year` to audit (default: taken from the data when every activity falls in one year)")
@@ -213,6 +216,7 @@ func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error
 	if name == "run" {
 		fs.StringVar(&o.Out, "out", o.Out, "output `folder`")
 		fs.StringVar(&o.Previous, "previous", "", "last year's run `folder` (the --out of its \"cpdaudit run\"): compare outcomes and rates with it")
+		fs.BoolVar(&o.Force, "force", false, "run again into an --out folder that holds a sample or final results, moving them into its superseded/ folder")
 		fs.BoolVar(&o.SharedOutput, "shared-output", false, "make output readable by other users of this machine (default: owner only, as it holds personal data)")
 		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "for developers: write a CPU profile (pprof) to `file`")
 		fs.StringVar(&o.MemProfile, "memprofile", "", "for developers: write a heap profile (pprof) at the end to `file`")
