@@ -259,8 +259,11 @@ func TestFinalizeLibreOffice(t *testing.T) {
 	if rows[4]["assessor_comment"] != "Looks right to me." || rows[15]["assessor_comment"] != "Member not in this run." {
 		t.Error("a comment with a decision that was not applied was lost")
 	}
-	if entries, _ := os.ReadDir(filepath.Join(dir, "final")); len(entries) != letters {
-		t.Errorf("final/ holds %d files, want %d letters", len(entries), letters)
+	if n := countPDFs(t, filepath.Join(dir, "final")); n != letters {
+		t.Errorf("final/ holds %d letters, want %d", n, letters)
+	}
+	if n := countPDFs(t, filepath.Join(dir, "final", "feedback")); n != letters {
+		t.Errorf("final/feedback/ holds %d feedback PDFs, want one per letter, %d", n, letters)
 	}
 	if !strings.Contains(out.String(), "5 decisions could not be applied") {
 		t.Errorf("stdout:\n%s", out.String())
@@ -299,20 +302,46 @@ func TestFinalizeLibreOffice(t *testing.T) {
 		}
 	}
 
-	pdftotext := testtool.Require(t, "pdftotext")
 	text.Reset()
 	for _, id := range []string{"100110", "100104"} {
-		b, err := exec.Command(pdftotext, filepath.Join(dir, "final", id+".pdf"), "-").Output()
-		if err != nil {
-			t.Fatal(err)
-		}
-		text.WriteString(strings.Join(strings.Fields(string(b)), " "))
+		text.WriteString(pdfText(t, filepath.Join(dir, "final", id+".pdf")))
+		text.WriteString(pdfText(t, filepath.Join(dir, "final", "feedback", id+".pdf")))
 	}
-	for _, w := range []string{"Robert Ashcroft", "supervise Siân's graduate team", "feedback/100110.pdf", "No decision recorded"} {
+	for _, w := range []string{"Robert Ashcroft", "No decision recorded", "Dear Robert Ashcroft,"} {
 		if !strings.Contains(text.String(), w) {
 			t.Errorf("letters lack %q", w)
 		}
 	}
+	// This workbook's comments are in the Assessor comment column, which
+	// is internal: no letter or feedback prints them. Nor does a letter
+	// cite a path of the office's run folder.
+	for _, w := range []string{"supervise Siân's graduate team", "feedback/100110.pdf", "The assessor's comment"} {
+		if strings.Contains(text.String(), w) {
+			t.Errorf("letters print %q", w)
+		}
+	}
+}
+
+// countPDFs counts the PDF files directly in dir.
+func countPDFs(t *testing.T, dir string) int {
+	t.Helper()
+	m, err := filepath.Glob(filepath.Join(dir, "*.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(m)
+}
+
+// pdfText is the text of a PDF as pdftotext reads it, runs of spaces and
+// line breaks made one space.
+func pdfText(t *testing.T, path string) string {
+	t.Helper()
+	pdftotext := testtool.Require(t, "pdftotext")
+	b, err := exec.Command(pdftotext, path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext %s: %v", path, err)
+	}
+	return strings.Join(strings.Fields(string(b)), " ")
 }
 
 // editDecisions writes a copy of the run's summary.xlsx with a decision for
@@ -363,8 +392,8 @@ func TestFinalizeFreshRun(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("finalize exited %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	if entries, _ := os.ReadDir(filepath.Join(dir, "final")); len(entries) != 15 {
-		t.Errorf("%d letters, want 15", len(entries))
+	if n := countPDFs(t, filepath.Join(dir, "final")); n != 15 {
+		t.Errorf("%d letters, want 15", n)
 	}
 	for _, row := range readCSV(t, filepath.Join(dir, "final-summary.csv")) {
 		if row["problem"] != "" {
@@ -385,8 +414,11 @@ func TestFinalizeFreshRun(t *testing.T) {
 			t.Errorf("%s: a letter from the earlier finalize was left behind", id)
 		}
 	}
-	if entries, _ := os.ReadDir(filepath.Join(dir, "final")); len(entries) != 12 {
-		t.Errorf("%d letters, want 12", len(entries))
+	if n := countPDFs(t, filepath.Join(dir, "final")); n != 12 {
+		t.Errorf("%d letters, want 12", n)
+	}
+	if n := countPDFs(t, filepath.Join(dir, "final", "feedback")); n != 12 {
+		t.Errorf("%d final feedback PDFs, want 12", n)
 	}
 	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".cpdaudit-final-*")); len(leftovers) > 0 {
 		t.Errorf("staging left behind: %v", leftovers)
