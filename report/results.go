@@ -2,12 +2,14 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/ies/cpdaudit/audit"
 )
@@ -32,34 +34,75 @@ type resultsHeader struct {
 }
 
 // ResultsWriter writes the results file as members are audited, in member
-// order, like the TableWriter.
+// order, like the TableWriter. The file is a series of gzip members, one
+// per line (gzip readers, zcat included, read them as one stream), so
+// each member's line can be encoded and compressed by the worker that
+// audited it (EncodeResult), and writing the file in order is only
+// copying bytes.
 type ResultsWriter struct {
-	zw  *gzip.Writer
-	enc *json.Encoder
+	w io.Writer
 }
 
-// NewResultsWriter starts the results file on w. Compression is fast
-// rather than small: the file is written while the run is still auditing.
-// The gzip header carries no time or name, so the bytes depend only on the
-// results.
+// NewResultsWriter starts the results file on w with its header line.
 func NewResultsWriter(w io.Writer, version string, year int) (*ResultsWriter, error) {
-	zw, err := gzip.NewWriterLevel(w, gzip.BestSpeed)
+	b, err := encodeLine(resultsHeader{Format: resultsFormat, Version: 1, Tool: version, CPDYear: year})
 	if err != nil {
 		return nil, err
 	}
-	rw := &ResultsWriter{zw: zw, enc: json.NewEncoder(zw)}
-	rw.enc.SetEscapeHTML(false)
-	if err := rw.enc.Encode(resultsHeader{Format: resultsFormat, Version: 1, Tool: version, CPDYear: year}); err != nil {
+	if _, err := w.Write(b); err != nil {
 		return nil, err
 	}
-	return rw, nil
+	return &ResultsWriter{w: w}, nil
 }
 
 // Add writes one member's result.
-func (rw *ResultsWriter) Add(r *audit.MemberResult) error { return rw.enc.Encode(r) }
+func (rw *ResultsWriter) Add(r *audit.MemberResult) error {
+	b, err := EncodeResult(r)
+	if err != nil {
+		return err
+	}
+	return rw.AddEncoded(b)
+}
 
-// Close ends the gzip stream; it does not close the writer it was given.
-func (rw *ResultsWriter) Close() error { return rw.zw.Close() }
+// AddEncoded writes a member's result encoded by EncodeResult.
+func (rw *ResultsWriter) AddEncoded(b []byte) error {
+	_, err := rw.w.Write(b)
+	return err
+}
+
+// Close does nothing more: every line is a complete gzip member. It does
+// not close the writer it was given.
+func (rw *ResultsWriter) Close() error { return nil }
+
+// EncodeResult encodes one member's line of the results file: JSON,
+// compressed as a gzip member of its own. It is safe to call from several
+// goroutines.
+func EncodeResult(r *audit.MemberResult) ([]byte, error) { return encodeLine(r) }
+
+// gzipWriters are reused: a gzip.Writer is large to allocate.
+var gzipWriters = sync.Pool{New: func() any {
+	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	return zw
+}}
+
+// encodeLine is v as one JSON line in a gzip member. Compression is fast
+// rather than small: the file is written while the run is still auditing.
+// The gzip header carries no time or name, so the bytes depend only on v.
+func encodeLine(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := gzipWriters.Get().(*gzip.Writer)
+	defer gzipWriters.Put(zw)
+	zw.Reset(&buf)
+	enc := json.NewEncoder(zw)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
 
 // ReadResults reads a run folder's results file and calls fn with each
 // member's result, in the order they were written (member order).

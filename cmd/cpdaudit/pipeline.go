@@ -488,9 +488,9 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	}
 	defer tables.abandon()
 	var clk stageClock
-	addRows := func(r audit.MemberResult) error {
+	addRows := func(r audit.MemberResult, encoded []byte) error {
 		defer clk.rows.since(time.Now())
-		if err := tables.results.Add(&r); err != nil {
+		if err := tables.results.AddEncoded(encoded); err != nil {
 			return err
 		}
 		return tables.tw.Add(r)
@@ -600,8 +600,9 @@ func loadPrevious(dir string, prog *progress) (*report.PreviousRun, error) {
 // emit in member order (sorted by id) whatever the timing: a result that
 // finishes early waits in a reorder buffer until every earlier one has been
 // emitted, and is dropped once emitted. emit is called by one goroutine at
-// a time.
-func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members []importer.MemberRecord, out *output, prog *progress, clk *stageClock, emit func(audit.MemberResult) error) error {
+// a time, with the result and its line of the results file, which the
+// worker encoded so the one goroutine writing in order only copies bytes.
+func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members []importer.MemberRecord, out *output, prog *progress, clk *stageClock, emit func(audit.MemberResult, []byte) error) error {
 	fonts, err := report.LoadFonts()
 	if err != nil {
 		return fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
@@ -617,7 +618,16 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 	// emit, so one slow member cannot make the buffer grow without bound
 	// while the workers race ahead.
 	window := reorderWindow(o.Workers)
-	ro := newReorder(window, emit)
+	// encoded[i] is member i's results line from its worker until emitted;
+	// the reorder emits in index order, so a counter finds it.
+	encoded := make([][]byte, len(members))
+	next := 0
+	ro := newReorder(window, func(r audit.MemberResult) error {
+		b := encoded[next]
+		encoded[next] = nil
+		next++
+		return emit(r, b)
+	})
 	for i := range members {
 		select {
 		case ro.slots <- struct{}{}:
@@ -647,6 +657,11 @@ func auditMembers(ctx context.Context, o *auditOptions, env audit.Env, members [
 			// office, not the member's own letter.
 			r.Flags = append(r.Flags, fonts.TextFlags(&r)...)
 			clk.pdf.since(t1)
+			t2 := time.Now()
+			if encoded[i], err = report.EncodeResult(&r); err != nil {
+				return fmt.Errorf("cannot write %s: member %s: %w", filepath.Join(o.Out, report.ResultsFile), r.Member.ID, err)
+			}
+			clk.audit.since(t2) // keeping the result is part of auditing it
 			prog.memberDone()
 			return ro.done(i, r)
 		})
