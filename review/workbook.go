@@ -471,20 +471,44 @@ const (
 // sample drawn again replaces the marks of the earlier one. A workbook from
 // an older cpdaudit, without these columns, is left as it is.
 func MarkSampled(f *excelize.File, s *Sample) error {
-	rows, err := f.GetRows(report.SheetSummary)
-	if err != nil || len(rows) == 0 {
+	// The ids are read with the row iterator, not GetRows: the sheet has a
+	// row per member, and only one column of it is needed.
+	rows, err := f.Rows(report.SheetSummary)
+	if err != nil {
 		return fmt.Errorf("the workbook has no %s sheet", report.SheetSummary)
 	}
 	idCol, sampledCol, reasonCol := -1, -1, -1
-	for i, h := range rows[0] {
-		switch normHeader(h) {
-		case hdrID:
-			idCol = first(idCol, i)
-		case hdrSampled:
-			sampledCol = first(sampledCol, i)
-		case hdrSampleReason:
-			reasonCol = first(reasonCol, i)
+	var ids []string
+	for n := 0; rows.Next(); n++ {
+		r, err := rows.Columns()
+		if err != nil {
+			rows.Close()
+			return err
 		}
+		if n == 0 {
+			for i, h := range r {
+				switch normHeader(h) {
+				case hdrID:
+					idCol = first(idCol, i)
+				case hdrSampled:
+					sampledCol = first(sampledCol, i)
+				case hdrSampleReason:
+					reasonCol = first(reasonCol, i)
+				}
+			}
+			if idCol < 0 || sampledCol < 0 || reasonCol < 0 {
+				return rows.Close()
+			}
+			continue
+		}
+		id := ""
+		if idCol < len(r) {
+			id = r[idCol]
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Close(); err != nil {
+		return err
 	}
 	if idCol < 0 || sampledCol < 0 || reasonCol < 0 {
 		return nil
@@ -493,22 +517,22 @@ func MarkSampled(f *excelize.File, s *Sample) error {
 	for _, p := range s.Members {
 		reason[p.ID] = p.Reason
 	}
-	for i := 1; i < len(rows); i++ {
-		if idCol >= len(rows[i]) || rows[i][idCol] == "" {
+	for i, id := range ids {
+		if id == "" {
 			continue
 		}
 		mark, why := "no", ""
-		if r, ok := reason[rows[i][idCol]]; ok {
+		if r, ok := reason[id]; ok {
 			mark, why = "yes", string(r)
 		}
-		if err := f.SetCellStr(report.SheetSummary, cell(sampledCol+1, i+1), mark); err != nil {
+		if err := f.SetCellStr(report.SheetSummary, cell(sampledCol+1, i+2), mark); err != nil {
 			return err
 		}
 		var v any
 		if why != "" {
 			v = why
 		}
-		if err := f.SetCellValue(report.SheetSummary, cell(reasonCol+1, i+1), v); err != nil {
+		if err := f.SetCellValue(report.SheetSummary, cell(reasonCol+1, i+2), v); err != nil {
 			return err
 		}
 	}
