@@ -48,6 +48,11 @@ var policyLabels = map[string]string{
 	"reflection.copy_min_words":       "Copied reflections: only reflections of at least this many words are compared",
 	"reflection.near_same_similarity": "Copied reflections: share of shared three-word sequences that makes two near the same",
 	"reflection.year_round_titles":    "Great practice: titles recognised as a year-round reflection",
+	"letterhead.organisation":         "Letters: the organisation they come from",
+	"letterhead.address":              "Letters: the organisation's postal address, line by line",
+	"letterhead.contact_email":        "Letters: the email members write to with questions",
+	"letterhead.signatory":            "Letters: who signs them",
+	"letterhead.signatory_role":       "Letters: the signatory's role, under the name",
 }
 
 // policyLabel is the words for a policy value; a value added to the policy
