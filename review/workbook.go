@@ -209,6 +209,11 @@ func fillSummary(f *excelize.File, finals []Final) error {
 		if err := fitComment(f, i+1, cols.comment+1, fin.Comment); err != nil {
 			return err
 		}
+		if memberCol >= 0 {
+			if err := fitComment(f, i+1, memberCol+1, fin.MemberComment); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
