@@ -1,7 +1,6 @@
 package importer
 
 import (
-	_ "embed"
 	"errors"
 	"fmt"
 	"os"
@@ -14,12 +13,9 @@ import (
 	"github.com/ies/cpdaudit/audit"
 )
 
-// DefaultPolicyFile is the default policy as a commented TOML file: what
-// `cpdaudit policy` prints and what office staff copy to change a rule.
-// It decodes to exactly audit.DefaultPolicy() (a test holds them together).
-//
-//go:embed policy.toml
-var DefaultPolicyFile []byte
+// DefaultPolicyFile is the default policy file (audit.DefaultPolicyFile),
+// what `cpdaudit policy` prints.
+var DefaultPolicyFile = audit.DefaultPolicyFile
 
 // ReadPolicy reads a policy file. Keys it leaves out keep their default
 // values; a bad file is an error naming the file and the key.
