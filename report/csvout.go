@@ -215,15 +215,9 @@ func tomlObject(v reflect.Value) orderedObject {
 	obj := orderedObject{}
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		if !sf.IsExported() {
+		name, ok := tomlName(sf)
+		if !ok {
 			continue
-		}
-		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" {
-			name = sf.Name
 		}
 		fv := v.Field(i)
 		switch {
@@ -266,4 +260,20 @@ func policyValues(p audit.Policy) []policyValue {
 	}
 	walk("", tomlObject(reflect.ValueOf(p)))
 	return out
+}
+
+// tomlName is the policy key a struct field is written under: its toml tag,
+// or its name; ok is false for a field the policy file does not hold.
+func tomlName(sf reflect.StructField) (name string, ok bool) {
+	if !sf.IsExported() {
+		return "", false
+	}
+	name, _, _ = strings.Cut(sf.Tag.Get("toml"), ",")
+	if name == "-" {
+		return "", false
+	}
+	if name == "" {
+		name = sf.Name
+	}
+	return name, true
 }

@@ -35,15 +35,9 @@ func fromTOMLObject(raw json.RawMessage, v reflect.Value, prefix string) error {
 	t := v.Type()
 	for i := range t.NumField() {
 		sf := t.Field(i)
-		if !sf.IsExported() {
+		name, ok := tomlName(sf)
+		if !ok {
 			continue
-		}
-		name, _, _ := strings.Cut(sf.Tag.Get("toml"), ",")
-		if name == "-" {
-			continue
-		}
-		if name == "" {
-			name = sf.Name
 		}
 		val, ok := obj[name]
 		if !ok {
