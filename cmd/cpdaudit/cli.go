@@ -113,12 +113,49 @@ func newRootCmd(stdio IO, code *int) *cobra.Command {
 	root.InitDefaultCompletionCmd()
 	// Before cobra's own -v/--version, which says "version for cpdaudit".
 	root.Flags().BoolP("version", "v", false, "print the version, commit and build date")
+	completionUsage(root)
 	visit(root, func(c *cobra.Command) {
 		c.InitDefaultHelpFlag()
+		// cobra's own argument checks (of the completion commands) are
+		// wrong usage too: exit 2, not 1.
+		if check := c.Args; check != nil {
+			c.Args = func(cmd *cobra.Command, args []string) error {
+				var ue usageError
+				if err := check(cmd, args); err != nil && !errors.As(err, &ue) {
+					return usageError{msg: err.Error()}
+				} else if err != nil {
+					return err
+				}
+				return nil
+			}
+		}
 		// The synopses say [options], as the help does.
 		c.DisableFlagsInUseLine = true
 	})
 	return root
+}
+
+// completionUsage makes "cpdaudit completion" without a shell, or with
+// one it does not know, wrong usage; cobra would print the help and exit 0.
+func completionUsage(root *cobra.Command) {
+	comp := subcommand(root, "completion")
+	if comp == nil {
+		return
+	}
+	comp.Args = cobra.ArbitraryArgs
+	comp.SuggestionsMinimumDistance = 2
+	comp.Example = "  cpdaudit completion bash > ~/.local/share/bash-completion/completions/cpdaudit"
+	comp.RunE = func(cmd *cobra.Command, args []string) error {
+		const shells = "bash, zsh, fish or powershell"
+		if len(args) == 0 {
+			return usagef("completion needs the name of your shell, %s (e.g. cpdaudit completion bash)", shells)
+		}
+		msg := fmt.Sprintf("unknown shell %q: give %s", args[0], shells)
+		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+			msg = fmt.Sprintf("unknown shell %q; did you mean %q?", args[0], s[0])
+		}
+		return usageError{msg: msg}
+	}
 }
 
 // usage prints a command's synopsis, examples, commands and options (the
@@ -127,7 +164,7 @@ func newRootCmd(stdio IO, code *int) *cobra.Command {
 func usage(c *cobra.Command) error {
 	var b strings.Builder
 	b.WriteString("Usage:")
-	if c.HasParent() && c.Runnable() {
+	if c.HasParent() && c.Runnable() && !c.HasAvailableSubCommands() {
 		b.WriteString("\n  " + c.UseLine())
 	}
 	if c.HasAvailableSubCommands() {
@@ -163,7 +200,7 @@ func usage(c *cobra.Command) error {
 		b.WriteString("\n\nOptions of every command:\n" + strings.TrimRight(c.InheritedFlags().FlagUsagesWrapped(80), " \n"))
 	}
 	if c.HasAvailableSubCommands() {
-		help := strings.TrimSpace("cpdaudit help " + strings.TrimPrefix(c.CommandPath(), c.Root().Name()))
+		help := strings.Join(append([]string{"cpdaudit", "help"}, strings.Fields(c.CommandPath())[1:]...), " ")
 		fmt.Fprintf(&b, "\n\nRun \"%s COMMAND\" (or \"%s COMMAND --help\") for the options and an example of a command.", help, c.CommandPath())
 	}
 	b.WriteString("\n")

@@ -126,6 +126,8 @@ func TestCLIMistakes(t *testing.T) {
 		{[]string{"finalise", "dir", "--decision", "d.xlsx"}, "unknown option --decision; did you mean --decisions?", `Run "cpdaudit finalize --help" for usage.`},
 		{[]string{"run", "-v", "exports"}, "unknown option -v; did you mean --verbose?", `Run "cpdaudit run --help" for usage.`},
 		{[]string{"run", "--year"}, "a value is needed after --year", `Run "cpdaudit run --help" for usage.`},
+		{[]string{"completion", "bsh"}, `unknown shell "bsh"; did you mean "bash"?`, `Run "cpdaudit completion --help" for usage.`},
+		{[]string{"completion"}, "completion needs the name of your shell, bash, zsh, fish or powershell (e.g. cpdaudit completion bash)", `Run "cpdaudit completion --help" for usage.`},
 	} {
 		r := runBinary(t, c.args...)
 		want := "cpdaudit: " + c.want + "\n" + c.hint + "\n"
