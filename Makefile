@@ -14,7 +14,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.dat
 PREFIX  ?= /usr/local
 DEMO_OUT ?= demo-out
 
-.PHONY: build install dist demo test lint vet fmt-check tidy-check bench eval train lexicon fuzz check clean
+.PHONY: build install dist demo docs test lint vet fmt-check tidy-check bench eval train lexicon fuzz check clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cpdaudit
@@ -33,6 +33,11 @@ dist:
 demo: build
 	./$(BIN) run --year 2025 --register fixtures/sample/register.csv --out $(DEMO_OUT) fixtures/sample/activities
 	@echo "Open $(DEMO_OUT)/summary.xlsx and $(DEMO_OUT)/feedback/ to see the results."
+
+# The command-line reference in docs/cli, generated from the command
+# definitions; TestCLIReference fails while it is stale.
+docs:
+	$(GO) test ./cmd/cpdaudit -count=1 -run '^TestCLIReference$$' -update-docs
 
 # third_party/fpdf is a module of its own, so ./... does not reach the
 # tests of its patches.

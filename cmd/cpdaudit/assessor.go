@@ -9,11 +9,11 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/sync/errgroup"
 
@@ -33,46 +33,65 @@ type sampleOptions struct {
 	Exclude  []string
 }
 
-const sampleSynopsis = "cpdaudit sample --rate 5% [--min N] [--seed S] [--stratify grade] [--exclude-audited-since FILE]... RUN_DIR"
-
-func parseSampleFlags(args []string, stdio IO) (*sampleOptions, error) {
+func newSampleCmd(stdio IO) *cobra.Command {
 	o := &sampleOptions{}
-	fs := newFlagSet("sample", sampleSynopsis, stdio)
-	fs.StringVar(&o.Rate, "rate", "", "share of MET members drawn at random for review, e.g. 5% (required)")
-	fs.IntVar(&o.Min, "min", 0, "draw at least `N` MET members in all, raising the rate when it gives fewer")
-	fs.StringVar(&o.Seed, "seed", "", "random `seed` (a whole number); the same seed and run draw the same sample (default: chosen at random and printed)")
-	fs.StringVar(&o.Stratify, "stratify", "", "draw the rate within each membership `grade` separately (the only value is \"grade\")")
-	fs.Func("exclude-audited-since", "an earlier sample.csv (or the run `folder` holding it) whose members are not drawn again; repeat for several years", func(s string) error {
-		o.Exclude = append(o.Exclude, s)
-		return nil
-	})
-	rest, err := parseInterleaved(fs, args)
-	if err != nil {
-		return nil, err
+	cmd := &cobra.Command{
+		Use:   "sample --rate RATE [options] RUN_DIR",
+		Short: "Choose the members whose outcome an assessor reviews",
+		Long: `Choose the members for human review from a run's results: every REVIEW and
+NOT_MET member, plus a share of MET members drawn at random. The sample is
+written to RUN_DIR/sample.csv and sample.json and recorded, with its seed, on the
+Run sheet of summary.xlsx; the same seed and run draw the same sample.
+
+RUN_DIR is the --out folder of "cpdaudit run".`,
+		Example: `  cpdaudit sample --rate 5% audit-2025
+  cpdaudit sample --rate 5% --stratify grade --exclude-audited-since audit-2024 audit-2025`,
+		ValidArgsFunction: completeDirs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.validate(args); err != nil {
+				return err
+			}
+			return cmdSample(cmd.Context(), o, stdio)
+		},
 	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.Rate, "rate", "", "the share of MET members drawn at random for review, a `RATE` such as 5% (required)")
+	fs.IntVar(&o.Min, "min", 0, "draw at least `N` MET members in all, raising the rate when it gives fewer")
+	fs.StringVar(&o.Seed, "seed", "", "the random `SEED`, a whole number: the same seed and run draw the same sample (default: chosen at random and printed)")
+	fs.StringVar(&o.Stratify, "stratify", "", "draw the rate within each membership `grade` separately (the only value is \"grade\")")
+	fs.StringArrayVar(&o.Exclude, "exclude-audited-since", nil, "an earlier sample (`PATH` of its sample.csv or of the run folder holding it) whose members are not drawn again; repeat it for several years")
+	markFiles(cmd, "exclude-audited-since", "csv")
+	if err := cmd.RegisterFlagCompletionFunc("stratify", cobra.FixedCompletions([]cobra.Completion{"grade"}, cobra.ShellCompDirectiveNoFileComp)); err != nil {
+		panic(err)
+	}
+	return cmd
+}
+
+// completeDirs completes a RUN_DIR argument with folders.
+func completeDirs(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return nil, cobra.ShellCompDirectiveFilterDirs
+}
+
+func (o *sampleOptions) validate(rest []string) error {
 	switch {
 	case len(rest) == 0:
-		return nil, usagef("sample needs the run folder to sample from (RUN_DIR, the --out folder of \"cpdaudit run\")")
+		return usagef("sample needs the run folder to sample from (RUN_DIR, the --out folder of \"cpdaudit run\")")
 	case len(rest) > 1:
-		return nil, usagef("sample takes one RUN_DIR (got %s); give --exclude-audited-since once per earlier sample", strings.Join(rest, " "))
+		return usagef("sample takes one RUN_DIR (got %s); give --exclude-audited-since once per earlier sample", strings.Join(rest, " "))
 	case o.Rate == "":
-		return nil, usagef("sample needs --rate, the share of MET members to review at random (e.g. --rate 5%%)")
+		return usagef("sample needs --rate, the share of MET members to review at random (e.g. --rate 5%%)")
 	case o.Min < 0:
-		return nil, usagef("--min must be 0 or more (it is %d)", o.Min)
+		return usagef("--min must be 0 or more (it is %d)", o.Min)
 	case o.Stratify != "" && !strings.EqualFold(strings.TrimSpace(o.Stratify), "grade"):
-		return nil, usagef("--stratify %q: the only stratification is by membership grade (--stratify grade)", o.Stratify)
+		return usagef("--stratify %q: the only stratification is by membership grade (--stratify grade)", o.Stratify)
 	}
 	o.RunDir = rest[0]
-	return o, nil
+	return nil
 }
 
 // cmdSample chooses the members for human review from a run's results and
 // records the sample (sample.csv, sample.json, the workbook's Run sheet).
-func cmdSample(ctx context.Context, args []string, stdio IO) error {
-	o, err := parseSampleFlags(args, stdio)
-	if err != nil {
-		return err
-	}
+func cmdSample(ctx context.Context, o *sampleOptions, stdio IO) error {
 	rate, err := review.ParseRate(o.Rate)
 	if err != nil {
 		return usagef("--rate: %v", err)
@@ -192,33 +211,55 @@ type finalizeOptions struct {
 	Workers int
 }
 
-const finalizeSynopsis = "cpdaudit finalize RUN_DIR --decisions FILE.xlsx [--decisions FILE.xlsx]... [--letter-date YYYY-MM-DD] [--policy FILE]"
+func newFinalizeCmd(stdio IO, code *int) *cobra.Command {
+	o := &finalizeOptions{}
+	cmd := &cobra.Command{
+		Use:     "finalize RUN_DIR --decisions FILE.xlsx [options]",
+		Aliases: []string{"finalise"},
+		Short:   "Apply the assessors' decisions and write the final letters",
+		Long: `Read the assessors' decisions back from their copy of summary.xlsx (the
+Assessor decision and comment columns) and write RUN_DIR/final/ with a final
+letter for every member whose outcome is final, final-summary.csv and
+final-summary.xlsx (with the Final outcomes and Agreement sheets). The exit
+status is 3 when some decisions could not be applied; they are listed.
+Several assessors' copies can be given, one --decisions each.
 
-func parseFinalizeFlags(args []string, stdio IO) (*finalizeOptions, error) {
-	o := &finalizeOptions{Workers: runtime.GOMAXPROCS(0)}
-	fs := newFlagSet("finalize", finalizeSynopsis, stdio)
-	fs.Func("decisions", "an assessors' copy of summary.xlsx with the Assessor decision and comment columns filled in (required; repeat it for each assessor's `file`)", func(s string) error {
-		o.Decisions = append(o.Decisions, s)
-		return nil
-	})
-	fs.StringVar(&o.LetterDate, "letter-date", "", "the `date` printed on the letters, as YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH when set)")
-	fs.StringVar(&o.Policy, "policy", "", "a policy `file` whose [letterhead] section replaces the one the run used (the rules stay the run's)")
-	fs.IntVar(&o.Workers, "workers", o.Workers, "number of letters written at once")
-	rest, err := parseInterleaved(fs, args)
-	if err != nil {
-		return nil, err
+RUN_DIR is the --out folder of "cpdaudit run".`,
+		Example: `  cpdaudit finalize audit-2025 --decisions decisions.xlsx
+  cpdaudit finalize audit-2025 --decisions anna.xlsx --decisions ben.xlsx --letter-date 2026-03-14`,
+		ValidArgsFunction: completeDirs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			defaultWorkers(cmd.Flags(), &o.Workers)
+			if err := o.validate(args); err != nil {
+				return err
+			}
+			o.Workers = clampWorkers(o.Workers, stdio)
+			c, err := finalizeStatus(cmd.Context(), o, stdio)
+			*code = c
+			return err
+		},
 	}
+	fs := cmd.Flags()
+	fs.StringArrayVar(&o.Decisions, "decisions", nil, "an assessors' copy of summary.xlsx, a `FILE.xlsx` with the Assessor decision and comment columns filled in (required; repeat it for each assessor's copy)")
+	fs.StringVar(&o.LetterDate, "letter-date", "", "the `DATE` printed on the letters, as YYYY-MM-DD (default: today, or SOURCE_DATE_EPOCH when set)")
+	fs.StringVar(&o.Policy, "policy", "", "a policy `FILE` whose [letterhead] section replaces the one the run used (the rules stay the run's)")
+	fs.IntVar(&o.Workers, "workers", 0, "`N` letters written at once (default: one per processor)")
+	markFiles(cmd, "decisions", "xlsx")
+	markFiles(cmd, "policy", "toml")
+	return cmd
+}
+
+func (o *finalizeOptions) validate(rest []string) error {
 	switch {
 	case len(rest) != 1:
-		return nil, usagef("finalize takes one RUN_DIR, the --out folder of \"cpdaudit run\" (e.g. cpdaudit finalize cpdaudit-out --decisions decisions.xlsx)")
+		return usagef("finalize takes one RUN_DIR, the --out folder of \"cpdaudit run\" (e.g. cpdaudit finalize cpdaudit-out --decisions decisions.xlsx)")
 	case len(o.Decisions) == 0:
-		return nil, usagef("finalize needs --decisions FILE.xlsx, the assessors' copy of summary.xlsx (give --decisions once for each assessor's copy)")
+		return usagef("finalize needs --decisions FILE.xlsx, the assessors' copy of summary.xlsx (give --decisions once for each assessor's copy)")
 	case o.Workers < 1:
-		return nil, usagef("--workers must be 1 or more (it is %d)", o.Workers)
+		return usagef("--workers must be 1 or more (it is %d)", o.Workers)
 	}
 	o.RunDir = rest[0]
-	o.Workers = clampWorkers(o.Workers, stdio)
-	return o, nil
+	return nil
 }
 
 // letterDate is the date printed on the letters: --letter-date, else the
@@ -244,11 +285,7 @@ func letterDate(s string) (time.Time, error) {
 // finalizeStatus reads assessors' decisions back and writes the final
 // letters. It returns finalize's exit status: exitIssues (3) when some
 // decisions could not be applied, like check's 3 for import issues.
-func finalizeStatus(ctx context.Context, args []string, stdio IO) (int, error) {
-	o, err := parseFinalizeFlags(args, stdio)
-	if err != nil {
-		return 0, err
-	}
+func finalizeStatus(ctx context.Context, o *finalizeOptions, stdio IO) (int, error) {
 	date, err := letterDate(o.LetterDate)
 	if err != nil {
 		return 0, err

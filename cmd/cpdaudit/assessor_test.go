@@ -207,10 +207,9 @@ func TestSampleUsage(t *testing.T) {
 // of view, a bad decision word, an unknown member id, a changed Outcome).
 func TestFinalizeLibreOffice(t *testing.T) {
 	dir := copyDir(t, reviewRun)
-	var out, errb bytes.Buffer
-	code, err := finalizeStatus(context.Background(), []string{dir, "--decisions", reviewDecisions}, IO{Out: &out, Err: &errb})
-	if err != nil || code != exitIssues {
-		t.Fatalf("finalize = %d, %v; want %d\n%s", code, err, exitIssues, errb.String())
+	r := runInProcess(t, context.Background(), "finalize", dir, "--decisions", reviewDecisions)
+	if r.code != exitIssues {
+		t.Fatalf("finalize = %d; want %d\n%s", r.code, exitIssues, r.stderr)
 	}
 	want := map[string][3]string{ // decision, final outcome, problem (a part of it)
 		"100101": {"Confirm", "MET", ""},
@@ -249,8 +248,8 @@ func TestFinalizeLibreOffice(t *testing.T) {
 		if hasFinal := w[1] != ""; hasFinal != (err == nil) {
 			t.Errorf("%s: final letter exists = %v, want %v", id, err == nil, hasFinal)
 		}
-		if w[2] != "" && !strings.Contains(errb.String(), w[2]) {
-			t.Errorf("stderr does not list %s's problem:\n%s", id, errb.String())
+		if w[2] != "" && !strings.Contains(r.stderr, w[2]) {
+			t.Errorf("stderr does not list %s's problem:\n%s", id, r.stderr)
 		}
 		if w[1] != "" {
 			letters++
@@ -265,8 +264,8 @@ func TestFinalizeLibreOffice(t *testing.T) {
 	if n := countPDFs(t, filepath.Join(dir, "final", "feedback")); n != letters {
 		t.Errorf("final/feedback/ holds %d feedback PDFs, want one per letter, %d", n, letters)
 	}
-	if !strings.Contains(out.String(), "5 decisions could not be applied") {
-		t.Errorf("stdout:\n%s", out.String())
+	if !strings.Contains(r.stdout, "5 decisions could not be applied") {
+		t.Errorf("stdout:\n%s", r.stdout)
 	}
 
 	f := openXLSX(t, filepath.Join(dir, "final-summary.xlsx"))

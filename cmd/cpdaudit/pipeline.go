@@ -528,13 +528,16 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	}
 	tTables := time.Since(t2)
 	prog.finish()
-	// fixtures/bench parses this line. "audit and PDFs" includes writing
+	// Only with --verbose: office staff have no use for it. fixtures/bench
+	// parses this line. "audit and PDFs" includes writing
 	// the table rows, which happens as members complete; the worker times
 	// split it, summed over the workers that run at once; "workbook and
 	// tables" is what is left at the end: assembling summary.xlsx.
-	prog.note(fmt.Sprintf("Time: import %s, audit and PDFs %s (worker time: audit %s, PDFs %s, table rows %s), workbook and tables %s",
-		tImport.Round(time.Millisecond), tAudit.Round(time.Millisecond),
-		clk.audit.round(), clk.pdf.round(), clk.rows.round(), tTables.Round(time.Millisecond)))
+	if o.Verbose {
+		prog.note(fmt.Sprintf("Time: import %s, audit and PDFs %s (worker time: audit %s, PDFs %s, table rows %s), workbook and tables %s",
+			tImport.Round(time.Millisecond), tAudit.Round(time.Millisecond),
+			clk.audit.round(), clk.pdf.round(), clk.rows.round(), tTables.Round(time.Millisecond)))
+	}
 	printSummary(stdio.Out, rec, o.Out)
 	if superseded != "" {
 		fmt.Fprintf(stdio.Out, "The earlier run's %s moved to %s (with a copy of its summary.csv and run.json): they were made from the pre-screen this run replaces.\n",

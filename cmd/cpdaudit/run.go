@@ -3,13 +3,15 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses: the contract scripts and other systems rely on.
@@ -35,79 +37,29 @@ func stdIO() IO {
 	return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, IsTTY: tty}
 }
 
-const usageText = `cpdaudit audits IES members' CPD records against the four CPD standards.
-
-Usage:
-  cpdaudit run   [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] [--force] INPUT...
-  cpdaudit check [--year YYYY] [--register FILE] INPUT...
-  cpdaudit sample --rate 5% [--min N] [--seed S] [--stratify grade] [--exclude-audited-since FILE...] RUN_DIR
-  cpdaudit finalize RUN_DIR --decisions FILE.xlsx [--decisions FILE.xlsx]... [--letter-date YYYY-MM-DD] [--policy FILE]
-  cpdaudit policy
-  cpdaudit template [--force] [--policy FILE] FILE.xlsx
-  cpdaudit version
-
-INPUT is a CSV or Excel file (.csv, .xlsx, .xlsm) or a folder, read recursively.
-Run "cpdaudit COMMAND --help" for the options of a command.
-
-Exit status:
-  0   the run completed (whatever the verdicts)
-  1   the run could not complete (no readable input or no activity read, an output that
-      could not be written, another run writing to the same --out)
-  2   wrong usage
-  3   check found import issues; run could not read some input (members with
-      no activities found are then REVIEW); finalize could not apply some decisions
-  130 interrupted (Ctrl-C)
-`
-
-// usageError is wrong usage: the message is printed with a hint and the
-// exit status is 2.
+// usageError is wrong usage: the message is printed with a one-line hint
+// and the exit status is 2.
 type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
 
-// run is the whole program behind main, testable in-process.
-func run(ctx context.Context, args []string, stdio IO) int {
-	if len(args) == 0 {
-		fmt.Fprint(stdio.Err, usageText)
-		return exitUsage
-	}
-	var err error
-	code := exitOK
-	switch cmd, rest := args[0], args[1:]; cmd {
-	case "run":
-		code, err = cmdRun(ctx, rest, stdio)
-	case "check":
-		code, err = cmdCheck(ctx, rest, stdio)
-	case "sample":
-		err = cmdSample(ctx, rest, stdio)
-	case "finalize", "finalise":
-		code, err = finalizeStatus(ctx, rest, stdio)
-	case "policy":
-		err = cmdPolicy(rest, stdio)
-	case "template":
-		err = cmdTemplate(rest, stdio)
-	case "version", "--version":
-		err = cmdVersion(rest, stdio)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdio.Out, usageText)
-	default:
-		err = usagef("unknown command %q", cmd)
-	}
-	return reportError(err, code, stdio)
-}
+// errUsageShown is wrong usage whose help was already printed (cpdaudit
+// with no command): exit 2 with nothing more to say.
+var errUsageShown = errors.New("usage shown")
 
-// reportError prints err, if any, and chooses the exit status.
-func reportError(err error, code int, stdio IO) int {
+// reportError prints err, if any, and chooses the exit status. hint is
+// the line printed under a usage error.
+func reportError(err error, code int, hint string, stdio IO) int {
 	var ue usageError
 	switch {
 	case err == nil:
 		return code
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK
+	case errors.Is(err, errUsageShown):
+		return exitUsage
 	case errors.As(err, &ue):
-		fmt.Fprintf(stdio.Err, "cpdaudit: %s\nRun \"cpdaudit --help\" for usage.\n", ue.msg)
+		fmt.Fprintf(stdio.Err, "cpdaudit: %s\n%s\n", ue.msg, hint)
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stdio.Err, "cpdaudit: interrupted; the earlier results, if any, were left as they were.")
@@ -127,8 +79,10 @@ type auditOptions struct {
 	Workers      int
 	SharedOutput bool
 	Quiet        bool
-	CPUProfile   string
-	MemProfile   string
+	// Verbose adds the time each stage took (run --verbose).
+	Verbose    bool
+	CPUProfile string
+	MemProfile string
 	// Previous is last year's run folder (run --previous), compared with
 	// this year's on the Summary and Compliance sheets.
 	Previous string
@@ -147,6 +101,9 @@ func (o *auditOptions) validate() error {
 	}
 	if o.Workers < 1 {
 		return usagef("--workers must be 1 or more (it is %d)", o.Workers)
+	}
+	if o.Quiet && o.Verbose {
+		return usagef("--quiet and --verbose ask for less and more: give one of them")
 	}
 	if o.Previous != "" && sameFolder(o.Previous, o.Out) {
 		return usagef("--previous %s is also the output folder: this run would replace last year's; give this year's run another --out", o.Previous)
@@ -167,70 +124,25 @@ func sameFolder(a, b string) bool {
 	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
-// newFlagSet makes a flag set whose errors and help go to stderr and never exit.
-func newFlagSet(name, synopsis string, stdio IO) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stdio.Err)
-	fs.Usage = func() {
-		fmt.Fprintf(stdio.Err, "Usage:\n  %s\n\nOptions:\n", synopsis)
-		fs.PrintDefaults()
-	}
-	return fs
-}
-
-// parseInterleaved parses flags that may come before, between or after the
-// positional arguments (office staff type "cpdaudit run exports/ --year 2025").
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, usageError{err.Error()}
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		if args[0] == "--" {
-			return append(pos, args[1:]...), nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
+// defaultWorkers gives --workers its default, one per processor, when it
+// was not given. The flag's own default is 0 so that help and the
+// generated reference say "one per processor" instead of this machine's
+// count.
+func defaultWorkers(fs *pflag.FlagSet, workers *int) {
+	if !fs.Changed("workers") {
+		*workers = runtime.GOMAXPROCS(0)
 	}
 }
 
-func parseAuditFlags(name string, args []string, stdio IO) (*auditOptions, error) {
-	o := &auditOptions{Out: "cpdaudit-out", Workers: runtime.GOMAXPROCS(0)}
-	synopsis := "cpdaudit check [--year YYYY] [--register FILE] [--policy FILE] INPUT..."
-	if name == "run" {
-		synopsis = "cpdaudit run [--year YYYY] [--register FILE] [--policy FILE] [--out DIR] [--workers N] [--previous RUN_DIR] [--force] INPUT..."
-	}
-	fs := newFlagSet(name, synopsis, stdio)
-	fs.IntVar(&o.Year, "year", 0, "CPD `year` to audit (default: taken from the data when every activity falls in one year)")
-	fs.StringVar(&o.Register, "register", "", "member register `file` (CSV or Excel): grades, registrations, exemptions")
-	fs.StringVar(&o.Policy, "policy", "", "policy `file` (TOML) overriding the default rules; see \"cpdaudit policy\"")
-	fs.IntVar(&o.Workers, "workers", o.Workers, "number of files and members processed at once")
+const inputsHelp = `INPUT is a CSV or Excel file (.csv, .xlsx, .xlsm) or a folder, read recursively.`
+
+// addAuditFlags defines the options run and check share.
+func addAuditFlags(fs *pflag.FlagSet, o *auditOptions) {
+	fs.IntVar(&o.Year, "year", 0, "the CPD year to audit, `YYYY` (default: taken from the data when every activity falls in one year)")
+	fs.StringVar(&o.Register, "register", "", "the member register, a CSV or Excel `FILE`: grades, registrations, exemptions")
+	fs.StringVar(&o.Policy, "policy", "", "a policy `FILE` (TOML) overriding the default rules; see \"cpdaudit policy\"")
+	fs.IntVar(&o.Workers, "workers", 0, "`N` files and members processed at once (default: one per processor)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "print no progress, only warnings and the final summary")
-	if name == "run" {
-		fs.StringVar(&o.Out, "out", o.Out, "output `folder`")
-		fs.StringVar(&o.Previous, "previous", "", "last year's run `folder` (the --out of its \"cpdaudit run\"): compare outcomes and rates with it")
-		fs.BoolVar(&o.Force, "force", false, "run again into an --out folder that holds a sample or final results, moving them into its superseded/ folder")
-		fs.BoolVar(&o.SharedOutput, "shared-output", false, "make output readable by other users of this machine (default: owner only, as it holds personal data)")
-		fs.StringVar(&o.CPUProfile, "cpuprofile", "", "for developers: write a CPU profile (pprof) to `file`")
-		fs.StringVar(&o.MemProfile, "memprofile", "", "for developers: write a heap profile (pprof) at the end to `file`")
-	}
-	inputs, err := parseInterleaved(fs, args)
-	if err != nil {
-		return nil, err
-	}
-	o.Inputs = inputs
-	if err := o.validate(); err != nil {
-		return nil, err
-	}
-	o.Workers = clampWorkers(o.Workers, stdio)
-	return o, nil
 }
 
 // maxWorkers is the most workers worth running: beyond four per processor
@@ -247,11 +159,101 @@ func clampWorkers(n int, stdio IO) int {
 	return n
 }
 
-func cmdRun(ctx context.Context, args []string, stdio IO) (int, error) {
-	o, err := parseAuditFlags("run", args, stdio)
-	if err != nil {
-		return 0, err
+// completeInputs completes INPUT arguments with folders and spreadsheets.
+func completeInputs(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	return []cobra.Completion{"csv", "xlsx", "xlsm"}, cobra.ShellCompDirectiveFilterFileExt
+}
+
+func newRunCmd(stdio IO, code *int) *cobra.Command {
+	o := &auditOptions{}
+	cmd := &cobra.Command{
+		Use:   "run [options] INPUT...",
+		Short: "Audit every member and write the feedback PDFs and the summary workbook",
+		Long: `Audit every member's CPD record against the four standards and write, in the
+--out folder, a feedback PDF per member (feedback/), the office workbook
+summary.xlsx, the CSV tables and run.json. Running again into the same folder
+replaces the previous results.
+
+` + inputsHelp,
+		Example: `  cpdaudit run --year 2025 --register register.csv --out audit-2025 exports/
+  cpdaudit run --previous audit-2024 --out audit-2025 exports/ members-own/*.xlsx`,
+		ValidArgsFunction: completeInputs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			defaultWorkers(cmd.Flags(), &o.Workers)
+			o.Inputs = args
+			if err := o.validate(); err != nil {
+				return err
+			}
+			o.Workers = clampWorkers(o.Workers, stdio)
+			c, err := cmdRun(cmd.Context(), o, stdio)
+			*code = c
+			return err
+		},
 	}
+	fs := cmd.Flags()
+	addAuditFlags(fs, o)
+	fs.StringVar(&o.Out, "out", "cpdaudit-out", "the output `FOLDER`")
+	fs.StringVar(&o.Previous, "previous", "", "last year's run `FOLDER` (the --out of its \"cpdaudit run\"): compare outcomes and rates with it")
+	fs.BoolVar(&o.Force, "force", false, "run again into an --out folder that holds a sample or final results, moving them into its superseded/ folder")
+	fs.BoolVar(&o.SharedOutput, "shared-output", false, "make output readable by other users of this machine (default: owner only, as it holds personal data)")
+	fs.BoolVar(&o.Verbose, "verbose", false, "also print how long each stage took")
+	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "for developers: write a CPU profile (pprof) to `FILE`")
+	fs.StringVar(&o.MemProfile, "memprofile", "", "for developers: write a heap profile (pprof) at the end to `FILE`")
+	markFiles(cmd, "register", "csv", "xlsx", "xlsm")
+	markFiles(cmd, "policy", "toml")
+	markDirs(cmd, "out", "previous")
+	return cmd
+}
+
+func newCheckCmd(stdio IO, code *int) *cobra.Command {
+	o := &auditOptions{Out: "cpdaudit-out"}
+	cmd := &cobra.Command{
+		Use:   "check [options] INPUT...",
+		Short: "Check the input files and list every row that needs fixing, without auditing",
+		Long: `Read every input file and the register, and list every problem with the file,
+sheet, row and column (as Excel shows them), the value and what to do; then the
+notices (things to know that need no fixing). Nothing is written. The exit
+status is 3 when a problem was found.
+
+` + inputsHelp,
+		Example:           `  cpdaudit check --year 2025 --register register.csv exports/`,
+		ValidArgsFunction: completeInputs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			defaultWorkers(cmd.Flags(), &o.Workers)
+			o.Inputs = args
+			if err := o.validate(); err != nil {
+				return err
+			}
+			o.Workers = clampWorkers(o.Workers, stdio)
+			c, err := runCheck(cmd.Context(), o, stdio)
+			*code = c
+			return err
+		},
+	}
+	addAuditFlags(cmd.Flags(), o)
+	markFiles(cmd, "register", "csv", "xlsx", "xlsm")
+	markFiles(cmd, "policy", "toml")
+	return cmd
+}
+
+// markFiles makes shell completion offer files of these extensions after
+// the option.
+func markFiles(cmd *cobra.Command, flag string, exts ...string) {
+	if err := cmd.MarkFlagFilename(flag, exts...); err != nil {
+		panic(err) // a flag name misspelt here: a bug
+	}
+}
+
+// markDirs makes shell completion offer folders after the options.
+func markDirs(cmd *cobra.Command, flags ...string) {
+	for _, f := range flags {
+		if err := cmd.MarkFlagDirname(f); err != nil {
+			panic(err)
+		}
+	}
+}
+
+func cmdRun(ctx context.Context, o *auditOptions, stdio IO) (int, error) {
 	stop, err := startProfiles(o)
 	if err != nil {
 		return 0, err
@@ -263,30 +265,25 @@ func cmdRun(ctx context.Context, args []string, stdio IO) (int, error) {
 	return code, err
 }
 
-func cmdCheck(ctx context.Context, args []string, stdio IO) (int, error) {
-	o, err := parseAuditFlags("check", args, stdio)
-	if err != nil {
-		return 0, err
-	}
-	return runCheck(ctx, o, stdio)
-}
-
-func noArgs(name string, args []string, stdio IO) error {
-	fs := newFlagSet(name, "cpdaudit "+name, stdio)
-	rest, err := parseInterleaved(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) > 0 {
-		return usagef("%s takes no arguments (got %s)", name, strings.Join(rest, " "))
+// noArgs is the argument check of the commands that take none.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments (got %s)", cmd.Name(), strings.Join(args, " "))
 	}
 	return nil
 }
 
-func cmdVersion(args []string, stdio IO) error {
-	if err := noArgs("version", args, stdio); err != nil {
-		return err
+func newVersionCmd(stdio IO) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version, commit and build date",
+		Long: `Print cpdaudit's version, the commit it was built from and that commit's
+date. "cpdaudit --version" and "cpdaudit -v" print the same.`,
+		Example: "  cpdaudit version",
+		Args:    noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(stdio.Out, versionLine())
+			return nil
+		},
 	}
-	fmt.Fprintln(stdio.Out, versionLine())
-	return nil
 }

