@@ -283,7 +283,13 @@ func (t *TableWriter) close() error {
 			return err
 		}
 	}
-	t.f.SetActiveSheet(0)
+	// No SetActiveSheet: the Summary sheet is active already (the new
+	// file's workbook view opens on the first tab, and the first sheet
+	// keeps the tabSelected of excelize's template). SetActiveSheet would
+	// decode every sheet to mark it, including the in-memory part of each
+	// streamed sheet (the whole Activities sheet at 1,000 members), and
+	// its marks on streamed sheets are dropped at save, which writes their
+	// streamed bytes: all cost, no change to the file.
 	return save(t.f, t.workbook)
 }
 

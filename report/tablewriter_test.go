@@ -1,8 +1,11 @@
 package report
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
+	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -147,5 +150,46 @@ func TestActivitiesSheetSplit(t *testing.T) {
 				t.Errorf("Import issues autofilter %q", ref)
 			}
 		})
+	}
+}
+
+// The workbook opens on the Summary sheet, without SetActiveSheet (which
+// decoded every streamed sheet): the workbook view's active tab is the
+// first, and only the Summary sheet's part marks its tab as selected.
+func TestWorkbookOpensOnSummary(t *testing.T) {
+	wb, _, _, _ := streamTables(t, sampleInput())
+	f, err := excelize.OpenReader(bytes.NewReader(wb))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if i := f.GetActiveSheetIndex(); f.GetSheetName(i) != SheetSummary {
+		t.Errorf("the workbook opens on sheet %d %q, want %q", i, f.GetSheetName(i), SheetSummary)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(wb), int64(len(wb)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var selected []string
+	for _, zf := range zr.File {
+		if !strings.HasPrefix(zf.Name, "xl/worksheets/") {
+			continue
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if regexp.MustCompile(`<sheetView [^>]*tabSelected="(1|true)"`).Match(b) {
+			selected = append(selected, zf.Name)
+		}
+	}
+	// Sheet1 of excelize's new file, renamed Summary.
+	if !slices.Equal(selected, []string{"xl/worksheets/sheet1.xml"}) {
+		t.Errorf("sheets marked as the selected tab: %v, want the Summary sheet's part only", selected)
 	}
 }
