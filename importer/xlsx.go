@@ -61,10 +61,12 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		charts                  = hasChartsheets(f)
 	)
 	shown := needsShown(f)
+	wr := openWorkbookRows(f, in.r, in.size, shown, date1904)
+	defer wr.close()
 	for _, sheet := range sheets {
 		at := place{file: name, sheet: sheet, opts: opts, date1904: date1904}
 		t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
-		err := readSheet(f, sheet, &t, &budget, shown)
+		err := readSheet(wr, sheet, &t, &budget)
 		var over *cellBudgetError
 		if errors.As(err, &over) {
 			// Reported after the issues of the rows read before it.
@@ -275,31 +277,22 @@ func checkTempSpace(in *input, opts Options) error {
 	return nil
 }
 
-// readSheet streams one sheet through t. The raw iterator gives the stored
-// values (an Excel date as its serial, a number as typed). When the
-// workbook has a time format (withShown), a second iterator walks the
-// sheet in step giving what Excel shows, which tells a time cell (1:30)
-// from a plain number. Neither loads the whole sheet. The second iterator
-// costs two thirds of the reading time (excelize formats every date cell),
-// so exports without any time format, such as the online tool's, skip it.
+// readSheet streams one sheet through t. The stored values give an Excel
+// date as its serial and a number as typed. When the workbook has a time
+// format (wr.withShown), what Excel shows comes in step, which tells a
+// time cell (1:30) from a plain number; exports without any time format,
+// such as the online tool's, skip it. The rows come from the fast reader
+// (fastsheet.go) or from excelize's iterators; neither loads the whole
+// sheet.
 //
 // budget is what is left of Options.MaxCellsPerFile; the row that would
 // go over it ends the sheet with a *cellBudgetError.
-func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64, withShown bool) error {
-	raw, err := f.Rows(sheet)
+func readSheet(wr *workbookRows, sheet string, t *tableScan, budget *int64) error {
+	rows, err := wr.rows(sheet)
 	if err != nil {
 		return err
 	}
-	defer raw.Close()
-	var shown rowIterator = noRows{}
-	if withShown {
-		rows, err := f.Rows(sheet)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		shown = rows
-	}
+	defer rows.Close()
 	rowNum := 0
 	var readErr error
 	done := false
@@ -307,19 +300,17 @@ func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64, with
 		if done {
 			return srcRow{}, false // ended, and may be asked again
 		}
-		if !raw.Next() {
-			done, readErr = true, raw.Error()
+		if !rows.Next() {
+			done, readErr = true, rows.Error()
 			return srcRow{}, false
 		}
-		shown.Next()
 		// Next advances one row at a time, also over rows missing from
 		// the file, so counting calls gives the row number.
 		rowNum++
-		rawCells, err := raw.Columns(excelize.Options{RawCellValue: true})
+		rawCells, shownCells, err := rows.Columns()
 		if err != nil {
 			return srcRow{row: rowNum, err: fmt.Errorf("a cell in this row could not be read (%v)", err)}, true
 		}
-		shownCells, _ := shown.Columns()
 		width := max(len(rawCells), len(shownCells))
 		if int64(width) > *budget {
 			name, _ := excelize.ColumnNumberToName(width)
@@ -327,7 +318,7 @@ func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64, with
 			return srcRow{}, false
 		}
 		*budget -= int64(width)
-		r := srcRow{row: rowNum, cells: make([]cell, max(len(rawCells), len(shownCells)))}
+		r := srcRow{row: rowNum, cells: make([]cell, width)}
 		for i := range r.cells {
 			var c cell
 			if i < len(rawCells) {
@@ -348,19 +339,6 @@ func readSheet(f *excelize.File, sheet string, t *tableScan, budget *int64, with
 	t.run(next)
 	return readErr
 }
-
-// rowIterator is what readSheet needs of excelize.Rows.
-type rowIterator interface {
-	Next() bool
-	Columns(...excelize.Options) ([]string, error)
-}
-
-// noRows stands in for the shown-values iterator when it is not needed:
-// every cell's text is then its stored value.
-type noRows struct{}
-
-func (noRows) Next() bool                                    { return false }
-func (noRows) Columns(...excelize.Options) ([]string, error) { return nil, nil }
 
 // timeFormats are Excel's built-in number formats that show a time of day
 // or a duration (h:mm, h:mm:ss, m/d/yy h:mm, mm:ss, [h]:mm:ss, mmss.0).
