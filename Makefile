@@ -93,7 +93,7 @@ lexicon:
 # of runs to shrink), hence 10 s.
 FUZZTIME ?= 60s
 FUZZFLAGS ?= -fuzzminimizetime=10s
-FUZZ_TARGETS := FuzzParseHours FuzzParseDate FuzzParseCategory FuzzReadCSV FuzzReadXLSX FuzzCSVStream FuzzMemberID FuzzReadRegister
+FUZZ_TARGETS := FuzzParseHours FuzzParseDate FuzzParseCategory FuzzReadCSV FuzzReadXLSX FuzzCSVStream FuzzMemberID FuzzReadRegister FuzzFastSheet
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "== $$t ($(FUZZTIME))"; \

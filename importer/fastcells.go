@@ -103,7 +103,9 @@ func (s *xmlScan) stringItem(start *xtag, dst []byte) ([]byte, bool) {
 	if start.empty {
 		return dst, true
 	}
-	var direct, runs []byte
+	// The text goes straight into dst: the direct <t> first, then the
+	// runs. A <t> after runs (rare) is moved in front of them.
+	base := len(dst)
 	haveT := false
 	var t xtag
 	for {
@@ -134,7 +136,7 @@ func (s *xmlScan) stringItem(start *xtag, dst []byte) ([]byte, bool) {
 			if !bytes.Equal(t.full, start.full) {
 				return nil, s.fail("an element closed by another name")
 			}
-			return append(append(dst, direct...), runs...), true
+			return dst, true
 		}
 		var ok bool
 		switch string(t.local) {
@@ -143,13 +145,18 @@ func (s *xmlScan) stringItem(start *xtag, dst []byte) ([]byte, bool) {
 				return nil, s.fail("two <t> in one string item")
 			}
 			haveT = true
+			ok = true
 			if !t.empty {
-				direct, ok = s.content(&t, direct)
-			} else {
-				ok = true
+				runsEnd := len(dst)
+				if dst, ok = s.content(&t, dst); ok && runsEnd > base {
+					// Runs came first: put this text before them.
+					text := bytes.Clone(dst[runsEnd:])
+					copy(dst[base+len(text):], dst[base:runsEnd])
+					copy(dst[base:], text)
+				}
 			}
 		case "r":
-			runs, ok = s.run(&t, runs)
+			dst, ok = s.run(&t, dst)
 		case "rPh":
 			ok = s.checkAttrs(&t, "rPh") && s.phoneticRun(&t)
 		case "phoneticPr":

@@ -254,6 +254,8 @@ var sheetSeeds = []string{
 	`<row r="1"><c r="A1"><v>1</v><v>2</v></c></row>`,
 	`<row r="1"><c r="A1"><v>&nbsp;</v></c></row>`,
 	`<x:row r="1"><x:c r="A1"><x:v>5</x:v></x:c></x:row>`,
+	`<row r="1"><c r="A1" t="inlineStr"><is><r><t>b</t></r><t>a</t><r><t>c</t></r></is></c></row>`,
+	`<row r="1"><c r="A1" t="s" s="3"><v>1</v></c><c r="B1" s="4" t="s"><v>0</v></c><c r="C1" s="2"><f>1</f></c></row>`,
 }
 
 // A workbook around a sheet's rows and a shared strings table, with the

@@ -399,6 +399,22 @@ func (s *xmlScan) cdata() ([]byte, bool) {
 // tag was just read, up to its end tag: text, CDATA and comments, no
 // child element. The text is appended to dst.
 func (s *xmlScan) content(start *xtag, dst []byte) ([]byte, bool) {
+	// The usual case, plain text then the end tag: one copy.
+	if j := s.i; j < len(s.b) {
+		for j < len(s.b) && s.b[j] != '<' {
+			c := s.b[j]
+			if c == '&' || c == '\r' || c == '>' || c >= utf8.RuneSelf || c < 0x20 && c != '\t' && c != '\n' {
+				break
+			}
+			j++
+		}
+		if end := j + 2 + len(start.full); j < len(s.b) && s.b[j] == '<' && end < len(s.b) &&
+			s.b[j+1] == '/' && s.b[end] == '>' && bytes.Equal(s.b[j+2:end], start.full) {
+			dst = append(dst, s.b[s.i:j]...)
+			s.i = end + 1
+			return dst, true
+		}
+	}
 	var t xtag
 	for {
 		txt, ok := s.text()
