@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -308,4 +309,45 @@ func FuzzFastSheet(f *testing.F) {
 			diffSheets(t, fmt.Sprintf("rows %q sst %q", rows, sst), data, shown)
 		}
 	})
+}
+
+// A sheet left half read (a row limit, an error in the importer) stops
+// the inflating and parsing goroutines at Close.
+func TestFastReaderCloseEarly(t *testing.T) {
+	var rows strings.Builder
+	for r := 1; r <= 20000; r++ {
+		fmt.Fprintf(&rows, `<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d" t="inlineStr"><is><t>text %d</t></is></c></row>`, r, r, r, r, r)
+	}
+	data := fuzzWorkbook(rows.String(), "")
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	before := runtime.NumGoroutine()
+	wr := openWorkbookRows(f, bytes.NewReader(data), int64(len(data)), false, false)
+	defer wr.close()
+	sr, err := wr.rows("Data")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := sr.(*fastRows); !ok {
+		t.Fatalf("the sheet is not read by the fast reader: %s", wr.why)
+	}
+	for range 3 {
+		if !sr.Next() {
+			t.Fatal("no row")
+		}
+	}
+	if raw, _, _ := sr.Columns(); !slices.Equal(raw, []string{"3", "text 3"}) {
+		t.Errorf("row 3 reads %q", raw)
+	}
+	sr.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before", n, before)
+	}
 }
