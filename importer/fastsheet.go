@@ -108,7 +108,7 @@ func (w *workbookRows) sheetPart(sheet string) (*zip.File, bool) {
 	if !ok || part == nil {
 		return nil, false
 	}
-	if ws, ok := w.f.Sheet.Load(part.Name); ok && ws != nil {
+	if ws, ok := w.f.Sheet.Load(strings.ReplaceAll(part.Name, "\\", "/")); ok && ws != nil {
 		return nil, false
 	}
 	return part, true

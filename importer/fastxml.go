@@ -28,8 +28,6 @@ func (s *xmlScan) fail(why string) bool {
 	return false
 }
 
-func (s *xmlScan) failed() bool { return s.why != "" }
-
 // xtag is one start or end tag.
 type xtag struct {
 	full  []byte // the name as written, with its prefix
