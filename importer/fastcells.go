@@ -109,27 +109,7 @@ func (s *xmlScan) stringItem(start *xtag, dst []byte) ([]byte, bool) {
 	haveT := false
 	var t xtag
 	for {
-		if _, ok := s.text(); !ok {
-			return nil, false
-		}
-		if s.i >= len(s.b) {
-			return nil, s.fail("a string item cut short")
-		}
-		switch s.markup() {
-		case markComment:
-			if !s.comment() {
-				return nil, false
-			}
-			continue
-		case markCDATA:
-			if _, ok := s.cdata(); !ok {
-				return nil, false
-			}
-			continue
-		case markOther:
-			return nil, s.fail("a processing instruction inside a string item")
-		}
-		if !s.tag(&t) {
+		if !s.nextTag(&t, "a string item") {
 			return nil, false
 		}
 		if t.end {
@@ -180,27 +160,7 @@ func (s *xmlScan) run(start *xtag, dst []byte) ([]byte, bool) {
 	haveT := false
 	var t xtag
 	for {
-		if _, ok := s.text(); !ok {
-			return nil, false
-		}
-		if s.i >= len(s.b) {
-			return nil, s.fail("a rich text run cut short")
-		}
-		switch s.markup() {
-		case markComment:
-			if !s.comment() {
-				return nil, false
-			}
-			continue
-		case markCDATA:
-			if _, ok := s.cdata(); !ok {
-				return nil, false
-			}
-			continue
-		case markOther:
-			return nil, s.fail("a processing instruction inside a run")
-		}
-		if !s.tag(&t) {
+		if !s.nextTag(&t, "a rich text run") {
 			return nil, false
 		}
 		if t.end {
@@ -240,27 +200,7 @@ func (s *xmlScan) runProperties(start *xtag) bool {
 	}
 	var t xtag
 	for {
-		if _, ok := s.text(); !ok {
-			return false
-		}
-		if s.i >= len(s.b) {
-			return s.fail("run properties cut short")
-		}
-		switch s.markup() {
-		case markComment:
-			if !s.comment() {
-				return false
-			}
-			continue
-		case markCDATA:
-			if _, ok := s.cdata(); !ok {
-				return false
-			}
-			continue
-		case markOther:
-			return s.fail("a processing instruction inside run properties")
-		}
-		if !s.tag(&t) {
+		if !s.nextTag(&t, "run properties") {
 			return false
 		}
 		if t.end {
@@ -357,27 +297,7 @@ func (s *xmlScan) cell(start *xtag, prevCol int, c *rawCell, buf []byte) ([]byte
 	}
 	var t xtag
 	for {
-		if _, ok := s.text(); !ok {
-			return nil, false
-		}
-		if s.i >= len(s.b) {
-			return nil, s.fail("a cell cut short")
-		}
-		switch s.markup() {
-		case markComment:
-			if !s.comment() {
-				return nil, false
-			}
-			continue
-		case markCDATA:
-			if _, ok := s.cdata(); !ok {
-				return nil, false
-			}
-			continue
-		case markOther:
-			return nil, s.fail("a processing instruction inside a cell")
-		}
-		if !s.tag(&t) {
+		if !s.nextTag(&t, "a cell") {
 			return nil, false
 		}
 		if t.end {

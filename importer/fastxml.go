@@ -463,27 +463,7 @@ func (s *xmlScan) skip(start *xtag, forbidden ...string) bool {
 	stack := [][]byte{start.full}
 	var t xtag
 	for len(stack) > 0 {
-		if _, ok := s.text(); !ok {
-			return false
-		}
-		if s.i >= len(s.b) {
-			return s.fail("an element cut short")
-		}
-		switch s.markup() {
-		case markComment:
-			if !s.comment() {
-				return false
-			}
-			continue
-		case markCDATA:
-			if _, ok := s.cdata(); !ok {
-				return false
-			}
-			continue
-		case markOther:
-			return s.fail("a processing instruction or declaration inside an element")
-		}
-		if !s.tag(&t) {
+		if !s.nextTag(&t, "an element") {
 			return false
 		}
 		for _, f := range forbidden {
@@ -502,4 +482,34 @@ func (s *xmlScan) skip(start *xtag, forbidden ...string) bool {
 		}
 	}
 	return true
+}
+
+// nextTag reads up to the next tag inside an element and reads the tag into
+// t, passing over text, comments and CDATA; false (with the reason
+// recorded) when the input ends first or holds a processing instruction
+// or declaration there. what names the element for that reason.
+func (s *xmlScan) nextTag(t *xtag, what string) bool {
+	for {
+		if _, ok := s.text(); !ok {
+			return false
+		}
+		if s.i >= len(s.b) {
+			return s.fail(what + " cut short")
+		}
+		switch s.markup() {
+		case markComment:
+			if !s.comment() {
+				return false
+			}
+			continue
+		case markCDATA:
+			if _, ok := s.cdata(); !ok {
+				return false
+			}
+			continue
+		case markOther:
+			return s.fail("a processing instruction or declaration inside " + what)
+		}
+		return s.tag(t)
+	}
 }
