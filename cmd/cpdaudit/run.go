@@ -179,12 +179,9 @@ replaces the previous results.
   cpdaudit run --previous audit-2024 --out audit-2025 exports/ members-own/*.xlsx`,
 		ValidArgsFunction: completeInputs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			defaultWorkers(cmd.Flags(), &o.Workers)
-			o.Inputs = args
-			if err := o.validate(); err != nil {
+			if err := o.prepare(cmd, args, stdio); err != nil {
 				return err
 			}
-			o.Workers = clampWorkers(o.Workers, stdio)
 			c, err := cmdRun(cmd.Context(), o, stdio)
 			*code = c
 			return err
@@ -205,6 +202,18 @@ replaces the previous results.
 	return cmd
 }
 
+// prepare takes run's and check's inputs and workers from the command
+// line and validates them.
+func (o *auditOptions) prepare(cmd *cobra.Command, args []string, stdio IO) error {
+	defaultWorkers(cmd.Flags(), &o.Workers)
+	o.Inputs = args
+	if err := o.validate(); err != nil {
+		return err
+	}
+	o.Workers = clampWorkers(o.Workers, stdio)
+	return nil
+}
+
 func newCheckCmd(stdio IO, code *int) *cobra.Command {
 	o := &auditOptions{Out: "cpdaudit-out"}
 	cmd := &cobra.Command{
@@ -219,12 +228,9 @@ status is 3 when a problem was found.
 		Example:           `  cpdaudit check --year 2025 --register register.csv exports/`,
 		ValidArgsFunction: completeInputs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			defaultWorkers(cmd.Flags(), &o.Workers)
-			o.Inputs = args
-			if err := o.validate(); err != nil {
+			if err := o.prepare(cmd, args, stdio); err != nil {
 				return err
 			}
-			o.Workers = clampWorkers(o.Workers, stdio)
 			c, err := runCheck(cmd.Context(), o, stdio)
 			*code = c
 			return err
