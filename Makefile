@@ -14,7 +14,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.dat
 PREFIX  ?= /usr/local
 DEMO_OUT ?= demo-out
 
-.PHONY: build install dist demo docs test lint vet fmt-check tidy-check bench eval train lexicon fuzz check clean
+.PHONY: build install dist demo docs test lint vet fmt-check tidy-check bench eval train lexicon fuzz check clean same-output
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/cpdaudit
@@ -101,6 +101,21 @@ fuzz:
 	done
 
 check: lint tidy-check test
+
+# Proof that a change leaves every output byte-identical: builds BEFORE (a
+# commit, default main) and this tree, writes the outputs of both with
+# fixtures/sameoutput/run.sh (the demo, every fixture folder, 1,000
+# generated members, sample and finalize) and compares them with diff -r.
+BEFORE ?= main
+SAME_DIR ?= $(or $(TMPDIR),/tmp)/cpdaudit-same-output
+same-output:
+	rm -rf $(SAME_DIR) && mkdir -p $(SAME_DIR)/src
+	git archive $(BEFORE) | tar -x -C $(SAME_DIR)/src
+	cd $(SAME_DIR)/src && $(GO) build -trimpath -o ../before.bin ./cmd/cpdaudit
+	$(GO) build -trimpath -o $(SAME_DIR)/after.bin ./cmd/cpdaudit
+	fixtures/sameoutput/run.sh $(SAME_DIR)/before.bin $(SAME_DIR)/before
+	fixtures/sameoutput/run.sh $(SAME_DIR)/after.bin $(SAME_DIR)/after
+	diff -r $(SAME_DIR)/before $(SAME_DIR)/after && echo "same-output: identical to $(BEFORE)"
 
 clean:
 	rm -rf bin dist $(DEMO_OUT)
