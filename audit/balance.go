@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/ies/cpdaudit/internal/english"
 )
 
 // substantiveThreshold is max(minimum hours, minimum share x counted hours).
@@ -47,7 +49,7 @@ func balanceStandard(r *MemberResult, p Policy) StandardResult {
 		if len(subst) == 1 {
 			verb = "counts"
 		}
-		have = fmt.Sprintf("%d categor%s %s: %s", len(subst), pluralY(len(subst)), verb, strings.Join(subst, ", "))
+		have = fmt.Sprintf("%d %s %s: %s", len(subst), english.Plural(len(subst), "category", "categories"), verb, strings.Join(subst, ", "))
 	}
 	tokenistic := ""
 	if len(token) > 0 {

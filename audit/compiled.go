@@ -88,11 +88,17 @@ func roundUpTo(h, step float64) float64 {
 	return math.Ceil(h/step-eps) * step
 }
 
-// FormatHours formats hours for people: at most two decimals, no
-// trailing zeros, a dot as the decimal mark (1.5, 30, 1.33).
+// FormatHours formats hours for people and for the output tables: at most
+// two decimals, no trailing zeros, a dot as the decimal mark (1.5, 30,
+// 1.33), never "-0".
 func FormatHours(h float64) string {
-	return strconv.FormatFloat(math.Round(h*100)/100, 'f', -1, 64)
+	return strconv.FormatFloat(RoundHours(h), 'f', -1, 64)
 }
+
+// RoundHours rounds to two decimals: finer than a minute, and the value
+// FormatHours shows. Adding 0 turns a negative zero (from rounding a tiny
+// negative, or 30 x 0 / 12 rounded up) into 0.
+func RoundHours(h float64) float64 { return math.Round(h*100)/100 + 0 }
 
 // formatHoursUp formats h rounded up to the hundredth, for amounts a
 // member must add: adding the shown amount is always enough.

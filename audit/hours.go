@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/ies/cpdaudit/internal/english"
 )
 
 // hoursStandard is standard 1: counted hours against the (pro-rata)
@@ -14,8 +16,8 @@ func hoursStandard(r *MemberResult, p HoursPolicy) StandardResult {
 	year := r.Year
 	required := fmt.Sprintf("the %s required", hoursWord(r.RequiredHours))
 	if m := r.Member.ExemptMonths; m > 0 && m < 12 {
-		required = fmt.Sprintf("the %s required (%s pro rata for %d exempt month%s)",
-			hoursWord(r.RequiredHours), FormatHours(p.Required), m, plural(m))
+		required = fmt.Sprintf("the %s required (%s pro rata for %d exempt %s)",
+			hoursWord(r.RequiredHours), FormatHours(p.Required), m, english.Plural(m, "month", "months"))
 	}
 	if atLeast(r.CountedHours, r.RequiredHours) {
 		s.Verdict = Met
@@ -39,7 +41,7 @@ func hoursStandard(r *MemberResult, p HoursPolicy) StandardResult {
 		}
 	}
 	if outside > 0 {
-		s.Reason += fmt.Sprintf(" %d activit%s (%s) did not count: see each one for why.", outside, pluralY(outside), hoursWord(outsideHours))
+		s.Reason += fmt.Sprintf(" %d %s (%s) did not count: see each one for why.", outside, english.Plural(outside, "activity", "activities"), hoursWord(outsideHours))
 	}
 	flagImplausible(r, &s, p)
 	return s
@@ -86,20 +88,6 @@ func flagImplausible(r *MemberResult, s *StandardResult, p HoursPolicy) {
 			}
 		}
 	}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-func pluralY(n int) string {
-	if n == 1 {
-		return "y"
-	}
-	return "ies"
 }
 
 // dayOf is the calendar day of t, whatever its clock time or zone.

@@ -3,6 +3,8 @@ package audit
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ies/cpdaudit/internal/english"
 )
 
 // seniority says whether the member is senior (a senior grade or a
@@ -43,7 +45,7 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 		if n := wordCount(a.Title) + wordCount(a.Description); strings.TrimSpace(a.Description) == "" || n < p.ThinMinWords {
 			thin++
 			thinEv = append(thinEv, Evidence{Source: a.Source, Activity: a.Title, Text: strings.TrimSpace(a.Description),
-				Note: fmt.Sprintf("Described in %d word%s (title and description together): too little to judge the level.", n, plural(n))})
+				Note: fmt.Sprintf("Described in %d %s (title and description together): too little to judge the level.", n, english.Plural(n, "word", "words"))})
 		}
 		if !senior {
 			continue

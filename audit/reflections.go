@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/ies/cpdaudit/internal/english"
 )
 
 // reflectionStandard is standard 4: the share of counted hours whose
@@ -387,7 +389,7 @@ func gapNotes(dates []time.Time, year, gapMonths, exemptMonths int) []string {
 			span = fmt.Sprintf("after your last activity on %s until the end of %d", longDate(bounds[i]), year)
 		}
 		if exemptMonths > 0 {
-			span += fmt.Sprintf(" (%d more than your %d exempt month%s)", months-exemptMonths, exemptMonths, plural(exemptMonths))
+			span += fmt.Sprintf(" (%d more than your %d exempt %s)", months-exemptMonths, exemptMonths, english.Plural(exemptMonths, "month", "months"))
 		}
 		notes = append(notes, fmt.Sprintf("There were %d months with no CPD activity %s: spreading CPD through the year is good practice.", months, span))
 	}

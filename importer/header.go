@@ -7,6 +7,8 @@ import (
 	"unicode"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // field is one column the importer knows by name.
@@ -112,8 +114,9 @@ var aliasIndex = func() map[string]field {
 }()
 
 // headerKeys reduces a header to the keys it is matched on: its words in
-// order run together ("membernumber", so "MemberNumber" matches too) and its
-// words sorted ("hours time", so "Hours (time)" matches "Time (hours)").
+// order run together (runfolder.HeaderKey: "membernumber", so "MemberNumber"
+// matches too) and its words sorted ("hours time", so "Hours (time)"
+// matches "Time (hours)").
 func headerKeys(s string) []string {
 	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
@@ -121,10 +124,8 @@ func headerKeys(s string) []string {
 	if len(words) == 0 {
 		return nil
 	}
-	joined := strings.Join(words, "")
-	sorted := slices.Clone(words)
-	slices.Sort(sorted)
-	return []string{joined, "~" + strings.Join(sorted, " ")}
+	slices.Sort(words)
+	return []string{runfolder.HeaderKey(s), "~" + strings.Join(words, " ")}
 }
 
 // How a header is matched to a field (the README's "Column headers" says

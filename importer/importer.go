@@ -1,13 +1,13 @@
 package importer
 
-import "github.com/ies/cpdaudit/audit"
+import (
+	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/runfolder"
+)
 
-// FileInfo identifies one input file for the run record.
-type FileInfo struct {
-	Path   string `json:"path"`
-	SHA256 string `json:"sha256"`
-	Size   int64  `json:"size"`
-}
+// FileInfo identifies one input file for the run record; the run folder
+// defines it, as run.json records it.
+type FileInfo = runfolder.FileInfo
 
 // FileResult is everything read from one input file.
 type FileResult struct {

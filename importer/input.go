@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // importFile imports one file from disk. The hashing pass reads it
@@ -30,7 +31,7 @@ func importFile(path string, opts Options, sc *schema) (FileResult, []audit.Memb
 		if in != nil {
 			in.file.Close()
 		}
-		return FileResult{File: FileInfo{Path: path}, Err: errCancelled}, nil
+		return FileResult{File: FileInfo{FileHash: runfolder.FileHash{Path: path}}, Err: errCancelled}, nil
 	}
 	if iss != nil {
 		return FileResult{File: info, Issues: []Issue{*iss}}, nil
@@ -42,12 +43,12 @@ func importFile(path string, opts Options, sc *schema) (FileResult, []audit.Memb
 	res, members := importInput(in, opts, sc)
 	if stopped(opts.Done) {
 		// What was read is incomplete: none of it is kept.
-		return FileResult{File: FileInfo{Path: path}, Err: errCancelled}, nil
+		return FileResult{File: FileInfo{FileHash: runfolder.FileHash{Path: path}}, Err: errCancelled}, nil
 	}
 	if iss := in.afterReading(); iss != nil {
 		// Nothing read from it is kept, and no hash is claimed for it; a
 		// Store failure still stops the run.
-		return FileResult{File: FileInfo{Path: path, Size: info.Size}, Issues: []Issue{*iss}, Err: res.Err}, nil
+		return FileResult{File: FileInfo{FileHash: runfolder.FileHash{Path: path}, Size: info.Size}, Issues: []Issue{*iss}, Err: res.Err}, nil
 	}
 	res.File = info
 	return res, members
@@ -107,7 +108,7 @@ func importInput(in *input, opts Options, sc *schema) (res FileResult, members [
 // pipe put in the file's place after discovery cannot block the open
 // either; a regular file ignores the flag.
 func openInput(path string, opts Options) (*input, FileInfo, *Issue) {
-	info := FileInfo{Path: path}
+	info := FileInfo{FileHash: runfolder.FileHash{Path: path}}
 	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
 		iss := notAFile(path, st.Mode())
 		return nil, info, &iss

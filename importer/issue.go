@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // Issue is one problem found while importing, with the position a person
@@ -114,58 +116,27 @@ func (e Issue) Error() string {
 // Unwrap returns the issue's kind so errors.Is works on an Issue.
 func (e Issue) Unwrap() error { return e.Kind }
 
-// Accounting counts what happened to every data row read.
-// Read == Accepted + Rejected + Blank always holds (see Check).
-type Accounting struct {
-	Read     int `json:"rows_read"`
-	Accepted int `json:"rows_accepted"`
-	Rejected int `json:"rows_rejected"`
-	Blank    int `json:"rows_blank"`
+// Record is the issue as the run folder records it (import-issues.csv,
+// the Import issues sheet).
+func (e Issue) Record() runfolder.Issue {
+	return runfolder.Issue{File: e.File, Sheet: e.Sheet, Row: e.Row, Column: e.Column, Value: e.Value,
+		Problem: e.Problem, Action: e.Action, MemberID: e.MemberID}
 }
 
-// Add returns the sum of two accountings.
-func (a Accounting) Add(b Accounting) Accounting {
-	return Accounting{a.Read + b.Read, a.Accepted + b.Accepted, a.Rejected + b.Rejected, a.Blank + b.Blank}
-}
-
-// Check returns an error when a row was lost: read != accepted + rejected + blank.
-func (a Accounting) Check() error {
-	if a.Read != a.Accepted+a.Rejected+a.Blank {
-		return fmt.Errorf("row accounting does not balance: %d read but %d accepted + %d rejected + %d blank", a.Read, a.Accepted, a.Rejected, a.Blank)
+// Records returns the run folder's record of each issue, in order.
+func Records(issues []Issue) []runfolder.Issue {
+	out := make([]runfolder.Issue, len(issues))
+	for i, e := range issues {
+		out[i] = e.Record()
 	}
-	return nil
+	return out
 }
 
-// String is the accounting line printed at the end of run and check.
-func (a Accounting) String() string {
-	return fmt.Sprintf("rows read %d = accepted %d + rejected %d + blank %d", a.Read, a.Accepted, a.Rejected, a.Blank)
-}
+// Accounting counts what happened to every data row read; the run folder
+// defines it, as run.json records it.
+type Accounting = runfolder.Accounting
 
 // Notice is something the office should know about an input that is not a
-// problem to fix: a column that is not used, a sheet that is not an
-// activity table, a guess the importer made (a date order, an id format).
-// Notices are listed by check, on the Run sheet and in run.json, apart from
-// Issues; they never change check's exit status. Say each one once per
-// file or sheet, not once per row.
-type Notice struct {
-	File  string `json:"file"`
-	Sheet string `json:"sheet,omitempty"` // empty for CSV files and whole files
-	// Column is the column letter and its header, e.g. "H (Internal ref)";
-	// empty when the notice is about a whole sheet or file.
-	Column  string `json:"column,omitempty"`
-	Message string `json:"message"`
-}
-
-// String formats the notice as one line: where, then what.
-func (n Notice) String() string {
-	var b strings.Builder
-	b.WriteString(n.File)
-	if n.Sheet != "" {
-		fmt.Fprintf(&b, ", sheet %q", n.Sheet)
-	}
-	if n.Column != "" {
-		b.WriteString(", column " + n.Column)
-	}
-	b.WriteString(": " + n.Message)
-	return b.String()
-}
+// problem to fix (see runfolder.Notice). Say each one once per file or
+// sheet, not once per row.
+type Notice = runfolder.Notice

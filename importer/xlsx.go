@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ies/cpdaudit/internal/english"
 )
 
 // readWorkbook reads every sheet of an Excel workbook into ti.
@@ -108,7 +110,7 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 			ti.res.Notices = append(ti.res.Notices, t.notices...)
 			if hidden {
 				ti.res.Notices = append(ti.res.Notices, Notice{File: name, Sheet: sheet,
-					Message: fmt.Sprintf("the sheet is hidden in the workbook; its table was read all the same (%d %s accepted)", t.acc.Accepted, plural(t.acc.Accepted, "row", "rows"))})
+					Message: fmt.Sprintf("the sheet is hidden in the workbook; its table was read all the same (%d %s accepted)", t.acc.Accepted, english.Plural(t.acc.Accepted, "row", "rows"))})
 			}
 			ti.tableFound(&t)
 			ti.res.Accounting = ti.res.Accounting.Add(t.acc)
@@ -230,13 +232,6 @@ func explainFormulas(f *excelize.File, t *tableScan) {
 		is.Action = "Open the file in Excel or LibreOffice and save it (that calculates the formula), then run again; or type the value instead of the formula"
 		is.cell = strings.TrimSuffix(is.cell, " empty") + " not calculated (a formula)"
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 // freeSpace is diskFree; a test makes the disk look full.

@@ -7,12 +7,11 @@ import (
 	"encoding/json"
 	"io"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/gocarina/gocsv"
 	"github.com/ies/cpdaudit/audit"
-	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // writeCSV lays rows out with gocsv. A fresh SafeCSVWriter is built per
@@ -54,36 +53,11 @@ func WriteIssuesCSV(w io.Writer, in Input) error {
 	return writeCSV(w, IssueRows(in.Issues))
 }
 
-// RunRecord is the content of run.json: what was run, when, on what, and
-// with which rules. Its times are Input.Started and Input.Finished, which
-// the pipeline takes from the run's document date rather than the wall
-// clock, so two runs over the same input give the same file.
-type RunRecord struct {
-	Tool    string `json:"tool"`
-	Version string `json:"version"`
-	CPDYear int    `json:"cpd_year"`
-	// StartedAt and FinishedAt are RFC 3339 times in UTC; null when the
-	// run did not give them.
-	StartedAt  *string `json:"started_at"`
-	FinishedAt *string `json:"finished_at"`
-	// RunID is the SHA-256 of summary.csv: the pre-screen the assessors
-	// are given. finalize refuses decisions made on another run.
-	RunID      string              `json:"run_id"`
-	Policy     orderedObject       `json:"policy"`
-	Inputs     []importer.FileInfo `json:"inputs"`
-	Register   *importer.FileInfo  `json:"register"`
-	Rows       importer.Accounting `json:"rows"`
-	Members    int                 `json:"members"`
-	Outcomes   map[string]int      `json:"outcomes"`
-	IssueCount int                 `json:"import_issues"`
-	// Notices and Warnings come after SPEC.md's keys; both are always
-	// lists, empty when there are none.
-	Notices  []importer.Notice `json:"notices"`
-	Warnings []string          `json:"warnings"`
-}
-
-// NewRunRecord builds the run record from the run's input.
-func NewRunRecord(in Input) RunRecord {
+// NewRunRecord builds the run record (run.json) from the run's input. Its
+// times are Input.Started and Input.Finished, which the pipeline takes from
+// the run's document date rather than the wall clock, so two runs over the
+// same input give the same file.
+func NewRunRecord(in Input) runfolder.Record {
 	outcomes := newOutcomeCounts()
 	for i := range in.Results {
 		outcomes[string(in.Results[i].Outcome)]++
@@ -109,19 +83,22 @@ func newOutcomeCounts() map[string]int {
 // newRunRecord builds the run record from the run's input and the member
 // and outcome counts, which a streamed run tallies rather than takes from
 // in.Results.
-func newRunRecord(in Input, members int, outcomes map[string]int) RunRecord {
+func newRunRecord(in Input, members int, outcomes map[string]int) runfolder.Record {
 	inputs := in.Files
 	if inputs == nil {
-		inputs = []importer.FileInfo{}
+		inputs = []runfolder.FileInfo{}
 	}
 	notices, warnings := in.Notices, in.Warnings
 	if notices == nil {
-		notices = []importer.Notice{}
+		notices = []runfolder.Notice{}
 	}
 	if warnings == nil {
 		warnings = []string{}
 	}
-	return RunRecord{
+	// A policy that does not marshal cannot happen (it is numbers, strings
+	// and lists); were it to, run.json says null rather than fail the run.
+	policy, _ := json.Marshal(tomlObject(reflect.ValueOf(in.Policy)))
+	return runfolder.Record{
 		Notices:    notices,
 		Warnings:   warnings,
 		Tool:       "cpdaudit",
@@ -129,7 +106,7 @@ func newRunRecord(in Input, members int, outcomes map[string]int) RunRecord {
 		CPDYear:    in.Year,
 		StartedAt:  rfc3339(in.Started),
 		FinishedAt: rfc3339(in.Finished),
-		Policy:     tomlObject(reflect.ValueOf(in.Policy)),
+		Policy:     policy,
 		Inputs:     inputs,
 		Register:   in.Register,
 		Rows:       in.Accounting,
@@ -163,117 +140,4 @@ func runTime(s string) string {
 // the row accounting.
 func WriteRunJSON(w io.Writer, in Input) error {
 	return NewRunRecord(in).WriteJSON(w)
-}
-
-// WriteJSON writes the record as run.json.
-func (r RunRecord) WriteJSON(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(r)
-}
-
-// field is one member of an orderedObject.
-type field struct {
-	Key   string
-	Value any
-}
-
-// orderedObject is a JSON object that keeps its keys in the given order.
-// The policy is written in the order of the policy file, which a reader
-// comparing the two expects; a map would sort the keys alphabetically.
-type orderedObject []field
-
-// MarshalJSON writes the fields in order.
-func (o orderedObject) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, f := range o {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, err := json.Marshal(f.Key)
-		if err != nil {
-			return nil, err
-		}
-		v, err := json.Marshal(f.Value)
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
-
-// tomlObject turns a policy struct into an ordered JSON object keyed by the
-// struct's toml tags: run.json then names every value exactly as the
-// policy file does, and a new policy field appears without code here.
-func tomlObject(v reflect.Value) orderedObject {
-	t := v.Type()
-	obj := orderedObject{}
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		name, ok := tomlName(sf)
-		if !ok {
-			continue
-		}
-		fv := v.Field(i)
-		switch {
-		case fv.Kind() == reflect.Struct:
-			obj = append(obj, field{name, tomlObject(fv)})
-		case fv.Kind() == reflect.Slice && fv.IsNil():
-			obj = append(obj, field{name, []any{}})
-		default:
-			obj = append(obj, field{name, fv.Interface()})
-		}
-	}
-	return obj
-}
-
-// policyValue is one policy setting for the Run sheet.
-type policyValue struct {
-	Name  string
-	Value any
-}
-
-// policyValues flattens the policy to dotted names (hours.required) for the
-// Run sheet. Numbers stay numbers; word lists are joined with commas.
-func policyValues(p audit.Policy) []policyValue {
-	var out []policyValue
-	var walk func(prefix string, o orderedObject)
-	walk = func(prefix string, o orderedObject) {
-		for _, f := range o {
-			name := prefix + f.Key
-			switch v := f.Value.(type) {
-			case orderedObject:
-				walk(name+".", v)
-			case []string:
-				out = append(out, policyValue{name, strings.Join(v, ", ")})
-			case []any:
-				out = append(out, policyValue{name, ""})
-			default:
-				out = append(out, policyValue{name, v})
-			}
-		}
-	}
-	walk("", tomlObject(reflect.ValueOf(p)))
-	return out
-}
-
-// tomlName is the policy key a struct field is written under: its toml tag,
-// or its name; ok is false for a field the policy file does not hold.
-func tomlName(sf reflect.StructField) (name string, ok bool) {
-	if !sf.IsExported() {
-		return "", false
-	}
-	name, _, _ = strings.Cut(sf.Tag.Get("toml"), ",")
-	if name == "-" {
-		return "", false
-	}
-	if name == "" {
-		name = sf.Name
-	}
-	return name, true
 }

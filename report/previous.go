@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/english"
 	"github.com/ies/cpdaudit/internal/memberid"
 	"github.com/xuri/excelize/v2"
 )
@@ -138,20 +139,13 @@ func (p *PreviousRun) OutcomesUsed() string {
 	n := len(p.Outcomes)
 	f := len(p.FromFinal)
 	if p.FinalFile == "" {
-		return fmt.Sprintf("pre-screen outcomes (summary.csv) for all %d %s: that run was not finalised", n, plural(n, "member", "members"))
+		return fmt.Sprintf("pre-screen outcomes (summary.csv) for all %d %s: that run was not finalised", n, english.Plural(n, "member", "members"))
 	}
-	s := fmt.Sprintf("final outcomes (final-summary.csv) for %d %s; pre-screen outcomes (summary.csv) for %d with no final outcome", f, plural(f, "member", "members"), n-f)
+	s := fmt.Sprintf("final outcomes (final-summary.csv) for %d %s; pre-screen outcomes (summary.csv) for %d with no final outcome", f, english.Plural(f, "member", "members"), n-f)
 	if p.Stale > 0 {
 		s += fmt.Sprintf(" (%d of them because final-summary.csv did not match that run's summary.csv)", p.Stale)
 	}
 	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func yearLabel(y int, unknown string) string {

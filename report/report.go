@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/ies/cpdaudit/audit"
-	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // Input is everything the office outputs are made from. Results are sorted
@@ -14,19 +14,19 @@ type Input struct {
 	Year    int
 	Policy  audit.Policy
 	Results []audit.MemberResult
-	Issues  []importer.Issue
+	Issues  []runfolder.Issue
 	// Notices are what the office should know about the inputs but need
 	// not fix (an unused column, a skipped sheet): on the Run sheet and in
 	// run.json, apart from the issues.
-	Notices []importer.Notice
+	Notices []runfolder.Notice
 	// Warnings are the run's warnings about its own settings or inputs
 	// (a --year most activities are not dated in, files that could not be
 	// read), as printed at the top of the run.
 	Warnings   []string
-	Accounting importer.Accounting
-	Files      []importer.FileInfo
+	Accounting runfolder.Accounting
+	Files      []runfolder.FileInfo
 	// Register is the member register file, when one was given.
-	Register *importer.FileInfo
+	Register *runfolder.FileInfo
 	// Created, when set, is written as the workbook's creation and
 	// modification date (pass the same SOURCE_DATE_EPOCH-derived time as
 	// PDFOptions.Created). Zero keeps excelize's fixed default date; the

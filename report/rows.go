@@ -1,13 +1,12 @@
 package report
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/ies/cpdaudit/audit"
-	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // Text is a string that came from the input files (a name, a title, a
@@ -19,34 +18,20 @@ import (
 type Text string
 
 // MarshalCSV returns the text, prefixed with ' when a spreadsheet would
-// otherwise read it as a formula.
-func (t Text) MarshalCSV() (string, error) { return defuse(string(t)), nil }
-
-// defuse prefixes s with a single quote when it starts with a character
-// that makes a spreadsheet evaluate the cell.
-func defuse(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+// otherwise read it as a formula (runfolder.Defuse).
+func (t Text) MarshalCSV() (string, error) { return runfolder.Defuse(string(t)), nil }
 
 // Hours is a number of hours. Its CSV form has a decimal dot and at most
 // two decimals, so binary floating-point noise (1.5000000001) never shows.
 type Hours float64
 
 // MarshalCSV formats the hours as a plain decimal number.
-func (h Hours) MarshalCSV() (string, error) { return formatHours(float64(h)), nil }
+// The workbook rounds its numbers with audit.RoundHours, so the two agree.
+func (h Hours) MarshalCSV() (string, error) { return audit.FormatHours(float64(h)), nil }
 
-// roundHours rounds to two decimals: finer than a minute, and the same
-// value the CSV shows, so the workbook and the CSV agree. Adding 0 turns a
-// negative zero (from rounding a tiny negative, or 30 x 0 / 12 rounded up)
-// into 0, so no cell ever reads "-0".
-func roundHours(h float64) float64 { return math.Round(h*100)/100 + 0 }
-
-func formatHours(h float64) string {
-	return strconv.FormatFloat(roundHours(h), 'f', -1, 64)
-}
+// formatHours is audit.FormatHours, the one way hours are written, under
+// the name the PDF code uses.
+func formatHours(h float64) string { return audit.FormatHours(h) }
 
 // Date is a calendar day; its CSV form is ISO 8601 (YYYY-MM-DD), empty for
 // the zero time.
@@ -205,7 +190,7 @@ func activityRow(memberID string, a *audit.ActivityResult) ActivityRow {
 }
 
 // IssueRows builds one IssueRow per import issue, in input order.
-func IssueRows(issues []importer.Issue) []IssueRow {
+func IssueRows(issues []runfolder.Issue) []IssueRow {
 	rows := make([]IssueRow, len(issues))
 	for i, is := range issues {
 		rows[i] = IssueRow{
@@ -222,7 +207,7 @@ func IssueRows(issues []importer.Issue) []IssueRow {
 }
 
 // problemText joins the problem and the action into one sentence pair.
-func problemText(is importer.Issue) string {
+func problemText(is runfolder.Issue) string {
 	p := strings.TrimSpace(is.Problem)
 	a := strings.TrimSpace(is.Action)
 	switch {

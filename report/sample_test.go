@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/ies/cpdaudit/audit"
-	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // The audit engine is written in parallel with this package, so the tests
@@ -171,24 +171,24 @@ func sampleInput() Input {
 		Year:    2025,
 		Policy:  audit.DefaultPolicy(),
 		Results: results,
-		Issues: []importer.Issue{
+		Issues: []runfolder.Issue{
 			{File: "exports/cpd-2025.xlsx", Sheet: "Records", Row: 14, Column: "D (Hours)", Value: "-1.5",
 				Problem: "The hours are negative", Action: "Type the hours spent, for example 1.5", MemberID: "IES-02000"},
-			{File: "b.csv", Row: 7, Line: 9, Column: "C (Learning Category)", Value: "=SUM(A1:A9)",
+			{File: "b.csv", Row: 7, Column: "C (Learning Category)", Value: "=SUM(A1:A9)",
 				Problem: "Unknown learning category.", Action: "Use one of the five IES categories"},
 			{File: "broken.xlsx", Problem: "The file is encrypted", Action: "Save it without a password and run again"},
 		},
-		Notices: []importer.Notice{
+		Notices: []runfolder.Notice{
 			{File: "exports/cpd-2025.xlsx", Sheet: "Records", Column: "H (Internal ref)", Message: "not used"},
 			{File: "register.xlsx", Message: "no exempt-months column: nobody's exemption is taken into account"},
 		},
 		Warnings:   []string{"412 of 415 activities are dated 2024; is --year 2025 right?"},
-		Accounting: importer.Accounting{Read: 25, Accepted: 19, Rejected: 3, Blank: 3},
-		Files: []importer.FileInfo{
-			{Path: "exports/cpd-2025.xlsx", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", Size: 48213},
-			{Path: "b.csv", SHA256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752", Size: 1022},
+		Accounting: runfolder.Accounting{Read: 25, Accepted: 19, Rejected: 3, Blank: 3},
+		Files: []runfolder.FileInfo{
+			{FileHash: runfolder.FileHash{Path: "exports/cpd-2025.xlsx", SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}, Size: 48213},
+			{FileHash: runfolder.FileHash{Path: "b.csv", SHA256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"}, Size: 1022},
 		},
-		Register: &importer.FileInfo{Path: "register.xlsx", SHA256: "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13", Size: 9001},
+		Register: &runfolder.FileInfo{FileHash: runfolder.FileHash{Path: "register.xlsx", SHA256: "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13"}, Size: 9001},
 		Created:  testCreated,
 	}
 }

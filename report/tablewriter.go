@@ -10,6 +10,7 @@ import (
 
 	"github.com/gocarina/gocsv"
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -295,7 +296,7 @@ func (t *TableWriter) close() error {
 
 // RunRecord is the run.json record of the input and the results added so
 // far; after Close it describes the whole run, with its run ID.
-func (t *TableWriter) RunRecord() RunRecord {
+func (t *TableWriter) RunRecord() runfolder.Record {
 	outcomes := make(map[string]int, len(t.outcomes))
 	for k, v := range t.outcomes {
 		outcomes[k] = v

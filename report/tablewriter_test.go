@@ -11,11 +11,13 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // streamTables feeds in's results one by one to a TableWriter writing all
 // three tables at once, as the pipeline does.
-func streamTables(t *testing.T, in Input) (workbook, summary, activities []byte, rec RunRecord) {
+func streamTables(t *testing.T, in Input) (workbook, summary, activities []byte, rec runfolder.Record) {
 	t.Helper()
 	var wb, sum, act bytes.Buffer
 	// The TableWriter must not read in.Results: hand it an Input without

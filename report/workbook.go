@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ies/cpdaudit/audit"
-	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -266,7 +266,7 @@ const summaryOutcomeCol = 12
 func summaryValues(r *SummaryRow, previous bool) []any {
 	vals := []any{
 		string(r.MemberID), string(r.Name), string(r.Grade),
-		roundHours(float64(r.CountedHours)), roundHours(float64(r.RequiredHours)),
+		audit.RoundHours(float64(r.CountedHours)), audit.RoundHours(float64(r.RequiredHours)),
 		r.SubstantiveCategories, r.RequiredCategories,
 		string(r.Standard1), string(r.Standard2), string(r.Standard3), string(r.Standard4),
 		string(r.Outcome),
@@ -371,7 +371,7 @@ func activityValues(vals []any, r *ActivityRow) []any {
 	}
 	return append(vals[:0],
 		string(r.MemberID), string(r.Source), string(r.Title), string(r.Category), date,
-		roundHours(float64(r.Hours)), yesNo(r.Counted), string(r.Reflection), yesNo(r.Quality), yesNo(r.Users),
+		audit.RoundHours(float64(r.Hours)), yesNo(r.Counted), string(r.Reflection), yesNo(r.Quality), yesNo(r.Users),
 		string(r.QualityEvidence), string(r.UsersEvidence),
 		string(r.NotCountedReason), string(r.Advice), string(r.Flags),
 	)
@@ -429,7 +429,7 @@ var runWidths = []float64{50, 70, 42}
 // writeRunSheet writes the Run sheet from the run record rec, whose member
 // and outcome counts the TableWriter tallied. Labels are in words; the
 // policy's own names (as in the policy file and run.json) are beside them.
-func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error {
+func writeRunSheet(f *excelize.File, st *styles, in Input, rec runfolder.Record) error {
 	const s = SheetRun
 	if err := SetPrint(f, s, PrintSetup{Landscape: true, PagesWide: 1}); err != nil {
 		return err
@@ -551,7 +551,7 @@ func writeRunSheet(f *excelize.File, st *styles, in Input, rec RunRecord) error 
 }
 
 // noticePlace names where a notice is about: the file, sheet and column.
-func noticePlace(n importer.Notice) string {
+func noticePlace(n runfolder.Notice) string {
 	where := n.File
 	if n.Sheet != "" {
 		where += ", sheet " + strconv.Quote(n.Sheet)

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -33,7 +34,7 @@ const decisionChoices = "Confirm, Override to MET or Override to NOT_MET"
 // ParseDecision reads a decision as typed or picked: case, spaces, '_' and
 // '-' do not matter ("override to not met", " CONFIRM ").
 func ParseDecision(s string) (Decision, bool) {
-	switch normHeader(s) {
+	switch runfolder.HeaderKey(s) {
 	case "confirm", "confirmed":
 		return Confirm, true
 	case "overridetomet":
@@ -70,7 +71,7 @@ func (r DecisionRow) blank() bool {
 
 // Decisions is what ReadDecisions found in an edited workbook.
 type Decisions struct {
-	File  FileRef
+	File  runfolder.FileHash
 	Sheet string
 	// Year is the CPD year on the workbook's Run sheet; 0 when not found.
 	Year int
@@ -88,7 +89,7 @@ const (
 )
 
 // header texts of the Summary sheet columns the review reads, reduced by
-// normHeader. Standards match by prefix ("standard1" for "Standard 1:
+// runfolder.HeaderKey. Standards match by prefix ("standard1" for "Standard 1:
 // hours"), so a renamed subtitle still matches.
 const (
 	hdrID       = "memberid"
@@ -110,7 +111,7 @@ func ReadDecisions(path string) (*Decisions, error) {
 		return nil, fmt.Errorf("cannot read the decisions file %s: %w", path, err)
 	}
 	sum := sha256.Sum256(b)
-	d := &Decisions{File: FileRef{Path: path, SHA256: hex.EncodeToString(sum[:])}}
+	d := &Decisions{File: runfolder.FileHash{Path: path, SHA256: hex.EncodeToString(sum[:])}}
 	// Open the bytes already read, so the hash is of the very file parsed.
 	f, err := excelize.OpenReader(bytes.NewReader(b), excelize.Options{UnzipSizeLimit: unzipSizeLimit, UnzipXMLSizeLimit: unzipXMLSizeLimit})
 	if err != nil {
@@ -207,7 +208,7 @@ func boolRank(b bool) int {
 func matchColumns(header []string) (decisionColumns, bool) {
 	c := decisionColumns{id: -1, name: -1, outcome: -1, decision: -1, comment: -1, memberComment: -1, standards: [4]int{-1, -1, -1, -1}}
 	for i, h := range header {
-		n := normHeader(h)
+		n := runfolder.HeaderKey(h)
 		switch {
 		case n == hdrID:
 			c.id = first(c.id, i)
@@ -248,12 +249,12 @@ func runSheetValues(f *excelize.File) (year int, runID string) {
 		if len(r) < 2 {
 			continue
 		}
-		switch normHeader(r[0]) {
+		switch runfolder.HeaderKey(r[0]) {
 		case "cpdyear":
 			if y, err := strconv.Atoi(strings.TrimSpace(r[1])); err == nil && year == 0 {
 				year = y
 			}
-		case normHeader(report.RunIDLabel):
+		case runfolder.HeaderKey(report.RunIDLabel):
 			if runID == "" {
 				runID = strings.ToLower(strings.TrimSpace(r[1]))
 			}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 const (
@@ -264,7 +265,7 @@ func TestApplySeveralFiles(t *testing.T) {
 		for i := range rows {
 			rows[i].File = file
 		}
-		return &Decisions{File: FileRef{Path: file}, Rows: rows}
+		return &Decisions{File: runfolder.FileHash{Path: file}, Rows: rows}
 	}
 	first := inFile("dir/alice.xlsx", row(2, a, "Override to MET", "internal note"), row(3, b, "", ""), row(4, c, "Confirm", ""))
 	first.Rows[0].MemberComment = "Your hours were recorded twice by mistake."

@@ -19,7 +19,7 @@ import (
 
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/memberid"
-	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // Reason says why a member is in the sample.
@@ -220,21 +220,14 @@ func FormatRate(r float64) string {
 	return strconv.FormatFloat(math.Round(r*1e6)/1e4, 'f', -1, 64) + "%"
 }
 
-// FileRef names an input file and its SHA-256, so a record says exactly
-// which list was used.
-type FileRef struct {
-	Path    string `json:"path"`
-	SHA256  string `json:"sha256"`
-	Members int    `json:"members"`
-}
-
 // ReadExcluded reads the member ids of an earlier sample: a sample.csv, or
 // a run folder holding one.
-func ReadExcluded(path string) ([]string, FileRef, error) {
+func ReadExcluded(path string) ([]string, runfolder.MemberList, error) {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		path = filepath.Join(path, "sample.csv")
+		path = filepath.Join(path, runfolder.SampleCSV)
 	}
-	ref := FileRef{Path: path}
+	var ref runfolder.MemberList
+	ref.Path = path
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, ref, fmt.Errorf("cannot read the earlier sample %s: %w", path, err)
@@ -247,7 +240,7 @@ func ReadExcluded(path string) ([]string, FileRef, error) {
 	if err != nil {
 		return nil, ref, fmt.Errorf("%s is empty or not a CSV file: %w", path, err)
 	}
-	col := slices.IndexFunc(header, func(h string) bool { return normHeader(h) == "memberid" })
+	col := slices.IndexFunc(header, func(h string) bool { return runfolder.HeaderKey(h) == "memberid" })
 	if col < 0 {
 		return nil, ref, fmt.Errorf("%s has no member_id column; give a sample.csv written by \"cpdaudit sample\"", path)
 	}
@@ -261,7 +254,7 @@ func ReadExcluded(path string) ([]string, FileRef, error) {
 			return nil, ref, fmt.Errorf("%s: %w", path, err)
 		}
 		if col < len(rec) {
-			if id := strings.TrimSpace(undefuse(rec[col])); id != "" {
+			if id := strings.TrimSpace(runfolder.Undefuse(rec[col])); id != "" {
 				ids = append(ids, id)
 			}
 		}
@@ -273,12 +266,11 @@ func ReadExcluded(path string) ([]string, FileRef, error) {
 // WriteSampleCSV writes sample.csv: member_id, name, grade, outcome, reason.
 func WriteSampleCSV(w io.Writer, s *Sample) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write([]string{"member_id", "name", "grade", "outcome", "reason"}); err != nil {
+	if err := cw.Write(runfolder.SampleColumns); err != nil {
 		return err
 	}
 	for _, p := range s.Members {
-		id, _ := report.Text(p.ID).MarshalCSV()
-		name, _ := report.Text(p.Name).MarshalCSV()
+		id, name := runfolder.Defuse(p.ID), runfolder.Defuse(p.Name)
 		if err := cw.Write([]string{id, name, string(p.Grade), string(p.Outcome), string(p.Reason)}); err != nil {
 			return err
 		}
@@ -292,21 +284,21 @@ func WriteSampleCSV(w io.Writer, s *Sample) error {
 type SampleRecord struct {
 	CPDYear int `json:"cpd_year"`
 	// Summary is the summary.csv the sample was drawn from.
-	Summary FileRef `json:"summary"`
+	Summary runfolder.MemberList `json:"summary"`
 	// Seed is a string: a 64-bit seed does not survive a trip through a
 	// spreadsheet or JavaScript as a number.
-	Seed           string    `json:"seed"`
-	Rate           string    `json:"rate"`
-	Min            int       `json:"min"`
-	EffectiveRate  string    `json:"effective_rate"`
-	StratifiedBy   string    `json:"stratified_by"`
-	ExcludedFiles  []FileRef `json:"excluded_files"`
-	Strata         []Stratum `json:"strata"`
-	MembersSampled int       `json:"members_sampled"`
-	Review         int       `json:"review"`
-	NotMet         int       `json:"not_met"`
-	Random         int       `json:"random_sample"`
-	Method         string    `json:"method"`
+	Seed           string                 `json:"seed"`
+	Rate           string                 `json:"rate"`
+	Min            int                    `json:"min"`
+	EffectiveRate  string                 `json:"effective_rate"`
+	StratifiedBy   string                 `json:"stratified_by"`
+	ExcludedFiles  []runfolder.MemberList `json:"excluded_files"`
+	Strata         []Stratum              `json:"strata"`
+	MembersSampled int                    `json:"members_sampled"`
+	Review         int                    `json:"review"`
+	NotMet         int                    `json:"not_met"`
+	Random         int                    `json:"random_sample"`
+	Method         string                 `json:"method"`
 }
 
 // StratifiedBy names the stratification for people: "membership grade" or
@@ -319,13 +311,13 @@ func (s Sample) StratifiedBy() string {
 }
 
 // Record builds sample.json's content.
-func (s Sample) Record(year int, summary FileRef, excluded []FileRef) SampleRecord {
+func (s Sample) Record(year int, summary runfolder.MemberList, excluded []runfolder.MemberList) SampleRecord {
 	return SampleRecord{
 		CPDYear: year, Summary: summary,
 		Seed: strconv.FormatUint(s.Options.Seed, 10), Rate: FormatRate(s.Options.Rate), Min: s.Options.Min,
 		EffectiveRate: FormatRate(s.EffectiveRate), StratifiedBy: s.StratifiedBy(),
 		// [] rather than null in JSON when nothing is excluded.
-		ExcludedFiles: append([]FileRef{}, excluded...), Strata: s.Strata,
+		ExcludedFiles: append([]runfolder.MemberList{}, excluded...), Strata: s.Strata,
 		MembersSampled: len(s.Members), Review: s.Count(ReasonReview), NotMet: s.Count(ReasonNotMet),
 		Random: s.Count(ReasonRandom), Method: SampleMethod,
 	}
@@ -344,24 +336,16 @@ func (r SampleRecord) WriteJSON(w io.Writer) error {
 	return err
 }
 
-// HashFile returns a FileRef for path with its SHA-256.
-func HashFile(path string) (FileRef, error) {
+// HashFile returns path with its SHA-256, for sample.json; the caller
+// fills in how many members it lists.
+func HashFile(path string) (runfolder.MemberList, error) {
+	var ref runfolder.MemberList
+	ref.Path = path
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return FileRef{Path: path}, err
+		return ref, err
 	}
 	sum := sha256.Sum256(b)
-	return FileRef{Path: path, SHA256: hex.EncodeToString(sum[:])}, nil
-}
-
-// normHeader reduces a header to lower-case letters and digits, so
-// "Member ID", "member_id" and "MEMBER-ID " all match.
-func normHeader(h string) string {
-	var b strings.Builder
-	for _, c := range strings.ToLower(h) {
-		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
-			b.WriteRune(c)
-		}
-	}
-	return b.String()
+	ref.SHA256 = hex.EncodeToString(sum[:])
+	return ref, nil
 }

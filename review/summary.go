@@ -16,6 +16,7 @@ import (
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/memberid"
 	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // Member is one row of a run's summary.csv: what an assessor may not change.
@@ -54,22 +55,22 @@ func (r *Run) Lookup(id string) (Member, bool) {
 	return r.Members[f.Value], true
 }
 
-// summaryColumns are the summary.csv columns the review reads (SPEC.md's
-// stable names).
+// summaryColumns are the summary.csv columns the review reads (of
+// runfolder.SummaryColumns).
 var summaryColumns = []string{"member_id", "name", "grade", "standard1", "standard2", "standard3", "standard4", "outcome"}
 
 // ReadRun reads summary.csv and run.json from a run folder.
 func ReadRun(dir string) (*Run, error) {
 	run := &Run{Dir: dir}
-	rec, err := readRunJSON(filepath.Join(dir, "run.json"))
+	rec, err := readRunJSON(filepath.Join(dir, runfolder.RunJSON))
 	if err != nil {
 		return nil, err
 	}
 	run.Year = rec.CPDYear
 	if run.Policy, err = report.PolicyFromRunJSON(rec.Policy); err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "run.json"), err)
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, runfolder.RunJSON), err)
 	}
-	path := filepath.Join(dir, "summary.csv")
+	path := filepath.Join(dir, runfolder.SummaryCSV)
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s: %w; RUN_DIR must be a folder written by \"cpdaudit run\"", path, err)
@@ -115,7 +116,7 @@ func parseSummary(r io.Reader) ([]Member, error) {
 		if err != nil {
 			return nil, err
 		}
-		get := func(name string) string { return undefuse(rec[col[name]]) }
+		get := func(name string) string { return runfolder.Undefuse(rec[col[name]]) }
 		m := Member{ID: get("member_id"), Name: get("name"), Grade: audit.Grade(get("grade")), Outcome: audit.Verdict(get("outcome"))}
 		for i := range m.Standards {
 			m.Standards[i] = audit.Verdict(get(fmt.Sprintf("standard%d", i+1)))
@@ -124,23 +125,10 @@ func parseSummary(r io.Reader) ([]Member, error) {
 	}
 }
 
-// undefuse removes the single quote report.Text puts in front of a value
-// starting with =, +, -, @, tab or carriage return.
-func undefuse(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
-}
-
-// runJSON is the part of run.json the review reads.
-type runJSON struct {
-	CPDYear int             `json:"cpd_year"`
-	Policy  json.RawMessage `json:"policy"`
-}
-
-func readRunJSON(path string) (runJSON, error) {
-	var rec runJSON
+// readRunJSON reads a run's run.json; the review uses its CPD year and
+// policy.
+func readRunJSON(path string) (runfolder.Record, error) {
+	var rec runfolder.Record
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return rec, fmt.Errorf("cannot read %s: %w; RUN_DIR must be a folder written by a complete \"cpdaudit run\"", path, err)
@@ -150,6 +138,10 @@ func readRunJSON(path string) (runJSON, error) {
 	}
 	return rec, nil
 }
+
+// finalColumns are the final-summary.csv columns the review reads (of
+// runfolder.FinalSummaryColumns).
+var finalColumns = []string{"member_id", "prescreen_outcome", "final_outcome", "problem"}
 
 // FinalOutcomes is what a finalised run's final-summary.csv says.
 type FinalOutcomes struct {
@@ -172,7 +164,7 @@ type FinalOutcomes struct {
 // gives empty FinalOutcomes and no error.
 func ReadFinalOutcomes(run *Run) (FinalOutcomes, error) {
 	fo := FinalOutcomes{Final: map[string]audit.Verdict{}}
-	path := filepath.Join(run.Dir, "final-summary.csv")
+	path := filepath.Join(run.Dir, runfolder.FinalSummaryCSV)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return fo, nil
@@ -193,7 +185,7 @@ func ReadFinalOutcomes(run *Run) (FinalOutcomes, error) {
 	for i, h := range recs[0] {
 		col[strings.TrimSpace(h)] = i
 	}
-	for _, c := range []string{"member_id", "prescreen_outcome", "final_outcome", "problem"} {
+	for _, c := range finalColumns {
 		if _, ok := col[c]; !ok {
 			return fo, fmt.Errorf("%s has no %s column; it is not a final-summary.csv written by \"cpdaudit finalize\"", path, c)
 		}
@@ -202,7 +194,7 @@ func ReadFinalOutcomes(run *Run) (FinalOutcomes, error) {
 	for _, rec := range recs[1:] {
 		get := func(name string) string {
 			if i := col[name]; i < len(rec) {
-				return strings.TrimSpace(undefuse(rec[i]))
+				return strings.TrimSpace(runfolder.Undefuse(rec[i]))
 			}
 			return ""
 		}

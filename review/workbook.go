@@ -7,7 +7,9 @@ import (
 	"strconv"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/english"
 	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -312,10 +314,6 @@ func FinalRows(finals []Final) []FinalRow {
 	return rows
 }
 
-// FinalSummaryHeader is final-summary.csv's header. assessor_comment is
-// the internal comment; comment_to_member is the one printed in letters.
-var FinalSummaryHeader = []string{"member_id", "name", "prescreen_outcome", "decision", "final_outcome", "assessor_comment", "problem", "comment_to_member", "decisions_file"}
-
 // agreementWidths are the Agreement sheet's column widths; a note spans
 // all of them (agreementWidth).
 var agreementWidths = []float64{46, 12, 12, 12, 12, 60}
@@ -408,7 +406,7 @@ func writeAgreementSheet(f *excelize.File, st report.SheetStyles, a Agreement, p
 	put(st.Header, "Standard", "Members (decision rests on it)", "Same verdict", "Agreement", "Cohen's kappa", "Also")
 	for _, sa := range a.Standards {
 		also := fmt.Sprintf("NOT_MET on %d decided %s, overturned to MET on %d; REVIEW (only non-MET standard) settled MET %d, NOT_MET %d.",
-			sa.NotMet, plural(sa.NotMet, "member", "members"), sa.Overturned, sa.ReviewToMet, sa.ReviewToNotMet)
+			sa.NotMet, english.Plural(sa.NotMet, "member", "members"), sa.Overturned, sa.ReviewToMet, sa.ReviewToNotMet)
 		put(0, fmt.Sprintf("%d. %s", sa.Standard, sa.Standard.Title(p)), sa.Attributable.N, sa.Attributable.Agreed,
 			rate(sa.Attributable), kappa(sa.Attributable), also)
 	}
@@ -435,17 +433,10 @@ func roundTo(v float64, places int) float64 {
 	return float64(int64(v*p+0.5)) / p
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
 // WriteFinalSummaryCSV writes final-summary.csv.
 func WriteFinalSummaryCSV(w io.Writer, finals []Final) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(FinalSummaryHeader); err != nil {
+	if err := cw.Write(runfolder.FinalSummaryColumns); err != nil {
 		return err
 	}
 	for _, r := range FinalRows(finals) {
@@ -453,7 +444,7 @@ func WriteFinalSummaryCSV(w io.Writer, finals []Final) error {
 		for i, v := range vals {
 			// Member text (names, comments) may start with "=": defuse it
 			// as every other CSV of the run does.
-			vals[i], _ = report.Text(v).MarshalCSV()
+			vals[i] = runfolder.Defuse(v)
 		}
 		if err := cw.Write(vals); err != nil {
 			return err
@@ -464,7 +455,7 @@ func WriteFinalSummaryCSV(w io.Writer, finals []Final) error {
 }
 
 // Header texts of the Summary sheet's sample columns, as the report writes
-// them; matched with normHeader.
+// them; matched with runfolder.HeaderKey.
 const (
 	hdrSampled      = "sampled"
 	hdrSampleReason = "samplereason"
@@ -492,7 +483,7 @@ func MarkSampled(f *excelize.File, s *Sample) error {
 		}
 		if n == 0 {
 			for i, h := range r {
-				switch normHeader(h) {
+				switch runfolder.HeaderKey(h) {
 				case hdrID:
 					idCol = first(idCol, i)
 				case hdrSampled:

@@ -21,6 +21,7 @@ import (
 	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
 	"github.com/ies/cpdaudit/review"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // sampleOptions are the flags of sample.
@@ -105,7 +106,7 @@ func cmdSample(ctx context.Context, o *sampleOptions, stdio IO) error {
 		return err
 	}
 	opts := review.SampleOptions{Rate: rate, Min: o.Min, Seed: seed, Stratify: o.Stratify != "", Exclude: map[string]bool{}}
-	var excluded []review.FileRef
+	var excluded []runfolder.MemberList
 	for _, p := range o.Exclude {
 		ids, ref, err := review.ReadExcluded(p)
 		if err != nil {

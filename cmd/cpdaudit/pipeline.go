@@ -21,6 +21,7 @@ import (
 	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
 	"github.com/ies/cpdaudit/review"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // imported is everything the import stage produced, merged in input order.
@@ -478,7 +479,7 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	date := documentDate(year)
 	in := report.Input{
 		Version: version, Year: year, Policy: policy,
-		Issues: im.issues, Notices: im.notices, Warnings: warnings,
+		Issues: importer.Records(im.issues), Notices: im.notices, Warnings: warnings,
 		Accounting: im.acc, Files: im.files, Register: im.register,
 		Previous: previous, Created: date, Started: date, Finished: date, TempDir: tmp,
 	}
@@ -503,7 +504,7 @@ func writeRun(ctx context.Context, o *auditOptions, stdio IO, prog *progress, im
 	tAudit := time.Since(t1)
 
 	t2 := time.Now()
-	var rec report.RunRecord
+	var rec runfolder.Record
 	if err := interruptible(ctx, func() (err error) {
 		rec, err = tables.close(out, in)
 		return err
@@ -813,7 +814,7 @@ func openTables(out *output, in report.Input) (*tables, error) {
 // close finishes the workbook and the CSVs, then writes import-issues.csv
 // and run.json, which goes last: its presence marks a complete run. It
 // returns the run record, whose counts the run's summary prints.
-func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
+func (t *tables) close(out *output, in report.Input) (runfolder.Record, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if testHookTablesClose != nil {
@@ -834,7 +835,7 @@ func (t *tables) close(out *output, in report.Input) (report.RunRecord, error) {
 	}
 	t.files = nil
 	if err != nil {
-		return report.RunRecord{}, err
+		return runfolder.Record{}, err
 	}
 	if err := out.write("import-issues.csv", func(w io.Writer) error { return report.WriteIssuesCSV(w, in) }); err != nil {
 		return rec, err
@@ -879,7 +880,7 @@ func documentDate(year int) time.Time {
 	return time.Date(year, 12, 31, 0, 0, 0, 0, time.UTC)
 }
 
-func printSummary(w io.Writer, rec report.RunRecord, outDir string) {
+func printSummary(w io.Writer, rec runfolder.Record, outDir string) {
 	o := rec.Outcomes
 	fmt.Fprintf(w, "CPD year %d: %d %s audited from %d input %s.\n", rec.CPDYear, rec.Members,
 		plural(rec.Members, "member", "members"), len(rec.Inputs), plural(len(rec.Inputs), "file", "files"))
@@ -896,11 +897,4 @@ func printSummary(w io.Writer, rec report.RunRecord, outDir string) {
 	}
 	fmt.Fprintf(w, "Output: %s (summary.xlsx, feedback/ with %d PDFs, summary.csv, activities.csv, import-issues.csv, %s, run.json)\n",
 		outDir, rec.Members, report.ResultsFile)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -4,7 +4,13 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/ies/cpdaudit/internal/english"
 )
+
+// plural is english.Plural, under the short name this package's messages
+// use.
+var plural = english.Plural
 
 // progress reports on stderr: a redrawn bar on a terminal, plain lines
 // (at most about ten for the members) otherwise, nothing with --quiet
