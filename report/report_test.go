@@ -19,6 +19,7 @@ import (
 
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/testtool"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 func readCSV(t *testing.T, data []byte) [][]string {
@@ -65,11 +66,30 @@ func TestCSVColumns(t *testing.T) {
 	}
 }
 
-func TestCSVEmptyInputHasHeaders(t *testing.T) {
-	for _, w := range []func(io.Writer, Input) error{WriteSummaryCSV, WriteActivitiesCSV, WriteIssuesCSV} {
-		recs := readCSV(t, render(t, w, Input{}))
+// TestCSVHeadersAreRunFolders: each CSV file is written with the columns
+// the run folder's contract names (runfolder), so the row types' csv tags
+// cannot drift from what review and other systems read; with no input,
+// the header alone.
+func TestCSVHeadersAreRunFolders(t *testing.T) {
+	withPrevious := Input{Previous: NewPreviousRun(2024, nil)}
+	for _, tt := range []struct {
+		name string
+		w    func(io.Writer, Input) error
+		in   Input
+		want []string
+	}{
+		{runfolder.SummaryCSV, WriteSummaryCSV, Input{}, runfolder.SummaryColumns},
+		{runfolder.SummaryCSV + " with --previous", WriteSummaryCSV, withPrevious, append(slices.Clone(runfolder.SummaryColumns), runfolder.PreviousOutcomeColumn)},
+		{runfolder.ActivitiesCSV, WriteActivitiesCSV, Input{}, runfolder.ActivityColumns},
+		{runfolder.IssuesCSV, WriteIssuesCSV, Input{}, runfolder.IssueColumns},
+	} {
+		recs := readCSV(t, render(t, tt.w, tt.in))
 		if len(recs) != 1 {
-			t.Errorf("empty input: got %d records, want the header only", len(recs))
+			t.Errorf("%s, empty input: got %d records, want the header only", tt.name, len(recs))
+			continue
+		}
+		if !slices.Equal(recs[0], tt.want) {
+			t.Errorf("%s header\n%q\nwant runfolder's\n%q", tt.name, recs[0], tt.want)
 		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // runInputs is what discovery found for a run or check.
@@ -204,7 +205,7 @@ func ownOutput(path string, markers map[string]bool) (what string, ok bool) {
 }
 
 // activitiesHeader is the header line of the activities.csv a run writes.
-const activitiesHeader = "member_id,source,title,category,date,hours,counted,reflection,quality,users,quality_evidence,users_evidence"
+var activitiesHeader = strings.Join(runfolder.ActivityColumns, ",")
 
 // looksLikeOwnActivities: a CSV whose header is exactly the one of a run's
 // activities.csv (checked only when ownOutput found no marker).
