@@ -114,32 +114,31 @@ func textApartFromNUL(head []byte) bool {
 	return utf8.Valid(clean)
 }
 
+// fixedContentIssues are the content kinds that are the wrong thing
+// whatever the file's name says, with what is wrong and what to do.
+var fixedContentIssues = map[contentKind]Issue{
+	contentEmpty: {Kind: ErrEmpty, Problem: "the file is empty (0 bytes)",
+		Action: "Export or save the file again; the copy received has nothing in it"},
+	contentEncrypted: {Kind: ErrEncrypted, Problem: "the workbook is protected with a password, so it cannot be read",
+		Action: "Ask the member to remove the password (File > Info > Protect Workbook > Encrypt with Password, then clear it) and send it again"},
+	contentODS: {Kind: ErrUnsupported, Problem: "this is an OpenDocument (.ods) spreadsheet, which cpdaudit does not read",
+		Action: "Open it in LibreOffice or Excel and use File > Save As, choosing Excel 2007-365 (.xlsx)"},
+	contentOLE: {Kind: ErrUnsupported, Problem: "this is an old Excel 97-2003 workbook (.xls), which cpdaudit does not read",
+		Action: "Open it in Excel and use File > Save As, choosing Excel Workbook (.xlsx)"},
+	contentUTF32: {Kind: ErrUnsupported, Problem: "this is text in the UTF-32 encoding, which cpdaudit does not read",
+		Action: "Open it in a text editor or Excel and save it again as CSV UTF-8 (Comma delimited)"},
+}
+
 // contentIssue is the file-level issue for content that is not what the
 // file's name says, or nil when it is.
 func contentIssue(name string, k contentKind, wantCSV bool) *Issue {
+	if fixed, ok := fixedContentIssues[k]; ok {
+		fixed.File = name
+		return &fixed
+	}
 	iss := &Issue{File: name, Kind: ErrBadFile}
 	what := ""
 	switch k {
-	case contentEmpty:
-		iss.Kind = ErrEmpty
-		iss.Problem = "the file is empty (0 bytes)"
-		iss.Action = "Export or save the file again; the copy received has nothing in it"
-		return iss
-	case contentEncrypted:
-		iss.Kind = ErrEncrypted
-		iss.Problem = "the workbook is protected with a password, so it cannot be read"
-		iss.Action = "Ask the member to remove the password (File > Info > Protect Workbook > Encrypt with Password, then clear it) and send it again"
-		return iss
-	case contentODS:
-		iss.Kind = ErrUnsupported
-		iss.Problem = "this is an OpenDocument (.ods) spreadsheet, which cpdaudit does not read"
-		iss.Action = "Open it in LibreOffice or Excel and use File > Save As, choosing Excel 2007-365 (.xlsx)"
-		return iss
-	case contentOLE:
-		iss.Kind = ErrUnsupported
-		iss.Problem = "this is an old Excel 97-2003 workbook (.xls), which cpdaudit does not read"
-		iss.Action = "Open it in Excel and use File > Save As, choosing Excel Workbook (.xlsx)"
-		return iss
 	case contentZip:
 		if wantCSV {
 			iss.Problem = "this is an Excel workbook (or another zip file), not a CSV text file"
@@ -153,11 +152,6 @@ func contentIssue(name string, k contentKind, wantCSV bool) *Issue {
 		}
 		iss.Problem = "this is a text file, not an Excel workbook"
 		iss.Action = "If it is a CSV export, rename it to end in .csv; otherwise open it in Excel and save it as .xlsx"
-		return iss
-	case contentUTF32:
-		iss.Kind = ErrUnsupported
-		iss.Problem = "this is text in the UTF-32 encoding, which cpdaudit does not read"
-		iss.Action = "Open it in a text editor or Excel and save it again as CSV UTF-8 (Comma delimited)"
 		return iss
 	case contentNULText:
 		if wantCSV {
