@@ -107,7 +107,7 @@ check: lint tidy-check test
 # fixtures/sameoutput/run.sh (the demo, every fixture folder, 1,000
 # generated members, sample and finalize) and compares them with diff -r.
 BEFORE ?= main
-SAME_DIR ?= $(or $(TMPDIR),/tmp)/cpdaudit-same-output
+SAME_DIR ?= $(or $(TMPDIR),/tmp)/cpdaudit-same-output-$(notdir $(CURDIR))
 same-output:
 	rm -rf $(SAME_DIR) && mkdir -p $(SAME_DIR)/src
 	git archive $(BEFORE) | tar -x -C $(SAME_DIR)/src
