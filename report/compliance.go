@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -133,7 +134,7 @@ const complianceNote = "MET rate = members with MET ÷ members assessed. Members
 // writeComplianceSheet writes the Compliance sheet from the rates c, which
 // the TableWriter tallied as results went by.
 func writeComplianceSheet(f *excelize.File, st *styles, in Input, c Compliance) error {
-	const s = SheetCompliance
+	const s = runfolder.SheetCompliance
 	// Printed, the sheet is one landscape page: the tables with the charts
 	// beside them. Last year's section, when there is one, goes on a
 	// second page.
@@ -246,12 +247,12 @@ func chartLabel() excelize.ChartDataLabel {
 // rateChart adds a native bar chart of the MET rates in rows first..last.
 func rateChart(f *excelize.File, at, title string, first, last int) error {
 	maxRate, minRate := 1.0, 0.0
-	return f.AddChart(SheetCompliance, at, &excelize.Chart{
+	return f.AddChart(runfolder.SheetCompliance, at, &excelize.Chart{
 		Type: excelize.Bar,
 		Series: []excelize.ChartSeries{{
 			Name:       "MET rate",
-			Categories: fmt.Sprintf("'%s'!$A$%d:$A$%d", SheetCompliance, first, last),
-			Values:     fmt.Sprintf("'%s'!$G$%d:$G$%d", SheetCompliance, first, last),
+			Categories: fmt.Sprintf("'%s'!$A$%d:$A$%d", runfolder.SheetCompliance, first, last),
+			Values:     fmt.Sprintf("'%s'!$G$%d:$G$%d", runfolder.SheetCompliance, first, last),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4E8F3A"}},
 			DataLabel:  chartLabel(),
 		}},

@@ -8,6 +8,7 @@ import (
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/english"
 	"github.com/ies/cpdaudit/internal/memberid"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -110,11 +111,9 @@ func (p *PreviousRun) lookup(id string) (prevOutcome, bool) {
 	return f.Value, true
 }
 
-// Header and cell text of the Summary sheet's year-on-year column.
-const (
-	HeaderLastYear = "Last year's outcome"
-	NotInLastYear  = "not in last year's run"
-)
+// NotInLastYear is the year-on-year column's cell for a member who was not
+// in last year's run.
+const NotInLastYear = "not in last year's run"
 
 // repeatFlag is the assessor flag for a member NOT_MET in both runs. It
 // says whether last year's NOT_MET is the final outcome or only the
@@ -261,7 +260,7 @@ const yearOnYearNote = "MET rate of each year's pre-screen outcomes (before asse
 // from row top: two tables (overall and per standard; per grade), each with
 // a clustered column chart of the two years' MET rates.
 func writeYearOnYear(f *excelize.File, st *styles, in Input, this Compliance, top int) error {
-	const s = SheetCompliance
+	const s = runfolder.SheetCompliance
 	p := in.Previous
 	prevName, thisName := yearLabel(p.Year, "Last year"), yearLabel(in.Year, "This year")
 	pointsFmt := `+0.0" pts";-0.0" pts";0.0" pts"`
@@ -357,18 +356,18 @@ func roundPoints(d float64) float64 { return math.Round(d*1000)/10 + 0 }
 func yearChart(f *excelize.File, hdr, first, last int, title string) error {
 	maxRate, minRate := 1.0, 0.0
 	ref := func(col string, a, b int) string {
-		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", SheetCompliance, col, a, col, b)
+		return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", runfolder.SheetCompliance, col, a, col, b)
 	}
 	cats := ref("A", first, last)
-	return f.AddChart(SheetCompliance, fmt.Sprintf("I%d", hdr), &excelize.Chart{
+	return f.AddChart(runfolder.SheetCompliance, fmt.Sprintf("I%d", hdr), &excelize.Chart{
 		Type: excelize.Col,
 		Series: []excelize.ChartSeries{
 			{
-				Name: fmt.Sprintf("'%s'!$C$%d", SheetCompliance, hdr), Categories: cats, Values: ref("C", first, last),
+				Name: fmt.Sprintf("'%s'!$C$%d", runfolder.SheetCompliance, hdr), Categories: cats, Values: ref("C", first, last),
 				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"A5A5A5"}}, DataLabel: chartLabel(),
 			},
 			{
-				Name: fmt.Sprintf("'%s'!$E$%d", SheetCompliance, hdr), Categories: cats, Values: ref("E", first, last),
+				Name: fmt.Sprintf("'%s'!$E$%d", runfolder.SheetCompliance, hdr), Categories: cats, Values: ref("E", first, last),
 				Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4E8F3A"}}, DataLabel: chartLabel(),
 			},
 		},

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -33,13 +34,13 @@ const wantRepeatFlag = "NOT_MET two years running (2024: pre-screen, no final ou
 
 func TestPreviousSummarySheet(t *testing.T) {
 	f := openWorkbook(t, render(t, WriteWorkbook, previousInput()))
-	rows, err := f.GetRows(SheetSummary)
+	rows, err := f.GetRows(runfolder.SheetSummary)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"Member ID", "Name", "Grade", "Counted hours", "Required hours", "Substantive categories", "Required categories",
 		"Standard 1: hours", "Standard 2: balance", "Standard 3: level", "Standard 4: reflections", "Outcome",
-		HeaderLastYear, "Flags for the assessor", "Sampled", "Sample reason", "Assessor decision", HeaderCommentToMember, HeaderAssessorComment}
+		runfolder.HeaderLastYear, "Flags for the assessor", "Sampled", "Sample reason", "Assessor decision", runfolder.HeaderCommentToMember, runfolder.HeaderAssessorComment}
 	if !slices.Equal(rows[0], want) {
 		t.Fatalf("Summary header\n got %q\nwant %q", rows[0], want)
 	}
@@ -62,11 +63,11 @@ func TestPreviousSummarySheet(t *testing.T) {
 	if r := rows[1]; r[0] != "IES-01234" || !strings.HasPrefix(r[13], "Reflection pasted onto 3 activities") {
 		t.Errorf("the audit's own flags must come first: %q", r[13])
 	}
-	dvs, err := f.GetDataValidations(SheetSummary)
+	dvs, err := f.GetDataValidations(runfolder.SheetSummary)
 	if err != nil || len(dvs) != 1 || dvs[0].Sqref != "Q2:Q6" {
 		t.Errorf("the assessor drop-down must move to the Assessor decision column Q: %+v %v", dvs, err)
 	}
-	if cf, _ := f.GetConditionalFormats(SheetSummary); len(cf["H2:M6"]) != 4 {
+	if cf, _ := f.GetConditionalFormats(runfolder.SheetSummary); len(cf["H2:M6"]) != 4 {
 		t.Errorf("verdict colours should cover last year's outcome too: %v", cf)
 	}
 }
@@ -139,7 +140,7 @@ func TestPreviousFinalOutcomes(t *testing.T) {
 		}
 	}
 	f := openWorkbook(t, render(t, WriteWorkbook, in))
-	rows, _ := f.GetRows(SheetRun)
+	rows, _ := f.GetRows(runfolder.SheetRun)
 	var text strings.Builder
 	for _, r := range rows {
 		text.WriteString(strings.Join(r, "|") + "\n")
@@ -155,7 +156,7 @@ func TestPreviousFinalOutcomes(t *testing.T) {
 func TestPreviousComplianceSheet(t *testing.T) {
 	data := render(t, WriteWorkbook, previousInput())
 	f := openWorkbook(t, data)
-	rows, err := f.GetRows(SheetCompliance, excelize.Options{RawCellValue: true})
+	rows, err := f.GetRows(runfolder.SheetCompliance, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +201,7 @@ func TestPreviousComplianceSheet(t *testing.T) {
 	if got := rows[g+1]; len(got) != 4 || got[1] != "1" || got[2] != "0" || got[3] != "0" {
 		t.Errorf("Student (2024 only) row = %q: a year without the grade has 0 assessed, no rate and no change", got)
 	}
-	st, _ := f.GetCellStyle(SheetCompliance, cellName(3, hdr+2))
+	st, _ := f.GetCellStyle(runfolder.SheetCompliance, cellName(3, hdr+2))
 	if s, _ := f.GetStyle(st); s == nil || s.CustomNumFmt == nil || *s.CustomNumFmt != "0.0%" {
 		t.Error("year-on-year rates are not formatted as percentages")
 	}
@@ -233,7 +234,7 @@ func TestWithoutPreviousUnchanged(t *testing.T) {
 		t.Errorf("%d charts without --previous, want 2", n)
 	}
 	f := openWorkbook(t, data)
-	rows, _ := f.GetRows(SheetCompliance)
+	rows, _ := f.GetRows(runfolder.SheetCompliance)
 	for _, r := range rows {
 		if len(r) > 0 && strings.HasPrefix(r[0], "Year on year") {
 			t.Error("a year-on-year section without a previous run")

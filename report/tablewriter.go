@@ -108,10 +108,10 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 // created as they are needed and the three sheets after them at Close.
 func (t *TableWriter) startWorkbook() error {
 	t.f = excelize.NewFile(excelize.Options{TmpDir: t.in.TempDir})
-	if err := t.f.SetSheetName("Sheet1", SheetSummary); err != nil {
+	if err := t.f.SetSheetName("Sheet1", runfolder.SheetSummary); err != nil {
 		return err
 	}
-	if _, err := t.f.NewSheet(SheetActivities); err != nil {
+	if _, err := t.f.NewSheet(runfolder.SheetActivities); err != nil {
 		return err
 	}
 	var err error
@@ -120,11 +120,11 @@ func (t *TableWriter) startWorkbook() error {
 	}
 	// excelize keeps one StreamWriter per sheet, each with its own buffer
 	// and temporary file, so both sheets can be open at once.
-	if t.summary, err = openTable(t.f, t.st, SheetSummary, summaryColumns(t.st, t.previous)); err != nil {
+	if t.summary, err = openTable(t.f, t.st, runfolder.SheetSummary, summaryColumns(t.st, t.previous)); err != nil {
 		return err
 	}
 	t.actSheets = 1
-	t.activities, err = openTable(t.f, t.st, SheetActivities, activityColumns(t.st))
+	t.activities, err = openTable(t.f, t.st, runfolder.SheetActivities, activityColumns(t.st))
 	return err
 }
 
@@ -197,7 +197,7 @@ func (t *TableWriter) addActivity(r *ActivityRow) error {
 			return err
 		}
 		t.actSheets++
-		name := fmt.Sprintf("%s %d", SheetActivities, t.actSheets)
+		name := fmt.Sprintf("%s %d", runfolder.SheetActivities, t.actSheets)
 		// NewSheet puts the sheet last, after the other Activities
 		// sheets: the sheets after them are made at Close.
 		if _, err := t.f.NewSheet(name); err != nil {
@@ -267,7 +267,7 @@ func (t *TableWriter) close() error {
 		func() error { return finishSummarySheet(t.f, t.st, t.summary, t.previous) },
 		func() error { return finishActivitiesSheet(t.f, t.st, t.activities) },
 		func() error {
-			for _, name := range []string{SheetIssues, SheetCompliance, SheetRun} {
+			for _, name := range []string{runfolder.SheetIssues, runfolder.SheetCompliance, runfolder.SheetRun} {
 				if _, err := t.f.NewSheet(name); err != nil {
 					return err
 				}

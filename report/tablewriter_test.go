@@ -95,13 +95,13 @@ func TestActivitiesSheetSplit(t *testing.T) {
 			MaxSheetRows = limit
 			perSheet := limit - 1 // the header takes one row
 			sheets := (n + perSheet - 1) / perSheet
-			names := []string{SheetActivities}
+			names := []string{runfolder.SheetActivities}
 			for i := 2; i <= sheets; i++ {
-				names = append(names, fmt.Sprintf("%s %d", SheetActivities, i))
+				names = append(names, fmt.Sprintf("%s %d", runfolder.SheetActivities, i))
 			}
 			wb, _, _, _ := streamTables(t, in)
 			f := openWorkbook(t, wb)
-			wantSheets := slices.Concat([]string{SheetSummary}, names, []string{SheetIssues, SheetCompliance, SheetRun})
+			wantSheets := slices.Concat([]string{runfolder.SheetSummary}, names, []string{runfolder.SheetIssues, runfolder.SheetCompliance, runfolder.SheetRun})
 			if got := f.GetSheetList(); !slices.Equal(got, wantSheets) {
 				t.Fatalf("sheets = %q, want %q", got, wantSheets)
 			}
@@ -148,7 +148,7 @@ func TestActivitiesSheetSplit(t *testing.T) {
 				t.Errorf("the Activities sheets together list\n%q\nwant\n%q", got, want)
 			}
 			// The sheets after the Activities sheets keep their own filters.
-			if ref := filters[SheetIssues]; !strings.HasPrefix(ref, "'"+SheetIssues+"'!") {
+			if ref := filters[runfolder.SheetIssues]; !strings.HasPrefix(ref, "'"+runfolder.SheetIssues+"'!") {
 				t.Errorf("Import issues autofilter %q", ref)
 			}
 		})
@@ -165,8 +165,8 @@ func TestWorkbookOpensOnSummary(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if i := f.GetActiveSheetIndex(); f.GetSheetName(i) != SheetSummary {
-		t.Errorf("the workbook opens on sheet %d %q, want %q", i, f.GetSheetName(i), SheetSummary)
+	if i := f.GetActiveSheetIndex(); f.GetSheetName(i) != runfolder.SheetSummary {
+		t.Errorf("the workbook opens on sheet %d %q, want %q", i, f.GetSheetName(i), runfolder.SheetSummary)
 	}
 	zr, err := zip.NewReader(bytes.NewReader(wb), int64(len(wb)))
 	if err != nil {

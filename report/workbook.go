@@ -11,19 +11,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// RunIDLabel labels the run ID on the Run sheet: the SHA-256 of the run's
-// summary.csv.
-const RunIDLabel = "Run ID (SHA-256 of summary.csv)"
-
-// Sheet names of summary.xlsx, in tab order.
-const (
-	SheetSummary    = "Summary"
-	SheetActivities = "Activities"
-	SheetIssues     = "Import issues"
-	SheetCompliance = "Compliance"
-	SheetRun        = "Run"
-)
-
 // Assessor decisions offered by the drop-down on the Summary sheet.
 var assessorDecisions = []string{"Confirm", "Override to MET", "Override to NOT_MET"}
 
@@ -233,31 +220,25 @@ func cellName(col, row int) string {
 // so that does not disturb it. Without one the sheet is as it always was.
 func summaryColumns(st *styles, previous bool) []column {
 	cols := []column{
-		{"Member ID", 12, st.text}, {"Name", 24, st.wrap}, {"Grade", 11, st.text},
+		{runfolder.HeaderMemberID, 12, st.text}, {runfolder.HeaderName, 24, st.wrap}, {"Grade", 11, st.text},
 		{"Counted hours", 10, st.hours}, {"Required hours", 10, st.hours},
 		{"Substantive categories", 12, st.integer}, {"Required categories", 11, st.integer},
 		{"Standard 1: hours", 11, st.centre}, {"Standard 2: balance", 11, st.centre},
 		{"Standard 3: level", 11, st.centre}, {"Standard 4: reflections", 12, st.centre},
-		{"Outcome", 11, st.centre},
+		{runfolder.HeaderOutcome, 11, st.centre},
 	}
 	if previous {
-		cols = append(cols, column{HeaderLastYear, 13, st.centre})
+		cols = append(cols, column{runfolder.HeaderLastYear, 13, st.centre})
 	}
 	// Sampled and Sample reason are filled by "cpdaudit sample". Of the two
 	// comments, only the one to the member is ever printed in a letter.
 	return append(cols,
 		column{"Flags for the assessor", 50, st.wrap},
-		column{"Sampled", 9, st.centre}, column{"Sample reason", 14, st.text},
-		column{"Assessor decision", 20, st.text},
-		column{HeaderCommentToMember, 40, st.wrap}, column{HeaderAssessorComment, 40, st.wrap},
+		column{runfolder.HeaderSampled, 9, st.centre}, column{runfolder.HeaderSampleReason, 14, st.text},
+		column{runfolder.HeaderDecision, 20, st.text},
+		column{runfolder.HeaderCommentToMember, 40, st.wrap}, column{runfolder.HeaderAssessorComment, 40, st.wrap},
 	)
 }
-
-// Headers of the Summary sheet's two comment columns.
-const (
-	HeaderCommentToMember = "Comment to member (printed in the letter)"
-	HeaderAssessorComment = "Assessor comment (internal, never printed)"
-)
 
 // summaryOutcomeCol is the Outcome column (L) of the Summary sheet.
 const summaryOutcomeCol = 12
@@ -401,7 +382,7 @@ func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow) error {
 		{"Column", 18, st.wrap}, {"Value", 24, st.wrap}, {"Problem and what to do", 70, st.wrap},
 		{"Member ID", 12, st.text},
 	}
-	t, err := openTable(f, st, SheetIssues, cols)
+	t, err := openTable(f, st, runfolder.SheetIssues, cols)
 	if err != nil {
 		return err
 	}
@@ -430,7 +411,7 @@ var runWidths = []float64{50, 70, 42}
 // and outcome counts the TableWriter tallied. Labels are in words; the
 // policy's own names (as in the policy file and run.json) are beside them.
 func writeRunSheet(f *excelize.File, st *styles, in Input, rec runfolder.Record) error {
-	const s = SheetRun
+	const s = runfolder.SheetRun
 	if err := SetPrint(f, s, PrintSetup{Landscape: true, PagesWide: 1}); err != nil {
 		return err
 	}
@@ -486,7 +467,7 @@ func writeRunSheet(f *excelize.File, st *styles, in Input, rec runfolder.Record)
 	add(put("CPD year", rec.CPDYear))
 	// finalize compares this with the run folder's summary.csv, so
 	// decisions are never applied to a run they were not made on.
-	add(put(RunIDLabel, rec.RunID))
+	add(put(runfolder.RunIDLabel, rec.RunID))
 	if rec.StartedAt != nil && rec.FinishedAt != nil && *rec.StartedAt == *rec.FinishedAt {
 		add(put("Run date", runTime(*rec.StartedAt)))
 	} else {

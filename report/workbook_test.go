@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ies/cpdaudit/internal/testtool"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -27,7 +28,7 @@ func openWorkbook(t *testing.T, data []byte) *excelize.File {
 func TestWorkbook(t *testing.T) {
 	in := sampleInput()
 	f := openWorkbook(t, render(t, WriteWorkbook, in))
-	if got, want := f.GetSheetList(), []string{SheetSummary, SheetActivities, SheetIssues, SheetCompliance, SheetRun}; !slices.Equal(got, want) {
+	if got, want := f.GetSheetList(), []string{runfolder.SheetSummary, runfolder.SheetActivities, runfolder.SheetIssues, runfolder.SheetCompliance, runfolder.SheetRun}; !slices.Equal(got, want) {
 		t.Fatalf("sheets = %q, want %q", got, want)
 	}
 	cell := func(sheet, ref string) string {
@@ -39,9 +40,9 @@ func TestWorkbook(t *testing.T) {
 		return v
 	}
 	headers := map[string][]string{
-		SheetSummary:    {"Member ID", "Name", "Grade", "Counted hours", "Required hours", "Substantive categories", "Required categories", "Standard 1: hours", "Standard 2: balance", "Standard 3: level", "Standard 4: reflections", "Outcome", "Flags for the assessor", "Sampled", "Sample reason", "Assessor decision", HeaderCommentToMember, HeaderAssessorComment},
-		SheetActivities: {"Member ID", "Source (file:sheet:row)", "Title", "Category", "Date", "Hours", "Counted", "Reflection", "Quality element", "Users element", "Quality evidence", "Users evidence", "Not counted because", "What the reflection needs", "Flags for the assessor"},
-		SheetIssues:     {"Source file", "Sheet", "Row", "Column", "Value", "Problem and what to do", "Member ID"},
+		runfolder.SheetSummary:    {"Member ID", "Name", "Grade", "Counted hours", "Required hours", "Substantive categories", "Required categories", "Standard 1: hours", "Standard 2: balance", "Standard 3: level", "Standard 4: reflections", "Outcome", "Flags for the assessor", "Sampled", "Sample reason", "Assessor decision", runfolder.HeaderCommentToMember, runfolder.HeaderAssessorComment},
+		runfolder.SheetActivities: {"Member ID", "Source (file:sheet:row)", "Title", "Category", "Date", "Hours", "Counted", "Reflection", "Quality element", "Users element", "Quality evidence", "Users evidence", "Not counted because", "What the reflection needs", "Flags for the assessor"},
+		runfolder.SheetIssues:     {"Source file", "Sheet", "Row", "Column", "Value", "Problem and what to do", "Member ID"},
 	}
 	for sheet, want := range headers {
 		rows, err := f.GetRows(sheet)
@@ -73,35 +74,35 @@ func TestWorkbook(t *testing.T) {
 		}
 	}
 
-	if got := cell(SheetSummary, "B2"); got != "Zoë Ashworth" {
+	if got := cell(runfolder.SheetSummary, "B2"); got != "Zoë Ashworth" {
 		t.Errorf("B2 = %q", got)
 	}
-	if got := cell(SheetSummary, "D2"); got != "38.3" {
+	if got := cell(runfolder.SheetSummary, "D2"); got != "38.3" {
 		t.Errorf("counted hours D2 = %q, want 38.3", got)
 	}
-	st, _ := f.GetCellStyle(SheetSummary, "D2")
+	st, _ := f.GetCellStyle(runfolder.SheetSummary, "D2")
 	if s, _ := f.GetStyle(st); s.CustomNumFmt == nil || *s.CustomNumFmt != "0.0" {
 		t.Errorf("hours number format = %v, want 0.0", s.CustomNumFmt)
 	}
-	if got := cell(SheetSummary, "I2"); got != "NOT_MET" {
+	if got := cell(runfolder.SheetSummary, "I2"); got != "NOT_MET" {
 		t.Errorf("standard 2 = %q", got)
 	}
 	// Formula injection: the text comes back as a string, not a formula.
-	if got := cell(SheetSummary, "B5"); got != "=cmd|' /C calc'!A0" {
+	if got := cell(runfolder.SheetSummary, "B5"); got != "=cmd|' /C calc'!A0" {
 		t.Errorf("B5 = %q", got)
 	}
-	if fm, _ := f.GetCellFormula(SheetSummary, "B5"); fm != "" {
+	if fm, _ := f.GetCellFormula(runfolder.SheetSummary, "B5"); fm != "" {
 		t.Errorf("B5 holds a formula %q", fm)
 	}
-	if typ, _ := f.GetCellType(SheetSummary, "B5"); typ == excelize.CellTypeFormula {
+	if typ, _ := f.GetCellType(runfolder.SheetSummary, "B5"); typ == excelize.CellTypeFormula {
 		t.Error("B5 typed as a formula")
 	}
 	var found bool
 	for r := 2; r <= 19; r++ {
 		ref := cellName(3, r)
-		if strings.HasPrefix(cell(SheetActivities, ref), "=HYPERLINK(") {
+		if strings.HasPrefix(cell(runfolder.SheetActivities, ref), "=HYPERLINK(") {
 			found = true
-			if fm, _ := f.GetCellFormula(SheetActivities, ref); fm != "" {
+			if fm, _ := f.GetCellFormula(runfolder.SheetActivities, ref); fm != "" {
 				t.Errorf("%s holds a formula %q", ref, fm)
 			}
 		}
@@ -109,36 +110,36 @@ func TestWorkbook(t *testing.T) {
 	if !found {
 		t.Error("the =HYPERLINK title is missing from Activities")
 	}
-	if got := cell(SheetIssues, "E2"); got != "-1.5" {
+	if got := cell(runfolder.SheetIssues, "E2"); got != "-1.5" {
 		t.Errorf("issue value = %q, want the text -1.5", got)
 	}
-	if typ, _ := f.GetCellType(SheetIssues, "E2"); typ == excelize.CellTypeNumber {
+	if typ, _ := f.GetCellType(runfolder.SheetIssues, "E2"); typ == excelize.CellTypeNumber {
 		t.Error("an input value was written as a number")
 	}
 
-	dvs, err := f.GetDataValidations(SheetSummary)
+	dvs, err := f.GetDataValidations(runfolder.SheetSummary)
 	if err != nil || len(dvs) != 1 {
 		t.Fatalf("Summary data validations: %v %v", dvs, err)
 	}
 	if dvs[0].Sqref != "P2:P6" || dvs[0].Type != "list" || !strings.Contains(dvs[0].Formula1, "Override to NOT_MET") {
 		t.Errorf("assessor drop-down = %+v", dvs[0])
 	}
-	cf, err := f.GetConditionalFormats(SheetSummary)
+	cf, err := f.GetConditionalFormats(runfolder.SheetSummary)
 	if err != nil || len(cf["H2:L6"]) != 4 {
 		t.Errorf("verdict conditional formats = %v %v", cf, err)
 	}
-	if cf, _ := f.GetConditionalFormats(SheetActivities); len(cf["H2:H19"]) != 4 {
+	if cf, _ := f.GetConditionalFormats(runfolder.SheetActivities); len(cf["H2:H19"]) != 4 {
 		t.Errorf("reflection conditional formats = %v", cf)
 	}
 
 	// Compliance: rates with the denominator spelled out, and two charts.
-	if got := cell(SheetCompliance, "A2"); !strings.Contains(got, "members assessed") {
+	if got := cell(runfolder.SheetCompliance, "A2"); !strings.Contains(got, "members assessed") {
 		t.Errorf("Compliance note = %q", got)
 	}
-	if got := cell(SheetCompliance, "G5"); got != "0.25" {
+	if got := cell(runfolder.SheetCompliance, "G5"); got != "0.25" {
 		t.Errorf("overall MET rate = %q, want 0.25", got)
 	}
-	runRows, _ := f.GetRows(SheetRun)
+	runRows, _ := f.GetRows(runfolder.SheetRun)
 	var runText strings.Builder
 	for _, r := range runRows {
 		runText.WriteString(strings.Join(r, "|") + "\n")

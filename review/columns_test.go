@@ -2,6 +2,7 @@ package review
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ies/cpdaudit/runfolder"
@@ -24,5 +25,21 @@ func TestReadsRunFolderColumns(t *testing.T) {
 				t.Errorf("review reads column %s of %s, which runfolder does not list: %q", c, tt.file, tt.exists)
 			}
 		}
+	}
+}
+
+// TestCommentHeadersAreRunFolders: the comment columns, matched by prefix
+// so older workbooks still read, match the headers a run writes today.
+func TestCommentHeadersAreRunFolders(t *testing.T) {
+	for prefix, header := range map[string]string{hdrComment: runfolder.HeaderAssessorComment, hdrMemberComment: runfolder.HeaderCommentToMember} {
+		if !strings.HasPrefix(runfolder.HeaderKey(header), prefix) {
+			t.Errorf("review finds the column %q by the prefix %q, which it does not start with", header, prefix)
+		}
+	}
+	// The assessor's comment must not be taken for the member's, nor the
+	// other way round: one prefix may not match both.
+	if strings.HasPrefix(runfolder.HeaderKey(runfolder.HeaderCommentToMember), hdrComment) ||
+		strings.HasPrefix(runfolder.HeaderKey(runfolder.HeaderAssessorComment), hdrMemberComment) {
+		t.Error("one comment prefix matches both comment columns")
 	}
 }

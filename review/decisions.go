@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ies/cpdaudit/report"
 	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
@@ -88,15 +87,20 @@ const (
 	unzipXMLSizeLimit = 256 << 20
 )
 
-// header texts of the Summary sheet columns the review reads, reduced by
-// runfolder.HeaderKey. Standards match by prefix ("standard1" for "Standard 1:
-// hours"), so a renamed subtitle still matches.
+// The Summary sheet columns the review reads, by their headers reduced
+// with runfolder.HeaderKey. Standards match by prefix ("standard1" for
+// "Standard 1: hours"), so a renamed subtitle still matches.
+var (
+	hdrID       = runfolder.HeaderKey(runfolder.HeaderMemberID)
+	hdrName     = runfolder.HeaderKey(runfolder.HeaderName)
+	hdrOutcome  = runfolder.HeaderKey(runfolder.HeaderOutcome)
+	hdrDecision = runfolder.HeaderKey(runfolder.HeaderDecision)
+)
+
+// The comment headers match by prefix, so the shorter headers of older
+// workbooks ("Assessor comment (internal)") still match; the review tests
+// hold them to runfolder's headers.
 const (
-	hdrID       = "memberid"
-	hdrName     = "name"
-	hdrOutcome  = "outcome"
-	hdrDecision = "assessordecision"
-	// The comment headers match by prefix: "Assessor comment (internal)".
 	hdrComment       = "assessorcomment"
 	hdrMemberComment = "commenttomember"
 )
@@ -241,7 +245,7 @@ func first(cur, i int) int {
 // runSheetValues reads the CPD year (0 when absent) and the run ID (empty
 // when absent) from the Run sheet.
 func runSheetValues(f *excelize.File) (year int, runID string) {
-	rows, err := f.GetRows(report.SheetRun)
+	rows, err := f.GetRows(runfolder.SheetRun)
 	if err != nil {
 		return 0, ""
 	}
@@ -254,7 +258,7 @@ func runSheetValues(f *excelize.File) (year int, runID string) {
 			if y, err := strconv.Atoi(strings.TrimSpace(r[1])); err == nil && year == 0 {
 				year = y
 			}
-		case runfolder.HeaderKey(report.RunIDLabel):
+		case runfolder.HeaderKey(runfolder.RunIDLabel):
 			if runID == "" {
 				runID = strings.ToLower(strings.TrimSpace(r[1]))
 			}

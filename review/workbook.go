@@ -43,7 +43,7 @@ func EditWorkbook(path, out string, edit func(*excelize.File, report.SheetStyles
 // over in place, so running a step again does not pile up copies; a new
 // one goes after the last row, one row apart.
 func runSection(f *excelize.File, st report.SheetStyles, title string, rows [][]any) error {
-	const s = report.SheetRun
+	const s = runfolder.SheetRun
 	existing, err := f.GetRows(s)
 	if err != nil {
 		return err
@@ -169,13 +169,13 @@ func FinalizeWorkbook(f *excelize.File, st report.SheetStyles, finals []Final, a
 // fillSummary writes each member's decision and comment, as the assessor
 // wrote them, into the Summary sheet's assessor columns.
 func fillSummary(f *excelize.File, finals []Final) error {
-	rows, err := f.GetRows(report.SheetSummary)
+	rows, err := f.GetRows(runfolder.SheetSummary)
 	if err != nil || len(rows) == 0 {
-		return fmt.Errorf("the workbook has no %s sheet to fill", report.SheetSummary)
+		return fmt.Errorf("the workbook has no %s sheet to fill", runfolder.SheetSummary)
 	}
 	cols, ok := matchColumns(rows[0])
 	if !ok || cols.comment < 0 {
-		return fmt.Errorf("the %s sheet has no Member ID, Assessor decision and Assessor comment columns", report.SheetSummary)
+		return fmt.Errorf("the %s sheet has no Member ID, Assessor decision and Assessor comment columns", runfolder.SheetSummary)
 	}
 	// A workbook from an older cpdaudit has no Comment to member column.
 	memberCol := -1
@@ -203,7 +203,7 @@ func fillSummary(f *excelize.File, finals []Final) error {
 			if c.text == "" || c.col < 0 {
 				continue // an empty string cell is not an empty cell to Excel
 			}
-			if err := f.SetCellStr(report.SheetSummary, cell(c.col+1, i+1), c.text); err != nil {
+			if err := f.SetCellStr(runfolder.SheetSummary, cell(c.col+1, i+1), c.text); err != nil {
 				return err
 			}
 		}
@@ -223,7 +223,7 @@ func fillSummary(f *excelize.File, finals []Final) error {
 // in column col, wrapped; a row already taller (for its flags) stays so.
 func fitComment(f *excelize.File, row, col int, comment string) error {
 	name, _ := excelize.ColumnNumberToName(col)
-	w, err := f.GetColWidth(report.SheetSummary, name)
+	w, err := f.GetColWidth(runfolder.SheetSummary, name)
 	if err != nil {
 		return err
 	}
@@ -231,11 +231,11 @@ func fitComment(f *excelize.File, row, col int, comment string) error {
 	if need == 0 {
 		return nil
 	}
-	have, err := f.GetRowHeight(report.SheetSummary, row)
+	have, err := f.GetRowHeight(runfolder.SheetSummary, row)
 	if err != nil || have >= need {
 		return err
 	}
-	return f.SetRowHeight(report.SheetSummary, row, need)
+	return f.SetRowHeight(runfolder.SheetSummary, row, need)
 }
 
 func writeFinalSheet(f *excelize.File, st report.SheetStyles, finals []Final) error {
@@ -406,11 +406,11 @@ func roundTo(v float64, places int) float64 {
 	return float64(int64(v*p+0.5)) / p
 }
 
-// Header texts of the Summary sheet's sample columns, as the report writes
-// them; matched with runfolder.HeaderKey.
-const (
-	hdrSampled      = "sampled"
-	hdrSampleReason = "samplereason"
+// The Summary sheet's sample columns, by their headers reduced with
+// runfolder.HeaderKey.
+var (
+	hdrSampled      = runfolder.HeaderKey(runfolder.HeaderSampled)
+	hdrSampleReason = runfolder.HeaderKey(runfolder.HeaderSampleReason)
 )
 
 // MarkSampled fills the Summary sheet's Sampled column ("yes" or "no") and
@@ -421,9 +421,9 @@ const (
 func MarkSampled(f *excelize.File, s *Sample) error {
 	// The ids are read with the row iterator, not GetRows: the sheet has a
 	// row per member, and only one column of it is needed.
-	rows, err := f.Rows(report.SheetSummary)
+	rows, err := f.Rows(runfolder.SheetSummary)
 	if err != nil {
-		return fmt.Errorf("the workbook has no %s sheet", report.SheetSummary)
+		return fmt.Errorf("the workbook has no %s sheet", runfolder.SheetSummary)
 	}
 	idCol, sampledCol, reasonCol := -1, -1, -1
 	var ids []string
@@ -473,14 +473,14 @@ func MarkSampled(f *excelize.File, s *Sample) error {
 		if r, ok := reason[id]; ok {
 			mark, why = "yes", string(r)
 		}
-		if err := f.SetCellStr(report.SheetSummary, cell(sampledCol+1, i+2), mark); err != nil {
+		if err := f.SetCellStr(runfolder.SheetSummary, cell(sampledCol+1, i+2), mark); err != nil {
 			return err
 		}
 		var v any
 		if why != "" {
 			v = why
 		}
-		if err := f.SetCellValue(report.SheetSummary, cell(reasonCol+1, i+2), v); err != nil {
+		if err := f.SetCellValue(runfolder.SheetSummary, cell(reasonCol+1, i+2), v); err != nil {
 			return err
 		}
 	}

@@ -1,8 +1,9 @@
 // Package runfolder is the contract of a run folder, the --out folder of
 // "cpdaudit run" that sample and finalize later read and add to: the names
-// of its files, the columns of its CSV files, the schema of run.json (the
-// json tags of Record), and how a text cell is defused against formula
-// injection and read back.
+// of its files, the columns of its CSV files, the sheets of summary.xlsx
+// and the Summary headers the review finds its columns by, the schema of
+// run.json (the json tags of Record), and how a text cell is defused
+// against formula injection and read back.
 //
 // The importer produces its types (FileInfo, Accounting, Notice, Issue),
 // report writes them and review reads them, so none of those needs another:

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // specSummaryColumns are SPEC.md's summary.csv columns, in order.
@@ -130,7 +130,7 @@ func TestRunPrevious(t *testing.T) {
 
 	// The Summary sheet: the column after Outcome, the flag in the flags.
 	wb := openXLSX(t, filepath.Join(out, "summary.xlsx"))
-	rows, err := wb.GetRows(report.SheetSummary)
+	rows, err := wb.GetRows(runfolder.SheetSummary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestRunPrevious(t *testing.T) {
 			t.Errorf("%s: Summary flags %q", row[0], row[flags])
 		}
 	}
-	cmp, err := wb.GetRows(report.SheetCompliance)
+	cmp, err := wb.GetRows(runfolder.SheetCompliance)
 	if err != nil {
 		t.Fatal(err)
 	}

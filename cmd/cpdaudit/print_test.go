@@ -14,7 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ies/cpdaudit/internal/testtool"
-	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -207,7 +207,7 @@ func writeDecisions(t *testing.T, dir string, decisions map[string][2]string) st
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec, com := slices.Index(rows[0], "Assessor decision"), slices.Index(rows[0], report.HeaderAssessorComment)
+	dec, com := slices.Index(rows[0], "Assessor decision"), slices.Index(rows[0], runfolder.HeaderAssessorComment)
 	for i, r := range rows[1:] {
 		d, ok := decisions[r[0]]
 		if !ok {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 // nextYearInputs copies the sample's two CSV exports with every "2025"
@@ -41,7 +41,7 @@ func nextYearInputs(t *testing.T, files ...string) string {
 func fillDecisions(t *testing.T, dir string, cells map[string]map[string]string) string {
 	t.Helper()
 	f := openXLSX(t, filepath.Join(dir, "summary.xlsx"))
-	rows, err := f.GetRows(report.SheetSummary)
+	rows, err := f.GetRows(runfolder.SheetSummary)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func fillDecisions(t *testing.T, dir string, cells map[string]map[string]string)
 				t.Fatalf("the Summary sheet has no %q column: %q", header, rows[0])
 			}
 			cell, _ := excelize.CoordinatesToCellName(col+1, i+2)
-			if err := f.SetCellStr(report.SheetSummary, cell, v); err != nil {
+			if err := f.SetCellStr(runfolder.SheetSummary, cell, v); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -112,7 +112,7 @@ func TestTwoYears(t *testing.T) {
 	}
 	// The assessors see who was sampled, and why, on the Summary sheet.
 	sampled := csvByID(t, filepath.Join(y1, "sample.csv"))
-	rows, _ := openXLSX(t, filepath.Join(y1, "summary.xlsx")).GetRows(report.SheetSummary)
+	rows, _ := openXLSX(t, filepath.Join(y1, "summary.xlsx")).GetRows(runfolder.SheetSummary)
 	sc, rc := slices.Index(rows[0], "Sampled"), slices.Index(rows[0], "Sample reason")
 	for _, r := range rows[1:] {
 		s, ok := sampled[r[0]]
