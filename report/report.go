@@ -27,10 +27,11 @@ type Input struct {
 	Files      []runfolder.FileInfo
 	// Register is the member register file, when one was given.
 	Register *runfolder.FileInfo
-	// Created, when set, is written as the workbook's creation and
-	// modification date (pass the same SOURCE_DATE_EPOCH-derived time as
-	// PDFOptions.Created). Zero keeps excelize's fixed default date; the
-	// wall clock is never used, so output stays byte-identical.
+	// Created is written as the workbook's creation and modification
+	// date. The pipeline always sets it, to the PDFs' date
+	// (PDFOptions.Created: SOURCE_DATE_EPOCH, else the last day of the CPD
+	// year); zero, as some tests leave it, keeps excelize's fixed default.
+	// The wall clock is never used, so output stays byte-identical.
 	Created time.Time
 	// Started and Finished are the run's times for run.json and the Run
 	// sheet; zero leaves them out. The pipeline passes the same date as

@@ -304,7 +304,7 @@ func writeSample(t testing.TB, dir string) {
 	}
 	for _, r := range in.Results {
 		path := filepath.Join(dir, "feedback", FeedbackFileName(r.Member.ID))
-		if err := WriteFileAtomic(path, 0o644, func(w io.Writer) error {
+		if err := writeFile(path, func(w io.Writer) error {
 			return WritePDF(w, r, fonts, PDFOptions{Version: in.Version, Created: testCreated})
 		}); err != nil {
 			t.Fatal(err)
@@ -314,11 +314,11 @@ func writeSample(t testing.TB, dir string) {
 		"summary.xlsx": WriteWorkbook, "summary.csv": WriteSummaryCSV, "activities.csv": WriteActivitiesCSV,
 		"import-issues.csv": WriteIssuesCSV, "run.json": WriteRunJSON,
 	} {
-		if err := WriteFileAtomic(filepath.Join(dir, name), 0o644, func(out io.Writer) error { return w(out, in) }); err != nil {
+		if err := writeFile(filepath.Join(dir, name), func(out io.Writer) error { return w(out, in) }); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := WriteFileAtomic(filepath.Join(dir, "template.xlsx"), 0o644, WriteTemplate); err != nil {
+	if err := writeFile(filepath.Join(dir, "template.xlsx"), WriteTemplate); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -533,4 +533,17 @@ func TestResultsRoundTrip(t *testing.T) {
 	if err := ReadResults(filepath.Join(t.TempDir(), ResultsFile), func(audit.MemberResult) error { return nil }); err == nil || !strings.Contains(err.Error(), "older cpdaudit") {
 		t.Errorf("a missing results file: %v", err)
 	}
+}
+
+// writeFile writes a file of the sample output.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -19,10 +19,10 @@ const (
 )
 
 // EditWorkbook opens the workbook at path, lets edit change it and writes
-// it to out atomically (0600: it holds personal data). path and out may be
-// the same file: readers then see the old workbook or the new one, never a
-// half-written one.
-func EditWorkbook(path, out string, edit func(*excelize.File, report.SheetStyles) error) error {
+// it to w. The caller stages w (package staged), so path may be replaced
+// by the result: readers then see the old workbook or the new one, never
+// a half-written one.
+func EditWorkbook(path string, w io.Writer, edit func(*excelize.File, report.SheetStyles) error) error {
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: unzipSizeLimit, UnzipXMLSizeLimit: unzipXMLSizeLimit})
 	if err != nil {
 		return fmt.Errorf("cannot open %s: %w", path, err)
@@ -33,9 +33,9 @@ func EditWorkbook(path, out string, edit func(*excelize.File, report.SheetStyles
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if err := edit(f, st); err != nil {
-		return fmt.Errorf("updating %s: %w", out, err)
+		return fmt.Errorf("updating %s: %w", path, err)
 	}
-	return report.WriteFileAtomic(out, 0o600, func(w io.Writer) error { return report.SaveWorkbook(f, w) })
+	return report.SaveWorkbook(f, w)
 }
 
 // runSection writes a titled section of label/value rows on the Run sheet.

@@ -61,6 +61,9 @@ func TestLayering(t *testing.T) {
 		{"importer", []string{pdf, project + "report", project + "review"}},
 		{"report", []string{project + "importer", project + "review"}},
 		{"review", []string{project + "importer"}},
+		// The steps a program calls (pipeline) know nothing of the command
+		// line; the web page reaches the importer only through them.
+		{"pipeline", []string{"github.com/spf13/cobra", "github.com/spf13/pflag"}},
 	}
 	for _, r := range rules {
 		pkg := project + r.pkg
@@ -76,16 +79,19 @@ func TestLayering(t *testing.T) {
 	}
 	// The run folder's contract is a leaf: report, review and the importer
 	// all import it, so it may import none of them (nor anything else of
-	// the project's).
-	for d := range deps[project+"runfolder"] {
-		if strings.HasPrefix(d, project) {
-			t.Errorf("%srunfolder must not depend on %s", project, d)
+	// the project's). So is the staged writer every step writes through.
+	for _, leaf := range []string{"runfolder", "staged"} {
+		for d := range deps[project+leaf] {
+			if strings.HasPrefix(d, project) {
+				t.Errorf("%s%s must not depend on %s", project, leaf, d)
+			}
 		}
 	}
-	// Only the command wires the importer in.
+	// Only the steps (pipeline) wire the importer in, and the command,
+	// which reads a policy file for "cpdaudit template".
 	for pkg, imp := range imports {
-		if imp[project+"importer"] && pkg != project+"cmd/cpdaudit" {
-			t.Errorf("%s imports the importer; only cmd/cpdaudit may (use runfolder's types)", pkg)
+		if imp[project+"importer"] && pkg != project+"cmd/cpdaudit" && pkg != project+"pipeline" {
+			t.Errorf("%s imports the importer; only pipeline and cmd/cpdaudit may (use runfolder's types)", pkg)
 		}
 	}
 }
@@ -122,5 +128,44 @@ func TestReviewDrawsNoPDF(t *testing.T) {
 			}
 			return true
 		})
+	}
+}
+
+// TestLibrariesDoNotPrint: the pipeline and the staged writer report
+// through their results and Progress, never on the terminal, so the web
+// page can call them; only cmd prints.
+func TestLibrariesDoNotPrint(t *testing.T) {
+	for _, dir := range []string{"../../pipeline", "../../staged"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("no sources in %s: %v", dir, err)
+		}
+		fset := token.NewFileSet()
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				id, ok := sel.X.(*ast.Ident)
+				if !ok {
+					return true
+				}
+				switch {
+				case id.Name == "fmt" && strings.HasPrefix(sel.Sel.Name, "Print"),
+					id.Name == "os" && (sel.Sel.Name == "Stdout" || sel.Sel.Name == "Stderr"),
+					id.Name == "log":
+					t.Errorf("%s: %s.%s: a library reports through its result or Progress", fset.Position(sel.Pos()), id.Name, sel.Sel.Name)
+				}
+				return true
+			})
+		}
 	}
 }

@@ -122,7 +122,7 @@ func newRootCmd(stdio IO, code *int) *cobra.Command {
 			c.Args = func(cmd *cobra.Command, args []string) error {
 				var ue usageError
 				if err := check(cmd, args); err != nil && !errors.As(err, &ue) {
-					return usageError{msg: err.Error()}
+					return usageError{Msg: err.Error()}
 				} else if err != nil {
 					return err
 				}
@@ -154,7 +154,7 @@ func completionUsage(root *cobra.Command) {
 		if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
 			msg = fmt.Sprintf("unknown shell %q; did you mean %q?", args[0], s[0])
 		}
-		return usageError{msg: msg}
+		return usageError{Msg: msg}
 	}
 }
 
@@ -240,7 +240,7 @@ func newHelpCmd(root *cobra.Command) *cobra.Command {
 		RunE: func(_ *cobra.Command, args []string) error {
 			target, rest, err := root.Find(args)
 			if err != nil {
-				return usageError{msg: err.Error()}
+				return usageError{Msg: err.Error()}
 			}
 			if target == root && len(rest) > 0 {
 				return unknownCommand(root, rest)
@@ -260,7 +260,7 @@ func unknownCommand(root *cobra.Command, args []string) error {
 	if s := root.SuggestionsFor(args[0]); len(s) > 0 {
 		msg += fmt.Sprintf("; did you mean %q?", s[0])
 	}
-	return usageError{msg: msg}
+	return usageError{Msg: msg}
 }
 
 // flagError turns pflag's parse errors into plain messages, with a
@@ -282,18 +282,18 @@ func flagError(cmd *cobra.Command, err error) error {
 		if s := suggestFlag(cmd, name); s != "" {
 			msg += "; did you mean --" + s + "?"
 		}
-		return usageError{msg: msg}
+		return usageError{Msg: msg}
 	case errors.As(err, &noValue):
-		return usageError{msg: strings.Replace(noValue.Error(), "flag needs an argument: ", "a value is needed after ", 1)}
+		return usageError{Msg: strings.Replace(noValue.Error(), "flag needs an argument: ", "a value is needed after ", 1)}
 	case errors.As(err, &badValue):
 		f := badValue.GetFlag()
 		what := "is not valid"
 		if t := f.Value.Type(); t == "int" || t == "uint" {
 			what = "is not a whole number"
 		}
-		return usageError{msg: fmt.Sprintf("--%s %q %s", f.Name, badValue.GetValue(), what)}
+		return usageError{Msg: fmt.Sprintf("--%s %q %s", f.Name, badValue.GetValue(), what)}
 	}
-	return usageError{msg: err.Error()}
+	return usageError{Msg: err.Error()}
 }
 
 // suggestFlag returns the option of cmd most like typed: one that starts

@@ -14,6 +14,7 @@ import (
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/staged"
 )
 
 // newPolicyCmd prints the default policy file, ready to be edited and
@@ -76,7 +77,7 @@ check as they are. An existing file is never replaced without --force.`,
 					return err
 				}
 			}
-			if err := report.WriteFileAtomic(path, 0o644, func(w io.Writer) error { return report.WriteTemplateFor(w, p) }); err != nil {
+			if err := staged.WriteFile(path, true, func(w io.Writer) error { return report.WriteTemplateFor(w, p) }); err != nil {
 				return err
 			}
 			fmt.Fprintf(stdio.Out, "Wrote %s: a blank CPD record for a member to fill in.\n", path)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ies/cpdaudit/internal/filetree"
 )
 
 var (
@@ -95,26 +97,7 @@ func readCSV(t *testing.T, path string) []map[string]string {
 }
 
 // treeFiles lists every file under dir, relative to it.
-func treeFiles(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		files[rel] = b
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
-}
+func treeFiles(t *testing.T, dir string) map[string][]byte { return filetree.Read(t, dir) }
 
 const (
 	sampleDir      = "../../fixtures/sample/activities"

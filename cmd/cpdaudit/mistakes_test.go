@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ies/cpdaudit/pipeline"
 )
 
 // copyFile copies src to dst, making dst's folder.
@@ -115,7 +117,7 @@ func TestOutputNeverReplacesInput(t *testing.T) {
 			if string(after) != string(before) {
 				t.Errorf("%s was changed", input)
 			}
-			for _, name := range []string{"run.json", lockName} {
+			for _, name := range []string{"run.json", pipeline.LockFile} {
 				if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 					t.Errorf("%s was written although the run was refused", name)
 				}
@@ -174,14 +176,25 @@ func TestOwnOutputNotReadBack(t *testing.T) {
 		}
 	}
 
-	// What discovery says about it: a notice per table of the run kept
-	// beside the exports, and one for the output folder inside them.
-	o := &auditOptions{Inputs: []string{exports}, Out: filepath.Join(exports, "audit")}
-	found, err := findInputs(o, true)
-	if err != nil {
+	// What discovery says about it, in run.json: a notice per table of
+	// the run kept beside the exports, and one for the output folder
+	// inside them.
+	audit := filepath.Join(exports, "audit")
+	if r := runInProcess(t, context.Background(), "run", "--year", "2025", "--register", sampleRegister, "--out", audit, "--quiet", exports); r.code != exitOK {
+		t.Fatalf("--out %s once more: exit %d\n%s", audit, r.code, r.stderr)
+	}
+	var rec struct {
+		Inputs  []struct{ Path string } `json:"inputs"`
+		Notices []struct{ File, Message string }
+	}
+	b, _ := os.ReadFile(filepath.Join(audit, "run.json"))
+	if err := json.Unmarshal(b, &rec); err != nil {
 		t.Fatal(err)
 	}
-	notes := describeNotices(found.notices)
+	var notes string
+	for _, n := range rec.Notices {
+		notes += n.File + ": " + n.Message + "\n"
+	}
 	for _, want := range []string{
 		filepath.Join(exports, "audit") + ": this is the run's output folder, inside an input folder",
 		filepath.Join(exports, "activities.csv") + ": this is the table activities.csv written by an earlier cpdaudit run",
@@ -191,8 +204,8 @@ func TestOwnOutputNotReadBack(t *testing.T) {
 			t.Errorf("no notice %q among:\n%s", want, notes)
 		}
 	}
-	if len(found.files) != 4 {
-		t.Errorf("%d files to read, want the 4 sample files: %v", len(found.files), found.files)
+	if len(rec.Inputs) != 4 {
+		t.Errorf("%d files read, want the 4 sample files: %v", len(rec.Inputs), rec.Inputs)
 	}
 
 	// Given only a table of a run: nothing to read, exit 1, and why.
@@ -217,24 +230,6 @@ func checkSampleOutcomes(t *testing.T, path string) {
 	}
 }
 
-// TestCopiedActivitiesNoticed: an activities.csv of a run copied away from
-// its run.json is read (it may be meant), with a notice that it may count
-// twice.
-func TestCopiedActivitiesNoticed(t *testing.T) {
-	dir := t.TempDir()
-	p := filepath.Join(dir, "copied.csv")
-	if err := os.WriteFile(p, []byte(activitiesHeader+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	found, err := findInputs(&auditOptions{Inputs: []string{dir}}, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(found.files) != 1 || !strings.Contains(describeNotices(found.notices), "its activities count twice") {
-		t.Errorf("files %v, notices:\n%s", found.files, describeNotices(found.notices))
-	}
-}
-
 // TestOneRunPerOutputFolder: while a run holds an output folder's lock, a
 // second run into it refuses (exit 1), naming the holder and the lock
 // file, and writes nothing; a lock left by a run that no longer exists is
@@ -245,12 +240,13 @@ func TestOneRunPerOutputFolder(t *testing.T) {
 		t.Fatalf("first run: exit %d\n%s", r.code, r.stderr)
 	}
 	before := treeFiles(t, out)
-	lock := filepath.Join(out, lockName)
+	lock := filepath.Join(out, pipeline.LockFile)
 
 	// A live holder: this test's own process.
 	host, _ := os.Hostname()
 	writeLock := func(pid int) {
-		b, _ := json.Marshal(lockInfo{PID: pid, Host: host, Started: time.Now().UTC(), Command: "run"})
+		// The lock file's format, as a run writes it.
+		b, _ := json.Marshal(map[string]any{"pid": pid, "host": host, "started": time.Now().UTC(), "command": "run"})
 		if err := os.WriteFile(lock, b, 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -265,9 +261,9 @@ func TestOneRunPerOutputFolder(t *testing.T) {
 			t.Errorf("the refusal lacks %q:\n%s", want, r.stderr)
 		}
 	}
-	delete(before, lockName)
+	delete(before, pipeline.LockFile)
 	got := treeFiles(t, out)
-	delete(got, lockName)
+	delete(got, pipeline.LockFile)
 	compareTrees(t, before, got)
 
 	// A dead holder: a process that has ended.
@@ -367,8 +363,5 @@ func TestWorkersClamped(t *testing.T) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}
 		checkSampleOutcomes(t, filepath.Join(out, "summary.csv"))
-	}
-	if w := reorderWindow(maxWorkers()); w > 4096 {
-		t.Errorf("the reorder window at the most workers is %d members", w)
 	}
 }

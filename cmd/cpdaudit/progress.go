@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/ies/cpdaudit/internal/english"
+	"github.com/ies/cpdaudit/pipeline"
 )
 
 // plural is english.Plural, under the short name this package's messages
@@ -46,6 +47,24 @@ func (p *progress) close() {
 	p.closed = true
 }
 
+// Report prints the pipeline's events: a stage that says what it does
+// as a line ("Reading 4 files..."), each file read as an indented line,
+// the members audited as a bar or a line at each tenth, and warnings.
+func (p *progress) Report(e pipeline.Event) {
+	switch {
+	case e.Kind == pipeline.Warning:
+		p.warn(e.Message)
+	case e.Kind == pipeline.Started && e.Stage == pipeline.StageAudit:
+		p.startMembers(e.Total, e.Message)
+	case e.Kind == pipeline.Started && e.Message != "":
+		p.stage(e.Message)
+	case e.Kind == pipeline.Step && e.Stage == pipeline.StageAudit:
+		p.memberDone()
+	case e.Kind == pipeline.Step && e.Message != "":
+		p.note("  " + e.Message)
+	}
+}
+
 func (p *progress) stage(s string) {
 	if p.quiet {
 		return
@@ -70,27 +89,14 @@ func (p *progress) warn(s string) {
 	p.line("warning: " + s)
 }
 
-func (p *progress) fileDone(path string, rows, issues int) {
-	if p.quiet {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	msg := fmt.Sprintf("  read %s: %d %s", path, rows, plural(rows, "row", "rows"))
-	if issues > 0 {
-		msg += fmt.Sprintf(", %d %s", issues, plural(issues, "issue", "issues"))
-	}
-	p.line(msg)
-}
-
-func (p *progress) startMembers(n int) {
+func (p *progress) startMembers(n int, msg string) {
 	if p.quiet {
 		return
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.total, p.done, p.lastPlain = n, 0, 0
-	p.line(fmt.Sprintf("Auditing %d %s and writing their feedback...", n, plural(n, "member", "members")))
+	p.line(msg + "...")
 }
 
 func (p *progress) memberDone() {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"github.com/ies/cpdaudit/pipeline"
 )
 
 // Exit statuses: the contract scripts and other systems rely on.
@@ -38,12 +40,10 @@ func stdIO() IO {
 }
 
 // usageError is wrong usage: the message is printed with a one-line hint
-// and the exit status is 2.
-type usageError struct{ msg string }
+// and the exit status is 2. The pipeline's are the same type.
+type usageError = pipeline.UsageError
 
-func (e usageError) Error() string { return e.msg }
-
-func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+func usagef(format string, a ...any) error { return usageError{Msg: fmt.Sprintf(format, a...)} }
 
 // errUsageShown is wrong usage whose help was already printed (cpdaudit
 // with no command): exit 2 with nothing more to say.
@@ -59,7 +59,7 @@ func reportError(err error, code int, hint string, stdio IO) int {
 	case errors.Is(err, errUsageShown):
 		return exitUsage
 	case errors.As(err, &ue):
-		fmt.Fprintf(stdio.Err, "cpdaudit: %s\n%s\n", ue.msg, hint)
+		fmt.Fprintf(stdio.Err, "cpdaudit: %s\n%s\n", ue.Msg, hint)
 		return exitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stdio.Err, "cpdaudit: interrupted; the earlier results, if any, were left as they were.")

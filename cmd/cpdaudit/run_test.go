@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/importer"
+	"github.com/ies/cpdaudit/internal/filetree"
 	"github.com/ies/cpdaudit/internal/testtool"
 )
 
@@ -111,24 +113,8 @@ func TestRerunReplacesOutputs(t *testing.T) {
 	compareTrees(t, first, treeFiles(t, out))
 }
 
-func compareTrees(t *testing.T, a, b map[string][]byte) {
-	t.Helper()
-	if len(a) == 0 {
-		t.Fatal("no output files")
-	}
-	for name, data := range a {
-		if other, ok := b[name]; !ok {
-			t.Errorf("%s is in one run's output only", name)
-		} else if !bytes.Equal(data, other) {
-			t.Errorf("%s differs between runs", name)
-		}
-	}
-	for name := range b {
-		if _, ok := a[name]; !ok {
-			t.Errorf("%s is in one run's output only", name)
-		}
-	}
-}
+// compareTrees fails unless a and b hold the same files, byte for byte.
+func compareTrees(t *testing.T, a, b map[string][]byte) { filetree.Same(t, a, b) }
 
 func TestOutputPermissions(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
@@ -458,5 +444,30 @@ func TestDocumentDate(t *testing.T) {
 		if got := vals["Run date"]; got != want[:10]+" "+want[11:16]+" UTC" {
 			t.Errorf("Run sheet: run date %q, want the date of %s", got, want)
 		}
+		// And the workbook's own properties (report.Input.Created), which
+		// Excel shows under File > Info.
+		if core := zipPart(t, filepath.Join(dir, sub, "summary.xlsx"), "docProps/core.xml"); !strings.Contains(core, ">"+want+"</dcterms:created>") {
+			t.Errorf("summary.xlsx's creation date is not %s:\n%s", want, core)
+		}
 	}
+}
+
+// zipPart is the text of one part of a zip file (a workbook).
+func zipPart(t *testing.T, path, name string) string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	f, err := zr.Open(name)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

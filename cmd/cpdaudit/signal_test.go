@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ies/cpdaudit/staged"
 )
 
 var (
@@ -136,7 +138,7 @@ func TestSIGINTWithin1s(t *testing.T) {
 				// Removing thousands of staged PDFs may go on past the
 				// second: the hidden staging folder is then left, for the
 				// next run to remove (TestStoppedRunLeftoversRemoved).
-				if !strings.HasPrefix(e.Name(), stagePrefix) {
+				if !strings.HasPrefix(e.Name(), staged.RunPrefix) {
 					t.Errorf("left in the output folder: %s", e.Name())
 				}
 			}
@@ -150,47 +152,13 @@ func TestSIGINTWithin1s(t *testing.T) {
 	}
 }
 
-// TestInterruptWritingTables: Ctrl-C while summary.xlsx is being
-// assembled (seconds for a large run; a test hook stands in for them)
-// ends the run at once, with exit 130 and no results.
-func TestInterruptWritingTables(t *testing.T) {
-	release := make(chan struct{})
-	started := make(chan struct{})
-	testHookTablesClose = func() {
-		close(started)
-		<-release
-	}
-	defer func() { testHookTablesClose = nil }()
-	defer close(release)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancelled := make(chan time.Time, 1)
-	go func() {
-		<-started
-		cancelled <- time.Now()
-		cancel()
-	}()
-	out := filepath.Join(t.TempDir(), "out")
-	r := runInProcess(t, ctx, sampleArgs(out)...)
-	took := time.Since(<-cancelled)
-	if took > time.Second {
-		t.Errorf("the run returned %v after it was cancelled", took)
-	}
-	if r.code != exitInterrupted {
-		t.Fatalf("exit %d, want %d\n%s", r.code, exitInterrupted, r.stderr)
-	}
-	if _, err := os.Stat(filepath.Join(out, "run.json")); err == nil {
-		t.Error("an interrupted run left a run.json")
-	}
-	t.Logf("the run returned %v after it was cancelled", took)
-}
-
 // TestStoppedRunLeftoversRemoved: a staging folder left by a run that was
 // stopped (or killed) is removed by the next run into the folder, unless
 // it holds previous results a failed commit could not put back.
 func TestStoppedRunLeftoversRemoved(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "out")
-	stopped := filepath.Join(out, stagePrefix+"123", "feedback")
-	kept := filepath.Join(out, stagePrefix+"456", ".previous")
+	stopped := filepath.Join(out, staged.RunPrefix+"123", "feedback")
+	kept := filepath.Join(out, staged.RunPrefix+"456", ".previous")
 	for _, d := range []string{stopped, kept} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
 			t.Fatal(err)

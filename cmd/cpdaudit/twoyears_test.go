@@ -238,12 +238,12 @@ func TestTwoYears(t *testing.T) {
 	if r.code != exitOK || !strings.Contains(r.stdout, "superseded") {
 		t.Fatalf("--force run exited %d:\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	for _, name := range laterStages {
+	for _, name := range []string{"sample.csv", "sample.json", "final", "final-summary.csv", "final-summary.xlsx", "letters.csv"} {
 		if _, err := os.Stat(filepath.Join(y2, name)); err == nil {
 			t.Errorf("%s is still in the re-run folder", name)
 		}
 	}
-	moved, _ := filepath.Glob(filepath.Join(y2, supersededDir, "*", "final", overridden+".pdf"))
+	moved, _ := filepath.Glob(filepath.Join(y2, "superseded", "*", "final", overridden+".pdf"))
 	if len(moved) != 1 {
 		t.Fatalf("the earlier letters are not kept in superseded/: %v", moved)
 	}

@@ -1,4 +1,7 @@
-package main
+// Package staged writes a set of output files so that a reader only ever
+// sees the previous complete set or the new complete set: run, sample and
+// finalize all write through it.
+package staged
 
 import (
 	"bufio"
@@ -10,24 +13,22 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/ies/cpdaudit/report"
 )
 
-// output stages a set of files and folders in a hidden folder inside the
+// Dir stages a set of files and folders in a hidden folder inside the
 // output folder and moves them into place only when every one is complete.
 // A run that fails or is interrupted removes the staging folder and leaves
 // the previous results untouched, and so does a commit that fails part way:
 // it puts back exactly what was there before. No partial output is ever
 // presented as complete.
-type output struct {
+type Dir struct {
 	dir, stage        string
 	filePerm, dirPerm os.FileMode
 	// entries are what commit moves into place, in this order. The last
 	// one marks a complete set: it is moved aside first and put in place
 	// last.
 	entries []string
-	// rename is os.Rename; a test makes it fail at each step of commit.
+	// rename is os.Rename, or Options.Rename.
 	rename func(oldpath, newpath string) error
 
 	mu     sync.Mutex
@@ -42,32 +43,64 @@ type output struct {
 	leftover string
 }
 
-// runEntries are what a run writes; run.json goes last because its
-// presence marks a complete run.
-var runEntries = []string{"feedback", "summary.xlsx", "summary.csv", "activities.csv", "import-issues.csv", report.ResultsFile, "run.json"}
+// Options say what a Dir stages and how.
+type Options struct {
+	// Entries are the files and folders, relative to the output folder,
+	// that Commit moves into place, in this order. The last one marks a
+	// complete set (run.json for a run): it is moved aside first and put
+	// in place last.
+	Entries []string
+	// Folders are made in the staging folder at once (such as feedback),
+	// parents first.
+	Folders []string
+	// Shared makes the files readable by other users (0644, folders 0755)
+	// instead of the owner only (0600, 0700): they hold personal data.
+	Shared bool
+	// Prefix starts the staging folder's name (default RunPrefix); a
+	// leftover one is found by it (RemoveLeftovers).
+	Prefix string
+	// Hint is added to the error when the output folder cannot be made or
+	// written, saying what to do ("choose another with --out"); "" for
+	// none.
+	Hint string
+	// Rename replaces os.Rename in Commit: a test makes it fail at each
+	// step, as a file held open on Windows would.
+	Rename func(oldpath, newpath string) error
+}
 
-// newOutput makes the output folder and a staging folder inside it, with
-// the folders among entries already made in the stage.
-func newOutput(dir string, shared bool, entries []string, folders ...string) (*output, error) {
-	o := &output{dir: dir, filePerm: 0o600, dirPerm: 0o700, entries: entries, rename: os.Rename}
-	if shared {
+// New makes the output folder dir if need be and a staging folder inside
+// it, with opts.Folders already made in the stage.
+func New(dir string, opts Options) (*Dir, error) {
+	o := &Dir{dir: dir, filePerm: 0o600, dirPerm: 0o700, entries: opts.Entries, rename: opts.Rename}
+	if o.rename == nil {
+		o.rename = os.Rename
+	}
+	if opts.Shared {
 		o.filePerm, o.dirPerm = 0o644, 0o755
 	}
-	if err := os.MkdirAll(dir, o.dirPerm); err != nil {
-		return nil, fmt.Errorf("cannot create the output folder %s: %w; choose another with --out", dir, err)
+	prefix := opts.Prefix
+	if prefix == "" {
+		prefix = RunPrefix
 	}
-	stage, err := os.MkdirTemp(dir, stagePrefix+"*")
+	hint := ""
+	if opts.Hint != "" {
+		hint = "; " + opts.Hint
+	}
+	if err := os.MkdirAll(dir, o.dirPerm); err != nil {
+		return nil, fmt.Errorf("cannot create the output folder %s: %w%s", dir, err, hint)
+	}
+	stage, err := os.MkdirTemp(dir, prefix+"*")
 	if err != nil {
-		return nil, fmt.Errorf("cannot write in the output folder %s: %w; choose another with --out", dir, err)
+		return nil, fmt.Errorf("cannot write in the output folder %s: %w%s", dir, err, hint)
 	}
 	o.stage = stage
 	if err := os.Chmod(stage, o.dirPerm); err != nil {
-		o.discard()
+		o.Discard()
 		return nil, fmt.Errorf("cannot set permissions in %s: %w", dir, err)
 	}
-	for _, f := range folders {
+	for _, f := range opts.Folders {
 		if err := os.Mkdir(filepath.Join(stage, f), o.dirPerm); err != nil {
-			o.discard()
+			o.Discard()
 			return nil, fmt.Errorf("cannot write in the output folder %s: %w", dir, err)
 		}
 	}
@@ -78,7 +111,7 @@ func newOutput(dir string, shared bool, entries []string, folders ...string) (*o
 // unless the output was already committed or discarded: a worker still
 // running after a cancelled run must not put a file back into a staging
 // folder being removed.
-func (o *output) open(name string) (*os.File, error) {
+func (o *Dir) open(name string) (*os.File, error) {
 	final := filepath.Join(o.dir, name)
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -92,9 +125,9 @@ func (o *output) open(name string) (*os.File, error) {
 	return f, nil
 }
 
-// write creates the staged file name (relative to the output folder) and
+// Write creates the staged file name (relative to the output folder) and
 // fills it with fn. Errors name the final path the user knows.
-func (o *output) write(name string, fn func(io.Writer) error) (err error) {
+func (o *Dir) Write(name string, fn func(io.Writer) error) (err error) {
 	f, err := o.open(name)
 	if err != nil {
 		return err
@@ -112,13 +145,13 @@ func (o *output) write(name string, fn func(io.Writer) error) (err error) {
 	return nil
 }
 
-// create opens the staged file name (relative to the output folder) for a
+// Create opens the staged file name (relative to the output folder) for a
 // file written over the whole stage, such as the tables the TableWriter
 // fills as members are audited. Writes are buffered; Close flushes and
 // closes the file and reports any error with the final path. The file is in
 // the staging folder, so a run that fails or is cancelled before commit
 // leaves nothing behind, closed or not.
-func (o *output) create(name string) (io.WriteCloser, error) {
+func (o *Dir) Create(name string) (io.WriteCloser, error) {
 	f, err := o.open(name)
 	if err != nil {
 		return nil, err
@@ -126,7 +159,7 @@ func (o *output) create(name string) (io.WriteCloser, error) {
 	return &stagedFile{f: f, bw: bufio.NewWriterSize(f, 64<<10), final: filepath.Join(o.dir, name)}, nil
 }
 
-// stagedFile is a buffered file made by create.
+// stagedFile is a buffered file made by Create.
 type stagedFile struct {
 	f      *os.File
 	bw     *bufio.Writer
@@ -159,7 +192,7 @@ func (s *stagedFile) Close() error {
 	return nil
 }
 
-// commit swaps the staged entries in for the previous ones. The previous
+// Commit swaps the staged entries in for the previous ones. The previous
 // entries are first moved aside into the staging folder (the completion
 // marker first, so the folder never claims to hold a complete set while it
 // holds parts of two), then the new ones are moved into place (the marker
@@ -167,7 +200,7 @@ func (s *stagedFile) Close() error {
 // no longer in the input do not linger from an earlier run. If any step
 // fails, every step done is undone in reverse order, so the output folder
 // holds exactly the previous results again, and the error says so.
-func (o *output) commit() error {
+func (o *Dir) Commit() error {
 	o.mu.Lock()
 	o.closed = true
 	o.mu.Unlock()
@@ -220,17 +253,17 @@ func (o *output) commit() error {
 	return nil
 }
 
-// discardWait is how long discard waits for the staging folder to be
+// discardWait is how long Discard waits for the staging folder to be
 // removed: removing 10,000 PDFs just written takes seconds, and Ctrl-C
 // must end the program within one.
 const discardWait = 250 * time.Millisecond
 
-// discard removes the staging folder; after a commit, or a failed commit
+// Discard removes the staging folder; after a commit, or a failed commit
 // that could not restore the previous results, it leaves it alone. If the
 // removal takes longer than discardWait, it returns meanwhile and sets
 // leftover: the folder is hidden, never taken for results, and the next
 // run into the output folder removes what is left (removeLeftovers).
-func (o *output) discard() {
+func (o *Dir) Discard() {
 	o.mu.Lock()
 	o.closed = true
 	o.mu.Unlock()
@@ -249,21 +282,29 @@ func (o *output) discard() {
 	}
 }
 
-// stagePrefix starts the name of every staging folder.
-const stagePrefix = ".cpdaudit-run-"
+// RunPrefix starts the name of a run's staging folder.
+const RunPrefix = ".cpdaudit-run-"
 
-// removeLeftovers removes the staging folders that runs stopped part way
+// Committed reports whether Commit put the new set in place.
+func (o *Dir) Committed() bool { return o.committed }
+
+// Leftover is the staging folder when it could not be removed: after
+// Commit, it holds the previous results (delete it); after Discard, it is
+// what was left when removal took too long (the next run removes it).
+func (o *Dir) Leftover() string { return o.leftover }
+
+// RemoveLeftovers removes the run staging folders (RunPrefix) that runs stopped part way
 // left in the output folder dir. The caller holds dir's lock, so none of
 // them belongs to a run still going on. A folder holding the previous
 // results of a commit that could not be undone (.previous) is kept: the
 // error of that run told the office to move them back.
-func removeLeftovers(dir string) {
+func RemoveLeftovers(dir string) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() || !strings.HasPrefix(e.Name(), stagePrefix) {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), RunPrefix) {
 			continue
 		}
 		p := filepath.Join(dir, e.Name())
@@ -272,4 +313,23 @@ func removeLeftovers(dir string) {
 		}
 		os.RemoveAll(p)
 	}
+}
+
+// WriteFile writes the one file path through a staging folder beside it,
+// so a reader sees the old file or the complete new one, and a failure
+// leaves the old one as it was. shared makes it readable by others (0644).
+func WriteFile(path string, shared bool, write func(io.Writer) error) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	o, err := New(dir, Options{Entries: []string{base}, Shared: shared, Prefix: ".cpdaudit-file-"})
+	if err != nil {
+		return err
+	}
+	defer o.Discard()
+	if err := o.Write(base, write); err != nil {
+		return err
+	}
+	return o.Commit()
 }

@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"encoding/json"
@@ -7,12 +7,14 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/ies/cpdaudit/staged"
 )
 
-// lockName is the lock file a run keeps in its output folder while it
+// LockFile is the lock file a run keeps in its output folder while it
 // works, so that a second run into the same folder refuses rather than
 // mixing its files with the first one's.
-const lockName = ".cpdaudit.lock"
+const LockFile = ".cpdaudit.lock"
 
 // lockInfo is what the lock file holds: who holds it, and since when.
 type lockInfo struct {
@@ -32,7 +34,7 @@ type outputLock struct {
 
 // lockOutputFolder makes the output folder if need be and takes its lock;
 // taking over a stale lock is said on stderr.
-func lockOutputFolder(dir string, shared bool, prog *progress) (*outputLock, error) {
+func lockOutputFolder(dir string, shared bool, rep reporter) (*outputLock, error) {
 	perm := os.FileMode(0o700)
 	if shared {
 		perm = 0o755
@@ -50,9 +52,9 @@ func lockOutputFolder(dir string, shared bool, prog *progress) (*outputLock, err
 		return nil, err
 	}
 	if stale != "" {
-		prog.warn(stale)
+		rep.warn(stale)
 	}
-	removeLeftovers(dir)
+	staged.RemoveLeftovers(dir)
 	if created {
 		l.dir = dir
 	}
@@ -70,7 +72,7 @@ const staleAge = 10 * time.Second
 // a live run, or by a run on another computer, is an error that names the
 // holder and says what to do.
 func lockOutput(dir, command string) (l *outputLock, stale string, err error) {
-	path := filepath.Join(dir, lockName)
+	path := filepath.Join(dir, LockFile)
 	host, _ := os.Hostname()
 	me := lockInfo{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Command: command}
 	for attempt := 0; ; attempt++ {

@@ -1,11 +1,10 @@
-package main
+package pipeline
 
 import (
 	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -26,10 +25,10 @@ type runInputs struct {
 // earlier cpdaudit run wrote (its tables, found beside its run.json) are
 // left out with a notice, and so is this run's own output folder when it
 // lies inside an input folder: a run never reads its own results back as
-// CPD records. For run (o.Out set), an output that would replace an input
+// CPD records. For run (writes), an output that would replace an input
 // file, the register or the policy file is wrong usage, refused before
 // any input is read.
-func findInputs(o *auditOptions, writes bool) (runInputs, error) {
+func findInputs(o *Options, writes bool) (runInputs, error) {
 	files, issues := importer.Discover(o.Inputs)
 	var in runInputs
 	named := map[string]bool{}
@@ -267,13 +266,4 @@ func isOwnWorkbook(path string) bool {
 		return err == nil && bytes.Contains(b, []byte(`name="Summary"`)) && bytes.Contains(b, []byte(`name="Run"`))
 	}
 	return false
-}
-
-// describeNotices is for tests and messages: every notice on its own line.
-func describeNotices(ns []importer.Notice) string {
-	var b strings.Builder
-	for _, n := range ns {
-		fmt.Fprintln(&b, n.String())
-	}
-	return b.String()
 }

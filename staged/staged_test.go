@@ -1,4 +1,4 @@
-package main
+package staged
 
 import (
 	"errors"
@@ -8,12 +8,17 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ies/cpdaudit/internal/filetree"
 )
 
+// runEntries are what a run writes, run.json last.
+var runEntries = []string{"feedback", "summary.xlsx", "summary.csv", "activities.csv", "import-issues.csv", "results.jsonl.gz", "run.json"}
+
 // stageRun stages a complete set of run outputs whose files all hold tag.
-func stageRun(t *testing.T, dir, tag string) *output {
+func stageRun(t *testing.T, dir, tag string) *Dir {
 	t.Helper()
-	o, err := newOutput(dir, false, runEntries, "feedback")
+	o, err := New(dir, Options{Entries: runEntries, Folders: []string{"feedback"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +30,7 @@ func stageRun(t *testing.T, dir, tag string) *output {
 		}
 	}
 	for _, name := range names {
-		if err := o.write(name, func(w io.Writer) error { _, err := io.WriteString(w, tag+" "+name); return err }); err != nil {
+		if err := o.Write(name, func(w io.Writer) error { _, err := io.WriteString(w, tag+" "+name); return err }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -41,7 +46,7 @@ func stageRun(t *testing.T, dir, tag string) *output {
 func TestCommitFailureRestoresPreviousRun(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	prev := stageRun(t, dir, "previous")
-	if err := prev.commit(); err != nil {
+	if err := prev.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	// Files of a later "cpdaudit sample" live beside the run's: a commit
@@ -49,7 +54,7 @@ func TestCommitFailureRestoresPreviousRun(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "sample.csv"), []byte("sample"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	before := treeFiles(t, dir)
+	before := filetree.Read(t, dir)
 
 	// A successful commit renames every entry aside and every new one into
 	// place: 2 x len(runEntries) renames.
@@ -65,15 +70,15 @@ func TestCommitFailureRestoresPreviousRun(t *testing.T) {
 				}
 				return os.Rename(a, b)
 			}
-			err := o.commit()
-			o.discard()
+			err := o.Commit()
+			o.Discard()
 			if err == nil {
 				t.Fatal("commit succeeded although a rename failed")
 			}
 			if msg := err.Error(); !strings.Contains(msg, "injected failure") || !strings.Contains(msg, "previous results in "+dir+" were left as they were") {
 				t.Errorf("error %q does not give the cause and say the previous results were kept", msg)
 			}
-			compareTrees(t, before, treeFiles(t, dir))
+			filetree.Same(t, before, filetree.Read(t, dir))
 			assertOnlyEntries(t, dir)
 		})
 	}
@@ -89,8 +94,8 @@ func TestCommitFailureRestoresPreviousRun(t *testing.T) {
 		}
 		return os.Rename(a, b)
 	}
-	err := o.commit()
-	o.discard()
+	err := o.Commit()
+	o.Discard()
 	if err == nil || !strings.Contains(err.Error(), "by hand") || !strings.Contains(err.Error(), o.stage) {
 		t.Errorf("an undo that fails must say where the previous results are: %v", err)
 	}
@@ -104,7 +109,7 @@ func TestCommitFailureRestoresPreviousRun(t *testing.T) {
 func TestCommitReplacesWhole(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "out")
 	prev := stageRun(t, dir, "previous")
-	if err := prev.commit(); err != nil {
+	if err := prev.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "feedback", "999999.pdf"), []byte("stale"), 0o600); err != nil {
@@ -114,11 +119,11 @@ func TestCommitReplacesWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	o := stageRun(t, dir, "new")
-	if err := o.commit(); err != nil {
+	if err := o.Commit(); err != nil {
 		t.Fatal(err)
 	}
-	o.discard()
-	got := treeFiles(t, dir)
+	o.Discard()
+	got := filetree.Read(t, dir)
 	if _, ok := got[filepath.Join("feedback", "999999.pdf")]; ok {
 		t.Error("a PDF of the previous run lingers")
 	}
@@ -139,5 +144,35 @@ func assertOnlyEntries(t *testing.T, dir string) {
 		if strings.HasPrefix(e.Name(), ".cpdaudit-run-") {
 			t.Errorf("staging folder %s left behind", e.Name())
 		}
+	}
+}
+
+// TestWriteFile: one file replaced whole, with the permissions asked for
+// and no staging folder left; a failed write leaves the old file.
+func TestWriteFile(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "template.xlsx")
+	if err := WriteFile(p, true, func(w io.Writer) error { _, err := io.WriteString(w, "old"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	err := WriteFile(p, true, func(w io.Writer) error { io.WriteString(w, "half"); return errors.New("disk full") })
+	if err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("a failed write: %v", err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "old" {
+		t.Errorf("the file holds %q after a failed write", b)
+	}
+	if err := WriteFile(p, true, func(w io.Writer) error { _, err := io.WriteString(w, "new"); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(p); string(b) != "new" {
+		t.Errorf("the file holds %q", b)
+	}
+	if fi, err := os.Stat(p); err != nil || fi.Mode().Perm()&0o044 != 0o044 {
+		t.Errorf("not readable by others: %v", fi.Mode())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("left beside the file: %v", entries)
 	}
 }

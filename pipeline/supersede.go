@@ -1,4 +1,4 @@
-package main
+package pipeline
 
 import (
 	"errors"
@@ -46,44 +46,78 @@ func refuseLaterStages(dir string, found []string) error {
 		dir, what, strings.Join(found, ", "), filepath.Join(dir, supersededDir, "DATE"))
 }
 
+// superseded is what supersede moved, so that a run whose swap then
+// fails can put it back.
+type superseded struct {
+	dir, dest string
+	moved     []string
+	newBase   bool // dir/superseded was made for this move
+}
+
 // supersede moves the later-stage files of the run in dir into
 // dir/superseded/<date>/, with a copy of the summary.csv and run.json they
 // were made from, so the record of what was decided and sent stays whole
-// and readable. It returns the folder they went to. The date is the day
-// of the move, the wall clock's: it records when, and no output of the
-// new run depends on it.
-func supersede(dir string, found []string, now time.Time) (string, error) {
+// and readable. The date is the day of the move, the wall clock's: it
+// records when, and no output of the new run depends on it. If a move
+// fails, what was moved is put back.
+func supersede(dir string, found []string, now time.Time) (*superseded, error) {
 	base := filepath.Join(dir, supersededDir)
+	_, statErr := os.Lstat(base)
+	s := &superseded{dir: dir, newBase: errors.Is(statErr, os.ErrNotExist)}
 	if err := os.MkdirAll(base, 0o700); err != nil {
-		return "", fmt.Errorf("cannot create %s: %w", base, err)
+		return nil, fmt.Errorf("cannot create %s: %w", base, err)
 	}
 	day := now.Format(time.DateOnly)
-	var dest string
 	for n := 1; ; n++ {
-		dest = filepath.Join(base, day)
+		dest := filepath.Join(base, day)
 		if n > 1 {
 			dest += "-" + strconv.Itoa(n)
 		}
 		err := os.Mkdir(dest, 0o700)
 		if err == nil {
+			s.dest = dest
 			break
 		}
 		if !errors.Is(err, os.ErrExist) {
-			return "", fmt.Errorf("cannot create %s: %w", dest, err)
+			return nil, s.undo(fmt.Errorf("cannot create %s: %w", dest, err))
 		}
 	}
 	// Copies, not moves: the new run replaces these in place.
 	for _, name := range []string{"summary.csv", "run.json"} {
-		if err := copyRecordFile(filepath.Join(dir, name), filepath.Join(dest, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return "", fmt.Errorf("cannot keep a copy of %s in %s: %w", name, dest, err)
+		if err := copyRecordFile(filepath.Join(dir, name), filepath.Join(s.dest, name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, s.undo(fmt.Errorf("cannot keep a copy of %s in %s: %w", name, s.dest, err))
 		}
 	}
 	for _, name := range found {
-		if err := os.Rename(filepath.Join(dir, name), filepath.Join(dest, name)); err != nil {
-			return "", fmt.Errorf("cannot move %s into %s: %w", filepath.Join(dir, name), dest, err)
+		if err := os.Rename(filepath.Join(dir, name), filepath.Join(s.dest, name)); err != nil {
+			return nil, s.undo(fmt.Errorf("cannot move %s into %s: %w", filepath.Join(dir, name), s.dest, err))
+		}
+		s.moved = append(s.moved, name)
+	}
+	return s, nil
+}
+
+// undo puts back what supersede moved and removes what it made, after
+// cause, the error that stopped the run; the error it returns says what
+// could not be put back, and where it is.
+func (s *superseded) undo(cause error) error {
+	var failed []string
+	for i := len(s.moved) - 1; i >= 0; i-- {
+		if err := os.Rename(filepath.Join(s.dest, s.moved[i]), filepath.Join(s.dir, s.moved[i])); err != nil {
+			failed = append(failed, err.Error())
 		}
 	}
-	return dest, nil
+	if len(failed) > 0 {
+		return fmt.Errorf("%w; moving the earlier sample and final results back failed too (%s): they are in %s; move them back into %s by hand",
+			cause, strings.Join(failed, "; "), s.dest, s.dir)
+	}
+	if s.dest != "" {
+		os.RemoveAll(s.dest) // only the copies of summary.csv and run.json are left
+	}
+	if s.newBase {
+		os.Remove(filepath.Join(s.dir, supersededDir))
+	}
+	return cause
 }
 
 func copyRecordFile(from, to string) error {
