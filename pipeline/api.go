@@ -87,15 +87,15 @@ const (
 // MarshalText names the status ("ok", "incomplete", "nothing-read") for
 // JSON.
 func (s Status) MarshalText() ([]byte, error) {
-	switch s {
-	case OK:
-		return []byte("ok"), nil
-	case Incomplete:
-		return []byte("incomplete"), nil
-	case NothingRead:
-		return []byte("nothing-read"), nil
+	return textOf([]string{"ok", "incomplete", "nothing-read"}, int(s), "status")
+}
+
+// textOf is names[i], the name of a value of an enumeration.
+func textOf(names []string, i int, what string) ([]byte, error) {
+	if i < 0 || i >= len(names) {
+		return nil, fmt.Errorf("unknown %s %d", what, i)
 	}
-	return nil, fmt.Errorf("unknown status %d", int(s))
+	return []byte(names[i]), nil
 }
 
 // UsageError is wrong usage: an option or argument that cannot work, such
@@ -182,15 +182,7 @@ const (
 // MarshalText names the kind ("started", "step", "warning"), so an Event
 // encodes as JSON a page can read.
 func (k Kind) MarshalText() ([]byte, error) {
-	switch k {
-	case Started:
-		return []byte("started"), nil
-	case Step:
-		return []byte("step"), nil
-	case Warning:
-		return []byte("warning"), nil
-	}
-	return nil, fmt.Errorf("unknown event kind %d", int(k))
+	return textOf([]string{"started", "step", "warning"}, int(k), "event kind")
 }
 
 // RunStages are the stages of Run, in order, for a page that shows them
