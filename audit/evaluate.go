@@ -8,6 +8,26 @@ import (
 	"time"
 )
 
+// Env is what every member's evaluation shares.
+type Env struct {
+	// Year is the CPD year audited. When it is 0, Evaluate takes it from
+	// the member's activities if they all fall in one calendar year.
+	Year   int
+	Policy Policy
+	// Shared finds reflections shared word for word between members. It
+	// may be nil: then there is no cross-member copy check.
+	Shared *ReflectionIndex
+	// UnreadInputs is how many input files could not be read, in whole or
+	// in part. When it is not 0, a member with no activities is REVIEW on
+	// every standard rather than NOT_MET: their record may be in one of
+	// those files, and a letter saying they recorded nothing would be
+	// wrong.
+	UnreadInputs int
+	// Model is the learned part of the reflection judge; nil is the
+	// committed model (DefaultReflectionModel).
+	Model *ReflectionModel
+}
+
 // Evaluate audits one member's activities for one CPD year against the
 // four standards. It is pure and deterministic: the same arguments always
 // give the same result (nothing depends on map order or the clock), and it

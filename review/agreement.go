@@ -2,6 +2,7 @@ package review
 
 import (
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/agreement"
 )
 
 // Agreement measures how often assessors agreed with the pre-screen. Only
@@ -18,7 +19,7 @@ type Agreement struct {
 	ReviewToMet, ReviewToNotMet int
 	// Confusion is pre-screen outcome (MET, NOT_MET, REVIEW) against final
 	// outcome (MET, NOT_MET).
-	Confusion audit.Confusion
+	Confusion agreement.Confusion
 	Standards [4]StandardAgreement
 }
 
@@ -31,7 +32,7 @@ type Line struct {
 	// when KappaDefined.
 	Kappa float64
 	// KappaDefined is false when there is nothing to measure: no members,
-	// or one label throughout on both sides (audit.CohensKappa then says 1,
+	// or one label throughout on both sides (agreement.CohensKappa then says 1,
 	// but a run where everyone is MET says nothing about agreement).
 	KappaDefined bool
 }
@@ -111,7 +112,7 @@ func Measure(finals []Final) Agreement {
 	}
 	a.Decided = line(allTool, allFinal)
 	a.ToolDecided = line(decTool, decFinal)
-	a.Confusion = audit.NewConfusion([]string{string(audit.Met), string(audit.NotMet), string(audit.Review)}, allTool, allFinal)
+	a.Confusion = agreement.NewConfusion([]string{string(audit.Met), string(audit.NotMet), string(audit.Review)}, allTool, allFinal)
 	for k := range a.Standards {
 		a.Standards[k].Standard = audit.Standard(k + 1)
 		a.Standards[k].Attributable = line(stdTool[k], stdFinal[k])
@@ -120,7 +121,7 @@ func Measure(finals []Final) Agreement {
 }
 
 func line(tool, final []string) Line {
-	l := Line{N: len(tool), Kappa: audit.CohensKappa(tool, final)}
+	l := Line{N: len(tool), Kappa: agreement.CohensKappa(tool, final)}
 	labels := map[string]bool{}
 	for i := range tool {
 		labels[tool[i]], labels[final[i]] = true, true

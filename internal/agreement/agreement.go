@@ -1,4 +1,8 @@
-package audit
+// Package agreement measures how far two raters agree: Cohen's kappa,
+// precision and recall, and the confusion matrix. The assessor loop
+// (review) and the judge's evaluation (fixtures/reflections) use it; the
+// audit itself does not.
+package agreement
 
 import "slices"
 

@@ -68,3 +68,20 @@ func (t *table[V]) get(h uint64) (V, bool) {
 		}
 	}
 }
+
+// FNV-1a, 64 bits, as hash/fnv's New64a computes it, but written inline:
+// New64a and the []byte conversions to feed it allocate for every word,
+// and the copy checks hash every word of every reflection.
+const (
+	fnvOffset64 uint64 = 14695981039346656037
+	fnvPrime64  uint64 = 1099511628211
+)
+
+// fnv64a continues the FNV-1a hash h with the bytes of s.
+func fnv64a(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= fnvPrime64
+	}
+	return h
+}

@@ -3,30 +3,8 @@ package audit
 import (
 	"cmp"
 	"slices"
-	"strings"
 	"sync"
-	"unicode"
 )
-
-// Env is what every member's evaluation shares.
-type Env struct {
-	// Year is the CPD year audited. When it is 0, Evaluate takes it from
-	// the member's activities if they all fall in one calendar year.
-	Year   int
-	Policy Policy
-	// Shared finds reflections shared word for word between members. It
-	// may be nil: then there is no cross-member copy check.
-	Shared *ReflectionIndex
-	// UnreadInputs is how many input files could not be read, in whole or
-	// in part. When it is not 0, a member with no activities is REVIEW on
-	// every standard rather than NOT_MET: their record may be in one of
-	// those files, and a letter saying they recorded nothing would be
-	// wrong.
-	UnreadInputs int
-	// Model is the learned part of the reflection judge; nil is the
-	// committed model (DefaultReflectionModel).
-	Model *ReflectionModel
-}
 
 // ReflectionIndex finds reflections shared word for word (after
 // normalising case, spaces and punctuation) between members. It is built
@@ -158,48 +136,4 @@ func (ix *ReflectionIndex) otherMemberWords(memberID string, ws []string) (strin
 		}
 	}
 	return "", false
-}
-
-// copyWords returns the words of s, lowercased, ignoring punctuation and
-// spacing: the form in which two reflections are "word for word" the same.
-func copyWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-}
-
-// copyHash hashes the normalised words of s; ok is false when s has fewer
-// than minWords words.
-func copyHash(s string, minWords int) (uint64, bool) {
-	return hashCopyWords(copyWords(s), minWords)
-}
-
-// hashCopyWords is copyHash of the words ws: FNV-1a of each word followed
-// by a space.
-func hashCopyWords(ws []string, minWords int) (uint64, bool) {
-	if len(ws) < max(minWords, 1) {
-		return 0, false
-	}
-	h := fnvOffset64
-	for _, w := range ws {
-		h = fnv64a(fnv64a(h, w), " ")
-	}
-	return h, true
-}
-
-// FNV-1a, 64 bits, as hash/fnv's New64a computes it, but written inline:
-// New64a and the []byte conversions to feed it allocate for every word,
-// and the copy checks hash every word of every reflection.
-const (
-	fnvOffset64 uint64 = 14695981039346656037
-	fnvPrime64  uint64 = 1099511628211
-)
-
-// fnv64a continues the FNV-1a hash h with the bytes of s.
-func fnv64a(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= fnvPrime64
-	}
-	return h
 }

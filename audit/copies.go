@@ -1,0 +1,172 @@
+package audit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// copyItem is one reflection long enough to compare.
+type copyItem struct {
+	act    int
+	hash   uint64
+	shingl []uint64 // sorted hashes of its three-word sequences
+}
+
+// flagCopies flags reflections pasted onto several activities of the
+// member (the same or near the same) and reflections shared word for word
+// with another member. It returns the sentence for the member's feedback,
+// or "" when there are none.
+func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *ReflectionIndex) string {
+	var items []copyItem
+	// Each reflection is split into words once, for both checks.
+	words := make([][]string, len(r.Activities))
+	for i, a := range r.Activities {
+		words[i] = copyWords(a.Activity.Reflection)
+		h, ok := hashCopyWords(words[i], p.CopyMinWords)
+		if !ok {
+			continue
+		}
+		items = append(items, copyItem{act: i, hash: h, shingl: shingles(words[i])})
+	}
+	// Group by union-find: same text, or near the same. Comparing every
+	// pair is quadratic, so very long records get the exact check only.
+	parent := make([]int, len(items))
+	for i := range parent {
+		parent[i] = i
+	}
+	find := func(i int) int {
+		for parent[i] != i {
+			parent[i] = parent[parent[i]]
+			i = parent[i]
+		}
+		return i
+	}
+	near := len(items) <= 400
+	for i := range items {
+		for j := i + 1; j < len(items); j++ {
+			if items[i].hash == items[j].hash || (near && jaccard(items[i].shingl, items[j].shingl) >= p.NearSameSimilarity-eps) {
+				if a, b := find(i), find(j); a != b {
+					parent[max(a, b)] = min(a, b)
+				}
+			}
+		}
+	}
+	var msgs []string
+	for root := range items {
+		if find(root) != root {
+			continue
+		}
+		var group []int
+		exact := true
+		for k := range items {
+			if find(k) == root {
+				group = append(group, items[k].act)
+				exact = exact && items[k].hash == items[root].hash
+			}
+		}
+		if len(group) < 2 {
+			continue
+		}
+		kind := "The same reflection"
+		if !exact {
+			kind = "Nearly the same reflection"
+		}
+		var names []string
+		for _, i := range group {
+			names = append(names, where(r.Activities[i].Activity))
+		}
+		r.Flags = append(r.Flags, fmt.Sprintf("%s on %d activities: %s", kind, len(group), strings.Join(names, ", ")))
+		for k, i := range group {
+			a := &r.Activities[i]
+			// The names of the group but this one (names[k]).
+			others := make([]string, 0, len(names)-1)
+			others = append(append(others, names[:k]...), names[k+1:]...)
+			a.Flags = append(a.Flags, strings.ToLower(kind[:1])+kind[1:]+" as "+strings.Join(others, ", "))
+			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: a.Activity.Reflection,
+				Note: kind + " as " + strings.Join(others, ", ") + ": an assessor will check it."})
+		}
+		msgs = append(msgs, fmt.Sprintf("%s appears on %d activities (%s)", strings.ToLower(kind[:1])+kind[1:], len(group), strings.Join(names, ", ")))
+	}
+	for i := range r.Activities {
+		a := &r.Activities[i]
+		other, ok := shared.otherMemberWords(r.Member.ID, words[i])
+		if !ok {
+			continue
+		}
+		// The other member's number goes to the assessor only, never into
+		// text written to this member.
+		r.Flags = append(r.Flags, fmt.Sprintf("Reflection on %s is word for word the same as one in member %s's record", where(a.Activity), other))
+		a.Flags = append(a.Flags, "reflection word for word the same as one in member "+other+"'s record")
+		s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: a.Activity.Reflection,
+			Note: "Word for word the same as a reflection in another member's record: an assessor will check it."})
+		msgs = append(msgs, fmt.Sprintf("the reflection on %s is word for word the same as one in another member's record", quote(a.Title)))
+	}
+	if len(msgs) == 0 {
+		return ""
+	}
+	return capitalise(strings.Join(msgs, "; ")) + ". An assessor will check this, so this standard can be at most REVIEW."
+}
+
+// shingles hashes every run of three words, sorted, for near-copy checks.
+func shingles(ws []string) []uint64 {
+	out := make([]uint64, 0, max(len(ws)-2, 0))
+	for i := 0; i+3 <= len(ws); i++ {
+		// The FNV-1a hash of ws[i] + " " + ws[i+1] + " " + ws[i+2].
+		h := fnv64a(fnvOffset64, ws[i])
+		h = fnv64a(fnv64a(h, " "), ws[i+1])
+		h = fnv64a(fnv64a(h, " "), ws[i+2])
+		out = append(out, h)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// jaccard is |a ∩ b| / |a ∪ b| of two sorted sets.
+func jaccard(a, b []uint64) float64 {
+	if len(a) == 0 && len(b) == 0 {
+		return 1
+	}
+	i, j, both := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			both++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return float64(both) / float64(len(a)+len(b)-both)
+}
+
+// copyWords returns the words of s, lowercased, ignoring punctuation and
+// spacing: the form in which two reflections are "word for word" the same.
+func copyWords(s string) []string {
+	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}
+
+// copyHash hashes the normalised words of s; ok is false when s has fewer
+// than minWords words.
+func copyHash(s string, minWords int) (uint64, bool) {
+	return hashCopyWords(copyWords(s), minWords)
+}
+
+// hashCopyWords is copyHash of the words ws: FNV-1a of each word followed
+// by a space.
+func hashCopyWords(ws []string, minWords int) (uint64, bool) {
+	if len(ws) < max(minWords, 1) {
+		return 0, false
+	}
+	h := fnvOffset64
+	for _, w := range ws {
+		h = fnv64a(fnv64a(h, w), " ")
+	}
+	return h, true
+}

@@ -1,0 +1,145 @@
+package audit
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ies/cpdaudit/internal/english"
+)
+
+// practiceNotes are the good and great practice observations: a
+// reflection on every activity, gaps of several months, and a year-round
+// reflection. They never change a verdict.
+func practiceNotes(r *MemberResult, c *compiled, p ReflectionPolicy) []string {
+	var notes []string
+	var dates []time.Time
+	all := true
+	counted := 0
+	for _, a := range r.Activities {
+		if !a.Counted {
+			continue
+		}
+		counted++
+		dates = append(dates, dayOf(a.Date))
+		all = all && a.Reflection.Level != Missing
+	}
+	if counted > 0 && all {
+		notes = append(notes, "Good practice: you wrote a reflection on every activity.")
+	}
+	// A fully exempt member has nothing to spread; a partly exempt one's
+	// exempt months may be the gap itself (a career break, parental leave).
+	if r.Member.ExemptMonths < 12 {
+		notes = append(notes, gapNotes(dates, r.Year, p.GapMonths, r.Member.ExemptMonths)...)
+	}
+	for _, a := range r.Activities {
+		if !isYearRound(a.Title, c.yearRound) {
+			continue
+		}
+		if a.Category == OtherCategory {
+			notes = append(notes, fmt.Sprintf("Great practice: your year-round reflection %s evaluates your learning over the year; its %s count toward your total.", quote(a.Title), hoursWord(a.Hours)))
+		} else {
+			notes = append(notes, fmt.Sprintf("Your %s is recorded under %s; the IES recognises a year-round reflection under Other. Its hours count either way.", quote(a.Title), a.Category))
+		}
+	}
+	return notes
+}
+
+// gapNotes notes every stretch of gapMonths or more with no activity in
+// the CPD year, counting from 1 January and up to 31 December. The
+// register gives how many months a member was exempt, not which, so a
+// stretch is noted only when it is gapMonths longer than the exempt
+// months: those may all fall inside it.
+func gapNotes(dates []time.Time, year, gapMonths, exemptMonths int) []string {
+	if len(dates) == 0 || year == 0 {
+		return nil
+	}
+	slices.SortFunc(dates, func(a, b time.Time) int { return a.Compare(b) })
+	start := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(year+1, time.January, 1, 0, 0, 0, 0, time.UTC)
+	bounds := append(append([]time.Time{start}, dates...), end)
+	var notes []string
+	for i := 0; i+1 < len(bounds); i++ {
+		// The days with no activity are [from, to): from the day after an
+		// activity (or 1 January) up to the next one (or 1 January after).
+		from, to := bounds[i], bounds[i+1]
+		if i > 0 {
+			from = from.AddDate(0, 0, 1)
+		}
+		least := gapMonths + max(exemptMonths, 0)
+		if from.AddDate(0, least, 0).After(to) {
+			continue
+		}
+		months := least
+		for !from.AddDate(0, months+1, 0).After(to) {
+			months++
+		}
+		span := fmt.Sprintf("between %s and %s", longDate(bounds[i]), longDate(to))
+		switch {
+		case i == 0:
+			span = "before your first activity on " + longDate(to)
+		case i+1 == len(bounds)-1:
+			span = fmt.Sprintf("after your last activity on %s until the end of %d", longDate(bounds[i]), year)
+		}
+		if exemptMonths > 0 {
+			span += fmt.Sprintf(" (%d more than your %d exempt %s)", months-exemptMonths, exemptMonths, english.Plural(exemptMonths, "month", "months"))
+		}
+		notes = append(notes, fmt.Sprintf("There were %d months with no CPD activity %s: spreading CPD through the year is good practice.", months, span))
+	}
+	return notes
+}
+
+// isYearRound: the title is, or is one slip away from, a year-round title
+// (ignoring case, hyphens and a year such as "2025").
+func isYearRound(title string, titles []yearRoundTitle) bool {
+	var ws []string
+	for _, w := range words(title) {
+		if strings.Trim(w, "0123456789") != "" {
+			ws = append(ws, w)
+		}
+	}
+	got := strings.Join(ws, " ")
+	padded := " " + got + " "
+	for _, t := range titles {
+		// The edit distance is at least the difference in length, so most
+		// titles need no distance computed.
+		if got == t.words || strings.Contains(padded, t.padded) ||
+			(abs(len(got)-len(t.words)) <= 2 && editDistance(got, t.words) <= 2) {
+			return true
+		}
+	}
+	return false
+}
+
+// yearRoundTitle is a year-round title's words joined by spaces, and the
+// same with a space either side, for isYearRound.
+type yearRoundTitle struct{ words, padded string }
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// editDistance is the Levenshtein distance, for short titles only.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
