@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // copyItem is one reflection long enough to compare.
@@ -46,7 +47,7 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 	near := len(items) <= 400
 	for i := range items {
 		for j := i + 1; j < len(items); j++ {
-			if items[i].hash == items[j].hash || (near && jaccard(items[i].shingl, items[j].shingl) >= p.NearSameSimilarity-eps) {
+			if items[i].hash == items[j].hash || (near && nearSame(items[i].shingl, items[j].shingl, p.NearSameSimilarity-eps)) {
 				if a, b := find(i), find(j); a != b {
 					parent[max(a, b)] = min(a, b)
 				}
@@ -123,6 +124,19 @@ func shingles(ws []string) []uint64 {
 	return slices.Compact(out)
 }
 
+// nearSame reports whether jaccard(a, b) >= least. The Jaccard index is
+// at most the smaller set's size over the larger's (the intersection is no
+// larger than one, the union no smaller than the other), and float
+// division keeps that order, so sets of very different sizes are decided
+// without the merge: most pairs of reflections differ in length.
+func nearSame(a, b []uint64, least float64) bool {
+	lo, hi := min(len(a), len(b)), max(len(a), len(b))
+	if hi > 0 && float64(lo)/float64(hi) < least {
+		return false
+	}
+	return jaccard(a, b) >= least
+}
+
 // jaccard is |a ∩ b| / |a ∪ b| of two sorted sets.
 func jaccard(a, b []uint64) float64 {
 	if len(a) == 0 && len(b) == 0 {
@@ -146,16 +160,93 @@ func jaccard(a, b []uint64) float64 {
 
 // copyWords returns the words of s, lowercased, ignoring punctuation and
 // spacing: the form in which two reflections are "word for word" the same.
+// Words are runs of letters and digits. ASCII text, nearly every
+// reflection, takes a path that allocates the list and at most one
+// lowercased copy of s rather than a string per word: the copy checks
+// split every reflection twice.
 func copyWords(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	if !isASCII(s) {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})
+	}
+	n, upper := 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		upper = upper || 'A' <= c && c <= 'Z'
+		if isAlnumASCII(c) && (i == 0 || !isAlnumASCII(s[i-1])) {
+			n++
+		}
+	}
+	low := s
+	if upper {
+		low = strings.ToLower(s) // ASCII: same length, same word positions
+	}
+	ws := make([]string, 0, n)
+	start := -1
+	for i := 0; i <= len(low); i++ {
+		if i < len(low) && isAlnumASCII(low[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			ws = append(ws, low[start:i])
+			start = -1
+		}
+	}
+	return ws
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// isAlnumASCII is unicode.IsLetter || unicode.IsDigit for an ASCII byte.
+func isAlnumASCII(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 // copyHash hashes the normalised words of s; ok is false when s has fewer
-// than minWords words.
+// than minWords words. It is hashCopyWords(copyWords(s)), computed for
+// ASCII text without building the words: the shared-reflection index
+// hashes every reflection of the run before the audit starts.
 func copyHash(s string, minWords int) (uint64, bool) {
-	return hashCopyWords(copyWords(s), minWords)
+	if !isASCII(s) {
+		return hashCopyWords(copyWords(s), minWords)
+	}
+	h, n, in := fnvOffset64, 0, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !isAlnumASCII(c) {
+			if in {
+				h = (h ^ ' ') * fnvPrime64
+				in = false
+			}
+			continue
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * fnvPrime64
+		if !in {
+			n++
+			in = true
+		}
+	}
+	if in {
+		h = (h ^ ' ') * fnvPrime64
+	}
+	if n < max(minWords, 1) {
+		return 0, false
+	}
+	return h, true
 }
 
 // hashCopyWords is copyHash of the words ws: FNV-1a of each word followed

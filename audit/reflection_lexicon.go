@@ -93,9 +93,11 @@ func lexiconSlip(w string) uint32 {
 		return t
 	}
 	var t uint32
+	prefix := fnvOffset64 // the hash of w[:i], carried on rather than redone
 	for i := 0; i+1 < len(w); i++ {
-		v, _ := lexiconSlips.get(fnv64a(fnv64a(fnvOffset64, w[:i]), w[i+1:]))
+		v, _ := lexiconSlips.get(fnv64a(prefix, w[i+1:]))
 		t |= v
+		prefix = fnv64a(prefix, w[i:i+1])
 	}
 	return t
 }

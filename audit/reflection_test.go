@@ -2,8 +2,12 @@ package audit
 
 import (
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestAnalyseReflection(t *testing.T) {
@@ -262,5 +266,59 @@ func TestReflectionIndex(t *testing.T) {
 	var nilIndex *ReflectionIndex
 	if _, ok := nilIndex.otherMember("A", text); ok {
 		t.Error("nil index found a copy")
+	}
+}
+
+// The copy checks' ASCII paths must split and hash exactly as the general
+// one (strings.FieldsFunc over the lowercased text) does.
+func TestCopyWordsFastPath(t *testing.T) {
+	general := func(s string) []string {
+		return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+			return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+		})
+	}
+	texts := []string{"", " ", "a", "A", "The SAME text, twice!", "  lead\tand trail  ", "x1 2y_z--Q", "don't stop", "ÉCOLE and école",
+		"Mixed ümlaut WORDS", "9", "end."}
+	for _, f := range []string{"corpus.csv", "heldout.csv", "blind.csv"} {
+		data, err := os.ReadFile(filepath.Join("..", "fixtures", "reflections", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, strings.Split(string(data), "\n")...)
+	}
+	for _, s := range texts {
+		want := general(s)
+		if got := copyWords(s); !slices.Equal(got, want) {
+			t.Fatalf("copyWords(%q) = %q, want %q", s, got, want)
+		}
+		for _, min := range []int{0, 1, 5, 12} {
+			wh, wok := hashCopyWords(want, min)
+			if h, ok := copyHash(s, min); h != wh || ok != wok {
+				t.Fatalf("copyHash(%q, %d) = %x %v, want %x %v", s, min, h, ok, wh, wok)
+			}
+		}
+	}
+}
+
+// nearSame decides as the full Jaccard index does.
+func TestNearSameBound(t *testing.T) {
+	set := func(n, from int) []uint64 {
+		var s []uint64
+		for i := range n {
+			s = append(s, uint64(from+i))
+		}
+		return s
+	}
+	for la := 0; la < 30; la++ {
+		for lb := 0; lb < 30; lb++ {
+			for off := 0; off < 30; off += 3 {
+				a, b := set(la, 0), set(lb, off)
+				for _, least := range []float64{0.5, 0.8, 0.9 - 1e-6, 1} {
+					if got, want := nearSame(a, b, least), jaccard(a, b) >= least; got != want {
+						t.Fatalf("nearSame(%d, %d from %d, %v) = %v, want %v", la, lb, off, least, got, want)
+					}
+				}
+			}
+		}
 	}
 }

@@ -142,8 +142,10 @@ var britishWords = map[string]string{
 // normWord lowercases w (already lowercase from tokenize) and folds
 // American spelling into British.
 func normWord(w string) string {
-	if v, ok := britishWords[w]; ok {
-		return v
+	if len(w) > 0 && britishLens[w[0]]&lenBit(len(w)) != 0 {
+		if v, ok := britishWords[w]; ok {
+			return v
+		}
 	}
 	// Every suffix has a z or "el": most words need no loop.
 	if strings.IndexByte(w, 'z') < 0 && !strings.Contains(w, "el") {
@@ -156,6 +158,20 @@ func normWord(w string) string {
 	}
 	return w
 }
+
+// britishLens marks, per first byte, the lengths of britishWords' keys:
+// normWord is called for every word of every reflection, and most need
+// no map lookup.
+var britishLens = func() (m [256]uint64) {
+	for w := range britishWords {
+		m[w[0]] |= lenBit(len(w))
+	}
+	return m
+}()
+
+// lenBit is the bit of a word length in a mask of lengths; lengths from
+// 63 share the last bit.
+func lenBit(n int) uint64 { return 1 << min(n, 63) }
 
 // phrase is one compiled word-list entry: its normalised words. ing is
 // true for the "-ing" wildcard word ("by -ing").
@@ -172,8 +188,12 @@ type matcher struct {
 	// starts marks the first bytes of byFirst's keys: a word starting
 	// with any other byte needs no lookup. Most lists are short, and a
 	// sentence is matched against eleven of them.
-	starts  [256]bool
-	phrases []phrase
+	starts [256]bool
+	// lens and fuzzyLens mark, per first byte, the lengths (lenBit) of
+	// byFirst's and fuzzy's keys: the tagger looks up every word, and a
+	// word of another length needs no map lookup.
+	lens, fuzzyLens [256]uint64
+	phrases         []phrase
 	fuzzy   map[uint64][]fuzzyForm // fuzzyKey(first letter, length) -> single-word forms for typo matching
 }
 
@@ -262,6 +282,12 @@ func (m *matcher) add(list []string, inflect bool, tags uint32) {
 func (m *matcher) done() *matcher {
 	for w := range m.byFirst {
 		m.starts[w[0]] = true
+		m.lens[w[0]] |= lenBit(len(w))
+	}
+	for _, fs := range m.fuzzy {
+		for _, f := range fs {
+			m.fuzzyLens[f.form[0]] |= lenBit(len(f.form))
+		}
 	}
 	return m
 }
@@ -291,7 +317,10 @@ func (m *matcher) find(toks []token) []match {
 		if t.boundary || !m.starts[t.w[0]] {
 			continue
 		}
-		ids := m.byFirst[t.w]
+		var ids []int
+		if m.lens[t.w[0]]&lenBit(len(t.w)) != 0 {
+			ids = m.byFirst[t.w]
+		}
 		for _, id := range ids {
 			if j, ok := m.matchAt(toks, i, id); ok {
 				out = append(out, match{i, j, id})
@@ -316,6 +345,9 @@ func (m *matcher) fuzzyFind(w string) (int, bool) {
 		return 0, false
 	}
 	for d := -1; d <= 1; d++ {
+		if m.fuzzyLens[w[0]]&lenBit(len(w)+d) == 0 {
+			continue
+		}
 		for _, f := range m.fuzzy[fuzzyKey(w[0], len(w)+d)] {
 			var near bool
 			if min(len(w), len(f.form)) < fuzzyAnyEdit {
