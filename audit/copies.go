@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -129,12 +130,39 @@ func shingles(ws []string) []uint64 {
 // larger than one, the union no smaller than the other), and float
 // division keeps that order, so sets of very different sizes are decided
 // without the merge: most pairs of reflections differ in length.
+//
+// Pairs of similar length are then filtered on prefixes: when the index
+// reaches least, the sets share at least k = ceil(least*max(|a|,|b|)) - 1
+// elements (one less than the bound, for float rounding), and the
+// smallest shared one lies among the first |a|-k+1 of a and the first
+// |b|-k+1 of b (each set has k shared elements at or above it). Sets
+// whose prefixes share nothing are below the threshold; the rest are
+// decided by the full index.
 func nearSame(a, b []uint64, least float64) bool {
 	lo, hi := min(len(a), len(b)), max(len(a), len(b))
 	if hi > 0 && float64(lo)/float64(hi) < least {
 		return false
 	}
+	if k := int(math.Ceil(least*float64(hi))) - 1; k > 1 && k <= lo && !intersects(a[:len(a)-k+1], b[:len(b)-k+1]) {
+		return false
+	}
 	return jaccard(a, b) >= least
+}
+
+// intersects reports whether two sorted sets share an element.
+func intersects(a, b []uint64) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
 }
 
 // jaccard is |a ∩ b| / |a ∪ b| of two sorted sets.

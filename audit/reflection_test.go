@@ -2,6 +2,7 @@ package audit
 
 import (
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
@@ -319,6 +320,34 @@ func TestNearSameBound(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+	// Random sets from a small universe, so that overlaps of every size
+	// and position occur.
+	rng := rand.New(rand.NewPCG(1, 2))
+	random := func() []uint64 {
+		var s []uint64
+		for range rng.IntN(40) {
+			s = append(s, uint64(rng.IntN(50)))
+		}
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	for range 200000 {
+		a, b := random(), random()
+		if rng.IntN(2) == 0 { // near copies: b is a with a few changes
+			b = slices.Clone(a)
+			for range rng.IntN(4) {
+				if len(b) > 0 {
+					b[rng.IntN(len(b))] = uint64(rng.IntN(50))
+				}
+			}
+			slices.Sort(b)
+			b = slices.Compact(b)
+		}
+		least := []float64{0.5, 0.7 - 1e-6, 0.8, 0.9}[rng.IntN(4)]
+		if got, want := nearSame(a, b, least), jaccard(a, b) >= least; got != want {
+			t.Fatalf("nearSame(%v, %v, %v) = %v, want %v", a, b, least, got, want)
 		}
 	}
 }
