@@ -725,8 +725,24 @@ type Fpdf struct {
 
 		rgb     []rgbColorMemo // colours made by rgbColorValue
 		fontOps []fontOp       // operators made by fontOperator
+
+		// setFont is the last SetFont call that found its font: the
+		// arguments as given and what they resolved to (cpdaudit patch).
+		setFont setFontMemo
 	}
 }
+
+// setFontMemo is SetFont's resolution of a family and style to a font key
+// (cpdaudit patch): a feedback letter sets one font some 700 times.
+type setFontMemo struct {
+	family, style         string // as given
+	fontFamily, fontStyle string // as resolved
+	fontKey               string
+	underline, strikeout  bool
+}
+
+// setFontMemoOff turns the memo off, for tests that compare with upstream.
+var setFontMemoOff bool
 
 const (
 	pdfVers1_3 = pdfVersion(uint16(1)<<8 | uint16(3))

@@ -2389,6 +2389,19 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 	if f.err != nil {
 		return
 	}
+	// cpdaudit patch: the same family and style as the last call that
+	// found its font resolve to the same font (fonts are never removed),
+	// so the lowercasing, style parsing and lookups are skipped. An empty
+	// family means the current one, which may have changed: never memoised.
+	if m := &f.fmt.setFont; m.fontKey != "" && familyStr != "" && familyStr == m.family && styleStr == m.style && !setFontMemoOff {
+		f.underline, f.strikeout = m.underline, m.strikeout
+		if size == 0.0 {
+			size = f.fontSizePt
+		}
+		f.selectFont(m.fontFamily, m.fontStyle, m.fontKey, size)
+		return
+	}
+	argFamily, argStyle := familyStr, styleStr
 	// dbg("SetFont")
 	familyStr = fontFamilyEscape(familyStr)
 	var ok bool
@@ -2446,6 +2459,16 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 			return
 		}
 	}
+	if argFamily != "" {
+		f.fmt.setFont = setFontMemo{family: argFamily, style: argStyle, fontFamily: familyStr, fontStyle: styleStr,
+			fontKey: fontKey, underline: f.underline, strikeout: f.strikeout}
+	}
+	f.selectFont(familyStr, styleStr, fontKey, size)
+}
+
+// selectFont is the end of SetFont: select the font found (cpdaudit
+// patch: split out for the memo's path).
+func (f *Fpdf) selectFont(familyStr, styleStr, fontKey string, size float64) {
 	// Select it
 	f.fontFamily = familyStr
 	f.fontStyle = styleStr
