@@ -874,6 +874,10 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+	// cpdaudit patch: the ASCII runes 1 to 127 known to be in usedRunes
+	// (as themselves), so CellFormat looks up only the others. Shared by
+	// the copies of the definition, as usedRunes is.
+	asciiUsed *[2]uint64
 	// cpdaudit patch: what a UTF-8 font's characters stand for in copied
 	// or extracted text, where that is not the character itself (see
 	// SetUTF8ToUnicode).

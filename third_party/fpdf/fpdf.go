@@ -2090,6 +2090,7 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 			Ut:        round(utf8File.UnderlineThickness),
 			Cw:        utf8File.CharWidths,
 			usedRunes: sbarr,
+			asciiUsed: new([2]uint64),
 			File:      fileStr,
 			utf8File:  utf8File,
 		}
@@ -2226,6 +2227,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			Cw:        utf8File.CharWidths,
 			utf8File:  utf8File,
 			usedRunes: sbarr,
+			asciiUsed: new([2]uint64),
 		}
 		def.i, _ = generateFontID(def)
 		f.fonts[fontkey] = def
@@ -2891,10 +2893,19 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 				}
 				// cpdaudit patch: txt2 was f.escape(utf8toutf16(txtStr,
 				// false)); appendEscapedUTF16 writes the same bytes below.
+				seen := f.currentFont.asciiUsed
 				for _, uni := range txtStr {
-					// cpdaudit patch: a map write only for a new rune.
+					// cpdaudit patch: a map write only for a new rune, and
+					// no lookup for an ASCII rune already written.
+					ascii := seen != nil && uni > 0 && uni < 128
+					if ascii && seen[uni>>6]&(1<<(uni&63)) != 0 {
+						continue
+					}
 					if v, ok := f.currentFont.usedRunes[int(uni)]; !ok || v != int(uni) {
 						f.currentFont.usedRunes[int(uni)] = int(uni)
+					}
+					if ascii {
+						seen[uni>>6] |= 1 << (uni & 63)
 					}
 				}
 			} else {
