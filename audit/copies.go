@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,16 +22,25 @@ type copyItem struct {
 // with another member. It returns the sentence for the member's feedback,
 // or "" when there are none.
 func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *ReflectionIndex) string {
+	// The shingles of all the member's reflections share one pooled
+	// buffer; bounds[k] is where item k's are.
+	sc := copyScratches.Get().(*copyScratch)
+	defer copyScratches.Put(sc)
+	sc.shingles = sc.shingles[:0]
 	var items []copyItem
-	// Each reflection is split into words once, for both checks.
-	words := make([][]string, len(r.Activities))
+	var bounds [][2]int
 	for i, a := range r.Activities {
-		words[i] = copyWords(a.Activity.Reflection)
-		h, ok := hashCopyWords(words[i], p.CopyMinWords)
+		h, ok := copyHash(a.Activity.Reflection, p.CopyMinWords)
 		if !ok {
 			continue
 		}
-		items = append(items, copyItem{act: i, hash: h, shingl: shingles(words[i])})
+		lo := len(sc.shingles)
+		sc.shingles = appendShingles(sc.shingles, a.Activity.Reflection)
+		items = append(items, copyItem{act: i, hash: h})
+		bounds = append(bounds, [2]int{lo, len(sc.shingles)})
+	}
+	for k := range items {
+		items[k].shingl = sc.shingles[bounds[k][0]:bounds[k][1]]
 	}
 	// Group by union-find: same text, or near the same. Comparing every
 	// pair is quadratic, so very long records get the exact check only.
@@ -93,7 +103,7 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 	}
 	for i := range r.Activities {
 		a := &r.Activities[i]
-		other, ok := shared.otherMemberWords(r.Member.ID, words[i])
+		other, ok := shared.otherMember(r.Member.ID, a.Activity.Reflection)
 		if !ok {
 			continue
 		}
@@ -111,6 +121,11 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 	return capitalise(strings.Join(msgs, "; ")) + ". An assessor will check this, so this standard can be at most REVIEW."
 }
 
+// copyScratch is flagCopies' buffer, reused from member to member.
+type copyScratch struct{ shingles []uint64 }
+
+var copyScratches = sync.Pool{New: func() any { return new(copyScratch) }}
+
 // shingles hashes every run of three words, sorted, for near-copy checks.
 func shingles(ws []string) []uint64 {
 	out := make([]uint64, 0, max(len(ws)-2, 0))
@@ -123,6 +138,55 @@ func shingles(ws []string) []uint64 {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// appendShingles appends shingles(copyWords(s)) to dst. ASCII text, nearly
+// every reflection, is hashed straight from s, lowercasing as it goes,
+// without building its words.
+func appendShingles(dst []uint64, s string) []uint64 {
+	if !isASCII(s) {
+		return append(dst, shingles(copyWords(s))...)
+	}
+	lo := len(dst)
+	// The last three words, as [start, end) in s.
+	var w [3][2]int
+	n := 0
+	start := -1
+	for i := 0; i <= len(s); i++ {
+		if i < len(s) && isAlnumASCII(s[i]) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start < 0 {
+			continue
+		}
+		w[0], w[1], w[2] = w[1], w[2], [2]int{start, i}
+		start = -1
+		if n++; n < 3 {
+			continue
+		}
+		h := fnvLowerASCII(fnvOffset64, s[w[0][0]:w[0][1]])
+		h = fnvLowerASCII((h^' ')*fnvPrime64, s[w[1][0]:w[1][1]])
+		h = fnvLowerASCII((h^' ')*fnvPrime64, s[w[2][0]:w[2][1]])
+		dst = append(dst, h)
+	}
+	out := dst[lo:]
+	slices.Sort(out)
+	return dst[:lo+len(slices.Compact(out))]
+}
+
+// fnvLowerASCII is fnv64a of the ASCII string s lowercased.
+func fnvLowerASCII(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint64(c)) * fnvPrime64
+	}
+	return h
 }
 
 // nearSame reports whether jaccard(a, b) >= least. The Jaccard index is

@@ -85,7 +85,9 @@ func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
 		return ReflectionFinding{Level: Missing, Likely: Missing,
 			Advice: "Write a reflection for this activity: what difference it made to the quality of your work and why, and how it benefited the users of your work (clients, colleagues, students ...) and why."}
 	}
-	toks, tags, sents := j.sentencesOf(text)
+	sc := judgeScratches.Get().(*judgeScratch)
+	defer sc.release()
+	toks, tags, sents := j.sentencesInto(sc, text)
 	w := m.weights()
 	var best [2]int
 	var prob [2]float64

@@ -112,16 +112,7 @@ func (ix *ReflectionIndex) otherMember(memberID, reflection string) (string, boo
 	if ix == nil {
 		return "", false
 	}
-	return ix.otherMemberWords(memberID, copyWords(reflection))
-}
-
-// otherMemberWords is otherMember for a reflection already split by
-// copyWords.
-func (ix *ReflectionIndex) otherMemberWords(memberID string, ws []string) (string, bool) {
-	if ix == nil {
-		return "", false
-	}
-	h, ok := hashCopyWords(ws, ix.minWords)
+	h, ok := copyHash(reflection, ix.minWords)
 	if !ok {
 		return "", false
 	}

@@ -292,6 +292,9 @@ func TestCopyWordsFastPath(t *testing.T) {
 		if got := copyWords(s); !slices.Equal(got, want) {
 			t.Fatalf("copyWords(%q) = %q, want %q", s, got, want)
 		}
+		if got, want := appendShingles([]uint64{7}, s), append([]uint64{7}, shingles(want)...); !slices.Equal(got, want) {
+			t.Fatalf("appendShingles(%q) = %x, want %x", s, got, want)
+		}
 		for _, min := range []int{0, 1, 5, 12} {
 			wh, wok := hashCopyWords(want, min)
 			if h, ok := copyHash(s, min); h != wh || ok != wok {

@@ -19,7 +19,12 @@ type token struct {
 // or slash joins nothing (year-round = year round); apostrophes vanish so
 // that didn't, didnt and client's, clients match alike.
 func tokenize(s string) []token {
-	toks := make([]token, 0, len(s)/5+1) // about one token per five bytes of prose
+	return appendTokens(make([]token, 0, len(s)/5+1), s) // about one token per five bytes of prose
+}
+
+// appendTokens is tokenize appending to toks: the judge reuses one slice
+// for every reflection a worker reads (see judgeScratch).
+func appendTokens(toks []token, s string) []token {
 	start := -1
 	plain := true // s[start:] so far is lowercase ASCII letters and digits only
 	flush := func(end int) {
@@ -310,7 +315,11 @@ type match struct {
 // find returns every match in toks, in order of position. A phrase never
 // spans a clause boundary.
 func (m *matcher) find(toks []token) []match {
-	var out []match
+	return m.appendMatches(nil, toks)
+}
+
+// appendMatches is find appending to out.
+func (m *matcher) appendMatches(out []match, toks []token) []match {
 	for i, t := range toks {
 		// No entry, and so no typo of one (fuzzyFind keeps the first
 		// letter), starts with another byte.
@@ -492,7 +501,11 @@ var abbreviations = map[string]bool{
 // surrounding spaces are left out of the range, so text[span] is the
 // sentence verbatim.
 func sentences(text string) []span {
-	var out []span
+	return appendSentences(nil, text)
+}
+
+// appendSentences is sentences appending to out.
+func appendSentences(out []span, text string) []span {
 	add := func(s, e int) {
 		for s < e {
 			r, n := utf8.DecodeRuneInString(text[s:])
