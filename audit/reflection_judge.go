@@ -517,13 +517,14 @@ type featureSink struct {
 	score  [2]float32
 	naming bool
 	names  []string
+	hashes []uint64 // the hash given with each name (tests check them)
 }
 
-func (s *featureSink) add(parts ...string) {
-	h := fnvOffset64
-	for _, p := range parts {
-		h = fnv64a(h, p)
-	}
+// add adds the feature whose name is the parts joined and whose hash is
+// h, the FNV-1a hash of that name: features passes hashes it computed
+// once (featureHashes) or carried on from word to word, so judging hashes
+// no name twice.
+func (s *featureSink) add(h uint64, parts ...string) {
 	if s.w != nil {
 		if v, ok := s.w.get(h); ok {
 			s.score[0] += v[0]
@@ -532,18 +533,58 @@ func (s *featureSink) add(parts ...string) {
 	}
 	if s.naming {
 		s.names = append(s.names, strings.Join(parts, ""))
+		s.hashes = append(s.hashes, h)
 	}
 }
+
+// fnvOf is the FNV-1a hash of the parts joined.
+func fnvOf(parts ...string) uint64 {
+	h := fnvOffset64
+	for _, p := range parts {
+		h = fnv64a(h, p)
+	}
+	return h
+}
+
+// featureHashes are the hashes of the feature names made of constants.
+var featureHashes = func() (fh struct {
+	bias, prevUser, nextReasonOpen, nextReasonOpenShort uint64
+	fact, prev, next                                    [numFacts]uint64
+	pair                                                [numFacts][numFacts]uint64
+	order                                               [numTags][numTags]uint64
+	word, bigram                                        uint64 // "w:" and "b:", to go on with
+}) {
+	fh.bias = fnvOf("bias")
+	fh.prevUser = fnvOf("prev:user")
+	fh.nextReasonOpen = fnvOf("next:reasonOpen")
+	fh.nextReasonOpenShort = fnvOf("next:reasonOpen&short")
+	for f := range numFacts {
+		fh.fact[f] = fnvOf("f:", factNames[f])
+		fh.prev[f] = fnvOf("prev:", factNames[f], "&reasonOpen")
+		fh.next[f] = fnvOf("next:reasonOpen&", factNames[f])
+		for g := range numFacts {
+			fh.pair[f][g] = fnvOf("p:", factNames[f], "&", factNames[g])
+		}
+	}
+	for a := range numTags {
+		for b := range numTags {
+			fh.order[a][b] = fnvOf("o:", tagNames[a], "<", tagNames[b])
+		}
+	}
+	fh.word, fh.bigram = fnvOf("w:"), fnvOf("b:")
+	return fh
+}()
 
 // features sends the features of sentence i to sink: its facts, pairs
 // of its core facts, the facts of its neighbours, the order of its word
 // classes, and its words and word pairs.
 func features(text string, toks []token, tags []uint32, sents []sentence, i int, sink *featureSink) {
+	fh := &featureHashes
 	s := sents[i]
-	sink.add("bias")
+	sink.add(fh.bias, "bias")
 	for f := range numFacts {
 		if s.has(f) {
-			sink.add("f:", factNames[f])
+			sink.add(fh.fact[f], "f:", factNames[f])
 		}
 	}
 	for a, fa := range coreFacts {
@@ -552,7 +593,7 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		}
 		for _, fb := range coreFacts[a+1:] {
 			if s.has(fb) {
-				sink.add("p:", factNames[fa], "&", factNames[fb])
+				sink.add(fh.pair[fa][fb], "p:", factNames[fa], "&", factNames[fb])
 			}
 		}
 	}
@@ -563,22 +604,22 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		p := sents[i-1]
 		for _, f := range contextFacts {
 			if p.has(f) && s.has(fReasonOpen) {
-				sink.add("prev:", factNames[f], "&reasonOpen")
+				sink.add(fh.prev[f], "prev:", factNames[f], "&reasonOpen")
 			}
 		}
 		if p.has(fUser) {
-			sink.add("prev:user")
+			sink.add(fh.prevUser, "prev:user")
 		}
 	}
 	if i+1 < len(sents) && sents[i+1].has(fReasonOpen) {
-		sink.add("next:reasonOpen")
+		sink.add(fh.nextReasonOpen, "next:reasonOpen")
 		for _, g := range coreFacts {
 			if s.has(g) {
-				sink.add("next:reasonOpen&", factNames[g])
+				sink.add(fh.next[g], "next:reasonOpen&", factNames[g])
 			}
 		}
 		if s.has(fShort) {
-			sink.add("next:reasonOpen&short")
+			sink.add(fh.nextReasonOpenShort, "next:reasonOpen&short")
 		}
 	}
 
@@ -600,13 +641,15 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 	for a := range numTags {
 		for b := range numTags {
 			if pairs[a]&(1<<b) != 0 {
-				sink.add("o:", tagNames[a], "<", tagNames[b])
+				sink.add(fh.order[a][b], "o:", tagNames[a], "<", tagNames[b])
 			}
 		}
 	}
 
-	// Words and word pairs.
+	// Words and word pairs. after is the hash of "b:" + prev + " ", from
+	// which the next pair's hash goes on.
 	prev := "^"
+	after := fnv64a(fnv64a(fh.bigram, prev), " ")
 	for k := s.lo; k < s.hi; k++ {
 		w := toks[k].w
 		if toks[k].boundary {
@@ -618,12 +661,13 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 			if isNumber(w) {
 				w = "0"
 			}
-			sink.add("w:", w)
+			sink.add(fnv64a(fh.word, w), "w:", w)
 		}
-		sink.add("b:", prev, " ", w)
+		sink.add(fnv64a(after, w), "b:", prev, " ", w)
 		prev = w
+		after = fnv64a(fnv64a(fh.bigram, w), " ")
 	}
-	sink.add("b:", prev, " $")
+	sink.add(fnv64a(after, "$"), "b:", prev, " $")
 }
 
 func isNumber(w string) bool {

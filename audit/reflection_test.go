@@ -354,3 +354,33 @@ func TestNearSameBound(t *testing.T) {
 		}
 	}
 }
+
+// The judge adds features by hashes computed ahead or carried from word
+// to word; each must be the hash of the feature's name, which is what the
+// model's weights are stored under.
+func TestFeatureHashes(t *testing.T) {
+	j := compiledPolicy(DefaultPolicy()).refl
+	n := 0
+	for _, f := range []string{"corpus.csv", "heldout.csv"} {
+		data, err := os.ReadFile(filepath.Join("..", "fixtures", "reflections", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, text := range strings.Split(string(data), "\n") {
+			toks, tags, sents := j.sentencesOf(text)
+			for i := range sents {
+				sink := featureSink{naming: true}
+				features(text, toks, tags, sents, i, &sink)
+				for k, name := range sink.names {
+					if sink.hashes[k] != fnvOf(name) {
+						t.Fatalf("%q: feature %q added with hash %x, want %x", text, name, sink.hashes[k], fnvOf(name))
+					}
+					n++
+				}
+			}
+		}
+	}
+	if n < 10000 {
+		t.Fatalf("only %d features checked", n)
+	}
+}
