@@ -101,7 +101,7 @@ func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 		}
 		// The policy's lists win over WordNet: a word the policy classes
 		// otherwise is no person ("sooner" is also an Oklahoman).
-		h := fnv64a(fnvOffset64, t.w)
+		h := t.h
 		if v, ok := j.lex.get(h); ok {
 			tags[i] |= lexTags(v, tags[i])
 		} else if tags[i] == 0 {

@@ -11,6 +11,7 @@ import (
 // punctuation (, ; : brackets, a free-standing dash); it has no word.
 type token struct {
 	w          string
+	h          uint64 // fnv64a of w, for the tagger's lookups
 	start, end int
 	boundary   bool
 }
@@ -30,7 +31,7 @@ func appendTokens(toks []token, s string) []token {
 	flush := func(end int) {
 		if start >= 0 {
 			if w := normWord(wordAt(s[start:end], plain)); w != "" {
-				toks = append(toks, token{w: w, start: start, end: end})
+				toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
 			}
 			start = -1
 		}
@@ -190,6 +191,12 @@ type phrase struct {
 // go through a map on the first word so a long list costs little per word.
 type matcher struct {
 	byFirst map[string][]int // a form of the first word -> entries
+	// first is byFirst by the words' FNV hashes (token.h), which the
+	// tagger probes several times faster than the map; firstKeys[i-1]
+	// is the word and its entries for a value i. nil if two keys' hashes
+	// collide: then byFirst is used.
+	first     *table[int32]
+	firstKeys []firstKey
 	// starts marks the first bytes of byFirst's keys: a word starting
 	// with any other byte needs no lookup. Most lists are short, and a
 	// sentence is matched against eleven of them.
@@ -283,11 +290,38 @@ func (m *matcher) add(list []string, inflect bool, tags uint32) {
 	}
 }
 
+type firstKey struct {
+	w   string
+	ids []int
+}
+
+// entriesOf returns byFirst[t.w].
+func (m *matcher) entriesOf(t token) []int {
+	if m.first == nil {
+		return m.byFirst[t.w]
+	}
+	if v, ok := m.first.get(t.h); ok && m.firstKeys[v-1].w == t.w {
+		return m.firstKeys[v-1].ids
+	}
+	return nil
+}
+
 // done finishes m after its lists were added.
 func (m *matcher) done() *matcher {
-	for w := range m.byFirst {
+	m.first = newTable[int32](len(m.byFirst))
+	for w, ids := range m.byFirst {
 		m.starts[w[0]] = true
 		m.lens[w[0]] |= lenBit(len(w))
+		if m.first == nil {
+			continue
+		}
+		v := m.first.ref(fnv64a(fnvOffset64, w))
+		if *v != 0 {
+			m.first = nil // a collision: never seen, but then the map decides
+			continue
+		}
+		m.firstKeys = append(m.firstKeys, firstKey{w, ids})
+		*v = int32(len(m.firstKeys))
 	}
 	for _, fs := range m.fuzzy {
 		for _, f := range fs {
@@ -328,7 +362,7 @@ func (m *matcher) appendMatches(out []match, toks []token) []match {
 		}
 		var ids []int
 		if m.lens[t.w[0]]&lenBit(len(t.w)) != 0 {
-			ids = m.byFirst[t.w]
+			ids = m.entriesOf(t)
 		}
 		for _, id := range ids {
 			if j, ok := m.matchAt(toks, i, id); ok {
