@@ -206,7 +206,7 @@ type matcher struct {
 	// word of another length needs no map lookup.
 	lens, fuzzyLens [256]uint64
 	phrases         []phrase
-	fuzzy   map[uint64][]fuzzyForm // fuzzyKey(first letter, length) -> single-word forms for typo matching
+	fuzzy           map[uint64][]fuzzyForm // fuzzyKey(first letter, length) -> single-word forms for typo matching
 }
 
 // fuzzyKey packs a first letter and a length into one integer: a map on it
