@@ -77,13 +77,7 @@ func (j *judge) isMissing(text string) bool {
 	return true
 }
 
-// tag returns the word classes of each token.
-func (j *judge) tag(toks []token) []uint32 {
-	var sc judgeScratch
-	return j.tagInto(&sc, toks)
-}
-
-// tagInto is tag with sc's buffers: the tags are in sc.tags.
+// tagInto returns the word classes of each token, in sc.tags.
 func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 	sc.tags = slices.Grow(sc.tags[:0], len(toks))[:len(toks)]
 	tags := sc.tags
