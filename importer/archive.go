@@ -104,18 +104,6 @@ func checkArchive(name string, r io.ReaderAt, size int64, opts Options) *Issue {
 			return crafted(fmt.Sprintf("the part %q of the workbook starts with a document type declaration (<!DOCTYPE>), which can hide entity expansion (\"billion laughs\") or references to files on this computer", shorten(f.Name)))
 		}
 	}
-	return nil
-}
-
-// checkRows is checkRowSizes of the workbook r: the part of the checks
-// that inflates the large sheets. readWorkbook runs it while excelize
-// opens the workbook, so the two inflations of a large sheet run on two
-// cores.
-func checkRows(name string, r io.ReaderAt, size int64, opts Options) *Issue {
-	zr, err := zip.NewReader(r, size)
-	if err != nil {
-		return nil
-	}
 	return checkRowSizes(name, zr, opts)
 }
 

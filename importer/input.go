@@ -166,8 +166,8 @@ func (in *input) afterReading() *Issue {
 			Problem: "the file changed while it was being read, so it was not audited (what was read could be part old, part new)",
 			Action:  "Wait until the program writing or copying it has finished, then run again"}
 	}
-	if err := in.r.failed(); err != nil {
-		return openIssue(in.name, err)
+	if in.r.err != nil {
+		return openIssue(in.name, in.r.err)
 	}
 	return nil
 }

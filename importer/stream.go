@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"io"
 	"os"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -97,27 +96,15 @@ func (in *input) scan(r io.Reader, done <-chan struct{}) error {
 // file that fails half way must not look like a shorter file.
 type recordingReaderAt struct {
 	r   io.ReaderAt
-	mu  sync.Mutex // readers run at once: the row check beside excelize's opening
 	err error
 }
 
 func (r *recordingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	n, err := r.r.ReadAt(p, off)
-	if err != nil && err != io.EOF {
-		r.mu.Lock()
-		if r.err == nil {
-			r.err = err
-		}
-		r.mu.Unlock()
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
 	}
 	return n, err
-}
-
-// failed is the first read error, or nil.
-func (r *recordingReaderAt) failed() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.err
 }
 
 // utf8Check is utf8.Valid over content that comes in pieces: a character

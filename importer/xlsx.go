@@ -26,27 +26,11 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
-	// The rows of the large parts are measured while excelize opens the
-	// workbook (both inflate a large sheet: one core each). Its issue
-	// comes first, as when it ran before: excelize only copies the sheet
-	// into a temporary file meanwhile, and that is removed.
-	rowCheck := make(chan *Issue, 1)
-	go func() { rowCheck <- checkRows(name, in.r, in.size, opts) }()
-	rowIssue := func() bool {
-		iss := <-rowCheck
-		if iss != nil {
-			ti.res.Issues = append(ti.res.Issues, *iss)
-		}
-		return iss != nil
-	}
 	if stopped(opts.Done) {
-		rowIssue()
 		return
 	}
 	if err := checkTempSpace(in, opts); err != nil {
-		if !rowIssue() {
-			ti.res.Err = err
-		}
+		ti.res.Err = err
 		return
 	}
 	f, err := in.openWorkbook(excelize.Options{
@@ -54,12 +38,6 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
 		TmpDir:            opts.TempDir,
 	})
-	if rowIssue() {
-		if err == nil {
-			f.Close()
-		}
-		return
-	}
 	if err != nil {
 		ti.res.Issues = append(ti.res.Issues, openError(name, err, opts))
 		return
