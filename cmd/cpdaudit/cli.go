@@ -95,7 +95,7 @@ func newRootCmd(stdio IO, code *int) *cobra.Command {
 	)
 	for _, c := range []*cobra.Command{
 		newCheckCmd(stdio, code), newRunCmd(stdio, code), newSampleCmd(stdio),
-		newFinalizeCmd(stdio, code),
+		newFinalizeCmd(stdio, code), newServeCmd(stdio),
 	} {
 		c.GroupID = "audit"
 		root.AddCommand(c)

@@ -1,0 +1,844 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"mime/multipart"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ies/cpdaudit/report"
+)
+
+type pageTemplate struct{ t *template.Template }
+
+var funcs = template.FuncMap{
+	"pct": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+	"path": func(parts ...string) string { return pathFor(parts...) },
+	"plural": func(n int, one, many string) string {
+		if n == 1 {
+			return one
+		}
+		return many
+	},
+	"size": sizeText,
+	"inc": func(i int) int { return i + 1 },
+	"outcomeClass": func(v any) string {
+		return "v-" + strings.ToLower(strings.ReplaceAll(fmt.Sprint(v), "_", ""))
+	},
+}
+
+func parsePages() (map[string]*pageTemplate, error) {
+	names, err := assetsGlob("templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*pageTemplate{}
+	for _, n := range names {
+		base := filepath.Base(n)
+		if base == "base.html" {
+			continue
+		}
+		t, err := template.New(base).Funcs(funcs).ParseFS(assets, "templates/base.html", n)
+		if err != nil {
+			return nil, err
+		}
+		out[strings.TrimSuffix(base, ".html")] = &pageTemplate{t}
+	}
+	return out, nil
+}
+
+func assetsGlob(pattern string) ([]string, error) {
+	entries, err := assets.ReadDir(filepath.Dir(pattern))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if ok, _ := filepath.Match(filepath.Base(pattern), e.Name()); ok {
+			out = append(out, filepath.Dir(pattern)+"/"+e.Name())
+		}
+	}
+	return out, nil
+}
+
+// page is what every template gets.
+type page struct {
+	Title   string
+	CSRF    string
+	A       *Audit
+	Nav     string
+	Error   string
+	Version string
+	D       any
+}
+
+// Steps are the audit's pages, in the year's order, for the navigation.
+type navStep struct {
+	Key, Label, Href string
+	Ready, Current   bool
+}
+
+func (p page) Steps() []navStep {
+	if p.A == nil {
+		return nil
+	}
+	a := p.A
+	id := a.ID
+	steps := []navStep{
+		{"check", "1. Check", pathFor("audits", id, "check"), !a.CLI, false},
+		{"run", "2. Run", pathFor("audits", id, "run"), !a.CLI, false},
+		{"results", "3. Results", pathFor("audits", id, "results"), a.HasRun(), false},
+		{"sample", "4. Sample", pathFor("audits", id, "sample"), a.HasRun(), false},
+		{"decisions", "5. Decisions", pathFor("audits", id, "decisions"), a.HasSample() || a.HasFinal(), false},
+		{"final", "6. Final", pathFor("audits", id, "final"), a.HasFinal(), false},
+		{"downloads", "Downloads", pathFor("audits", id, "downloads"), a.HasRun(), false},
+	}
+	for i := range steps {
+		steps[i].Current = steps[i].Key == p.Nav
+	}
+	return steps
+}
+
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t := s.pages[name]
+	if t == nil {
+		http.Error(w, "no page "+name, http.StatusInternalServerError)
+		return
+	}
+	p.CSRF, p.Version = s.csrf, s.opt.Version
+	var b strings.Builder
+	if err := t.t.ExecuteTemplate(&b, "base.html", p); err != nil {
+		s.logf("page %s: %v", name, err)
+		http.Error(w, "The page could not be shown: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(b.String()))
+}
+
+func (s *Server) errorPage(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		apiError(w, status, msg)
+		return
+	}
+	s.render(w, r, status, "error", page{Title: http.StatusText(status), Error: msg})
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, msg string) {
+	s.errorPage(w, r, http.StatusNotFound, msg)
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	s.logf("%s %s: %v", r.Method, r.URL.Path, err)
+	s.errorPage(w, r, http.StatusInternalServerError, err.Error())
+}
+
+// refused answers an upload error with its status, any other error as a
+// failure.
+func (s *Server) refused(w http.ResponseWriter, r *http.Request, err error) {
+	var ue *uploadError
+	if errors.As(err, &ue) {
+		s.errorPage(w, r, ue.status, ue.msg)
+		return
+	}
+	s.fail(w, r, err)
+}
+
+type homeData struct {
+	Audits   []*Audit
+	Previous []*Audit
+	Year     int
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) {
+	all := listAudits(s.opt.Data)
+	var prev []*Audit
+	for _, a := range all {
+		if a.HasRun() {
+			prev = append(prev, a)
+		}
+	}
+	s.render(w, r, http.StatusOK, "home", page{Title: "CPD audits", D: homeData{Audits: all, Previous: prev, Year: time.Now().Year() - 1}})
+}
+
+func (s *Server) openAudit(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	step := "check"
+	switch {
+	case a.HasFinal():
+		step = "final"
+	case a.HasSample():
+		step = "sample"
+	case a.HasRun():
+		step = "results"
+	}
+	http.Redirect(w, r, pathFor("audits", a.ID, step), http.StatusSeeOther)
+}
+
+// inputs are the audit's files as the pipeline reads them.
+func (s *Server) inputs(a *Audit) Inputs {
+	in := Inputs{Year: a.Year}
+	for _, f := range a.Inputs {
+		in.Files = append(in.Files, filepath.Join(a.Dir, inputsSub, f.Name))
+	}
+	if a.Register != nil {
+		in.Register = filepath.Join(a.Dir, registerSub, a.Register.Name)
+	}
+	if a.Policy != nil {
+		in.Policy = filepath.Join(a.Dir, policySub, a.Policy.Name)
+	}
+	if a.Previous != "" {
+		if p, err := loadAudit(s.opt.Data, a.Previous); err == nil && p.HasRun() {
+			in.Previous = p.RunDir()
+		}
+	}
+	return in
+}
+
+// check runs the pipeline's check on the audit's files and keeps the
+// result, with the files named as they were uploaded.
+func (s *Server) check(ctx context.Context, a *Audit) {
+	res, err := s.opt.Pipeline.Check(ctx, s.inputs(a))
+	if err != nil {
+		res = &CheckResult{Error: s.tidy(a, err.Error())}
+	}
+	for i := range res.Issues {
+		res.Issues[i].File = s.tidy(a, res.Issues[i].File)
+		res.Issues[i].Problem = s.tidy(a, res.Issues[i].Problem)
+	}
+	for i := range res.Notices {
+		res.Notices[i] = s.tidy(a, res.Notices[i])
+	}
+	a.Check = res
+}
+
+// tidy replaces the stored paths of the audit's files in a message by the
+// names they were uploaded with.
+func (s *Server) tidy(a *Audit, msg string) string {
+	repl := []string{}
+	add := func(sub string, f StoredFile) {
+		repl = append(repl, filepath.Join(a.Dir, sub, f.Name), f.Original)
+	}
+	for _, f := range a.Inputs {
+		add(inputsSub, f)
+	}
+	if a.Register != nil {
+		add(registerSub, *a.Register)
+	}
+	if a.Policy != nil {
+		add(policySub, *a.Policy)
+	}
+	for _, f := range a.Decisions {
+		add(decisionsSub, f)
+	}
+	repl = append(repl, a.Dir+string(filepath.Separator), "")
+	return strings.NewReplacer(repl...).Replace(msg)
+}
+
+// formYear reads the year field: empty for "take it from the data".
+func formYear(v string) (int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < 1990 || y > 2200 {
+		return 0, refuse(http.StatusBadRequest, "The CPD year %q is not a year: write it as four digits, e.g. 2025, or leave it empty to take it from the data.", v)
+	}
+	return y, nil
+}
+
+// createFrom makes a new audit from an upload form: the files are checked
+// and stored in a hidden folder, checked, and the folder is moved into
+// place whole, so the data folder never holds half an audit.
+func (s *Server) createFrom(ctx context.Context, f *multipart.Form) (*Audit, error) {
+	val := func(k string) string {
+		if v := f.Value[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	year, err := formYear(val("year"))
+	if err != nil {
+		return nil, err
+	}
+	exports := f.File["exports"]
+	if len(exports) == 0 {
+		return nil, refuse(http.StatusBadRequest, "Choose the year's exports (CSV or Excel files) to upload.")
+	}
+	n := len(exports) + len(f.File["register"]) + len(f.File["policy"])
+	if n > s.opt.Limits.Files {
+		return nil, refuse(http.StatusRequestEntityTooLarge, "%d files is more than the %d one upload may hold.", n, s.opt.Limits.Files)
+	}
+	if len(f.File["register"]) > 1 || len(f.File["policy"]) > 1 {
+		return nil, refuse(http.StatusBadRequest, "Give one member register and at most one policy file.")
+	}
+	prev := strings.TrimSpace(val("previous"))
+	if prev != "" {
+		p, err := loadAudit(s.opt.Data, prev)
+		if err != nil || !p.HasRun() {
+			return nil, refuse(http.StatusBadRequest, "There is no earlier audit %q with results to compare with.", prev)
+		}
+	}
+	stage, err := os.MkdirTemp(s.opt.Data, ".new-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(stage) // gone once moved into place
+	a := &Audit{Dir: stage, Meta: Meta{Year: year, Created: time.Now().UTC().Format(time.DateOnly), Previous: prev}}
+	taken := map[string]bool{}
+	if a.Inputs, err = saveUploads(filepath.Join(stage, inputsSub), exports, kindTable, s.opt.Limits, taken); err != nil {
+		return nil, err
+	}
+	if err := s.saveOne(a, f, "register", registerSub, kindTable, &a.Register, taken); err != nil {
+		return nil, err
+	}
+	if err := s.saveOne(a, f, "policy", policySub, kindPolicy, &a.Policy, taken); err != nil {
+		return nil, err
+	}
+	s.check(ctx, a)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a.ID = s.newID(a.Year)
+	if err := saveMeta(a); err != nil {
+		return nil, err
+	}
+	final := filepath.Join(s.opt.Data, a.ID)
+	if err := os.Rename(stage, final); err != nil {
+		return nil, err
+	}
+	// The stored paths in the check's messages named the hidden folder.
+	a.Dir = final
+	return a, nil
+}
+
+func (s *Server) saveOne(a *Audit, f *multipart.Form, field, sub string, k kind, dst **StoredFile, taken map[string]bool) error {
+	fhs := f.File[field]
+	if len(fhs) == 0 {
+		return nil
+	}
+	got, err := saveUploads(filepath.Join(a.Dir, sub), fhs[:1], k, s.opt.Limits, taken)
+	if err != nil {
+		return err
+	}
+	*dst = &got[0]
+	return nil
+}
+
+// newID is audit-YEAR, or audit-YEAR-2 ... when taken; s.mu is held.
+func (s *Server) newID(year int) string {
+	base := "audit"
+	if year > 0 {
+		base = fmt.Sprintf("audit-%d", year)
+	}
+	id := base
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(filepath.Join(s.opt.Data, id)); errors.Is(err, os.ErrNotExist) {
+			return id
+		}
+		id = fmt.Sprintf("%s-%d", base, i)
+	}
+}
+
+func (s *Server) createAudit(w http.ResponseWriter, r *http.Request) {
+	if !s.checkForm(w, r, true) {
+		return
+	}
+	a, err := s.createFrom(r.Context(), r.MultipartForm)
+	if err != nil {
+		s.refused(w, r, err)
+		return
+	}
+	http.Redirect(w, r, pathFor("audits", a.ID, "check"), http.StatusSeeOther)
+}
+
+func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	if a.CLI {
+		http.Redirect(w, r, pathFor("audits", a.ID, "results"), http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "check", page{Title: "Check the files", A: a, Nav: "check"})
+}
+
+// replaceFiles is "fix and upload again": the exports given replace all
+// the earlier ones, a register or policy given replaces the earlier one;
+// then the files are checked again.
+func (s *Server) replaceFiles(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil || !s.checkForm(w, r, true) {
+		return
+	}
+	if a.CLI {
+		s.errorPage(w, r, http.StatusConflict, "This audit was run with the command line; its files are not here.")
+		return
+	}
+	if err := s.replace(a, r.MultipartForm); err != nil {
+		s.refused(w, r, err)
+		return
+	}
+	s.check(r.Context(), a)
+	s.mu.Lock()
+	err := saveMeta(a)
+	s.mu.Unlock()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, pathFor("audits", a.ID, "check"), http.StatusSeeOther)
+}
+
+// replace stores the new files in hidden folders and swaps each in whole.
+func (s *Server) replace(a *Audit, f *multipart.Form) error {
+	n := len(f.File["exports"]) + len(f.File["register"]) + len(f.File["policy"])
+	if n == 0 {
+		return refuse(http.StatusBadRequest, "Choose the corrected files to upload.")
+	}
+	if n > s.opt.Limits.Files {
+		return refuse(http.StatusRequestEntityTooLarge, "%d files is more than the %d one upload may hold.", n, s.opt.Limits.Files)
+	}
+	type part struct {
+		field, sub string
+		k          kind
+	}
+	for _, p := range []part{{"exports", inputsSub, kindTable}, {"register", registerSub, kindTable}, {"policy", policySub, kindPolicy}} {
+		fhs := f.File[p.field]
+		if len(fhs) == 0 {
+			continue
+		}
+		if p.field != "exports" {
+			fhs = fhs[:1]
+		}
+		stage, err := os.MkdirTemp(a.Dir, ".upload-")
+		if err != nil {
+			return err
+		}
+		got, err := saveUploads(stage, fhs, p.k, s.opt.Limits, map[string]bool{})
+		if err != nil {
+			os.RemoveAll(stage)
+			return err
+		}
+		if err := swapDir(stage, filepath.Join(a.Dir, p.sub)); err != nil {
+			return err
+		}
+		switch p.field {
+		case "exports":
+			a.Inputs = got
+		case "register":
+			a.Register = &got[0]
+		case "policy":
+			a.Policy = &got[0]
+		}
+	}
+	return nil
+}
+
+// swapDir puts the folder stage in place of dst, removing the old one.
+func swapDir(stage, dst string) error {
+	old := stage + ".old"
+	if err := os.Rename(dst, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		os.RemoveAll(stage)
+		return err
+	}
+	if err := os.Rename(stage, dst); err != nil {
+		os.Rename(old, dst)
+		os.RemoveAll(stage)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil || !s.checkForm(w, r, false) {
+		return
+	}
+	if err := s.start(a); err != nil && !errors.Is(err, errBusy) {
+		s.errorPage(w, r, http.StatusConflict, err.Error())
+		return
+	}
+	http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
+}
+
+func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil || !s.checkForm(w, r, false) {
+		return
+	}
+	s.stop(a.ID)
+	http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
+}
+
+type runData struct {
+	State State
+}
+
+func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	st, _ := s.jobState(a.ID)
+	s.render(w, r, http.StatusOK, "run", page{Title: "Run the audit", A: a, Nav: "run", D: runData{State: st}})
+}
+
+type resultsData struct {
+	V                  *runView
+	Rows               []memberRow
+	Q, Outcome, Grade  string
+	Grades             []string
+	OutcomeChart       template.HTML
+	GradeChart         template.HTML
+	StandardChart      template.HTML
+	Met, Rev, Not, Exe int
+}
+
+func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	if !a.HasRun() {
+		http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
+		return
+	}
+	v, err := s.cache.load(a.RunDir())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	d := resultsData{V: v, Q: strings.TrimSpace(q.Get("q")), Outcome: q.Get("outcome"), Grade: q.Get("grade")}
+	grades := map[string]bool{}
+	needle := strings.ToLower(d.Q)
+	for _, m := range v.Rows {
+		grades[string(m.Grade)] = true
+		if d.Outcome != "" && string(m.Outcome) != d.Outcome {
+			continue
+		}
+		if d.Grade != "" && string(m.Grade) != d.Grade {
+			continue
+		}
+		if needle != "" && !strings.Contains(strings.ToLower(m.ID+" "+m.Name+" "+m.Flags), needle) {
+			continue
+		}
+		d.Rows = append(d.Rows, m)
+	}
+	for g := range grades {
+		d.Grades = append(d.Grades, g)
+	}
+	slices.Sort(d.Grades)
+	c := v.Compliance
+	d.Met, d.Rev, d.Not, d.Exe = c.Overall.Met, c.Overall.Review, c.Overall.NotMet, c.Overall.Exempt
+	d.OutcomeChart = barChart("Outcomes of all members", []report.Tally{c.Overall})
+	d.GradeChart = barChart("Outcomes per membership grade", c.Grades)
+	d.StandardChart = barChart("Verdicts per standard", c.Standards[:])
+	s.render(w, r, http.StatusOK, "results", page{Title: "Results", A: a, Nav: "results", D: d})
+}
+
+type memberData struct {
+	M                     memberRow
+	Feedback, Letter, FFB bool
+}
+
+func (s *Server) member(w http.ResponseWriter, r *http.Request, a *Audit) (memberRow, bool) {
+	v, err := s.cache.load(a.RunDir())
+	if err != nil {
+		s.notFound(w, r, "This audit has no results yet.")
+		return memberRow{}, false
+	}
+	m, ok := v.Run.Lookup(r.PathValue("member"))
+	if !ok {
+		s.notFound(w, r, "There is no member "+r.PathValue("member")+" in this audit.")
+		return memberRow{}, false
+	}
+	i := slices.IndexFunc(v.Rows, func(x memberRow) bool { return x.ID == m.ID })
+	return v.Rows[i], true
+}
+
+func (s *Server) memberPage(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	m, ok := s.member(w, r, a)
+	if !ok {
+		return
+	}
+	d := memberData{M: m}
+	name := report.FeedbackFileName(m.ID)
+	d.Feedback = fileExists(filepath.Join(a.RunDir(), "feedback", name))
+	d.Letter = fileExists(filepath.Join(a.RunDir(), "final", name))
+	d.FFB = fileExists(filepath.Join(a.RunDir(), "final", "feedback", name))
+	s.render(w, r, http.StatusOK, "member", page{Title: "Member " + m.ID, A: a, Nav: "results", D: d})
+}
+
+// memberPDF serves a member's PDF. The path is made from the member's id
+// as the run folder knows it, never from the address.
+func (s *Server) memberPDF(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	m, ok := s.member(w, r, a)
+	if !ok {
+		return
+	}
+	name := report.FeedbackFileName(m.ID)
+	var rel string
+	switch r.PathValue("doc") {
+	case "feedback.pdf":
+		rel = filepath.Join("feedback", name)
+	case "letter.pdf":
+		rel = filepath.Join("final", name)
+	case "final-feedback.pdf":
+		rel = filepath.Join("final", "feedback", name)
+	default:
+		s.notFound(w, r, "There is no such document.")
+		return
+	}
+	s.serveFile(w, r, a, rel, "application/pdf", false)
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Lstat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+type sampleData struct {
+	Rows      []map[string]string
+	Form      SampleRequest
+	CanExcl   bool
+	PrevTitle string
+}
+
+func (s *Server) sampleData(a *Audit, form SampleRequest) (sampleData, error) {
+	d := sampleData{Form: form}
+	if a.Previous != "" {
+		if p, err := loadAudit(s.opt.Data, a.Previous); err == nil && p.HasSample() {
+			d.CanExcl, d.PrevTitle = true, p.Title()
+		}
+	}
+	rows, err := readCSVFile(a.RunDir(), "sample.csv")
+	d.Rows = rows
+	return d, err
+}
+
+func (s *Server) samplePage(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	if !a.HasRun() {
+		http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
+		return
+	}
+	form := SampleRequest{Rate: "5%", Stratify: true}
+	if a.Sample != nil {
+		form.Rate, form.Seed = a.Sample.Rate, a.Sample.Seed
+	}
+	d, err := s.sampleData(a, form)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "sample", page{Title: "Sample", A: a, Nav: "sample", D: d})
+}
+
+func (s *Server) drawSample(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil || !s.checkForm(w, r, false) {
+		return
+	}
+	if !a.HasRun() {
+		s.errorPage(w, r, http.StatusConflict, "Run the audit before drawing the sample.")
+		return
+	}
+	req := SampleRequest{Rate: strings.TrimSpace(r.PostFormValue("rate")), Seed: strings.TrimSpace(r.PostFormValue("seed")), Stratify: r.PostFormValue("stratify") != ""}
+	if v := strings.TrimSpace(r.PostFormValue("min")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			s.sampleError(w, r, a, req, "The least number of MET members must be a whole number, 0 or more.")
+			return
+		}
+		req.Min = n
+	}
+	if r.PostFormValue("exclude") != "" && a.Previous != "" {
+		if p, err := loadAudit(s.opt.Data, a.Previous); err == nil && p.HasSample() {
+			req.Exclude = []string{p.RunDir()}
+		}
+	}
+	res, err := s.opt.Pipeline.Sample(s.ctx, a.RunDir(), req)
+	if err != nil {
+		s.sampleError(w, r, a, req, s.tidy(a, err.Error()))
+		return
+	}
+	s.mu.Lock()
+	a.Sample, a.Final = res, nil
+	err = saveMeta(a)
+	s.mu.Unlock()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, pathFor("audits", a.ID, "sample"), http.StatusSeeOther)
+}
+
+func (s *Server) sampleError(w http.ResponseWriter, r *http.Request, a *Audit, req SampleRequest, msg string) {
+	d, _ := s.sampleData(a, req)
+	s.render(w, r, http.StatusBadRequest, "sample", page{Title: "Sample", A: a, Nav: "sample", Error: msg, D: d})
+}
+
+func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	s.render(w, r, http.StatusOK, "decisions", page{Title: "Decisions", A: a, Nav: "decisions"})
+}
+
+// decisionsDir is where the assessors' workbooks are kept: the audit's
+// folder, or beside the results of a run made with the command line.
+func decisionsDir(a *Audit) string {
+	if a.CLI {
+		return filepath.Join(a.Dir, "decisions-uploaded")
+	}
+	return filepath.Join(a.Dir, decisionsSub)
+}
+
+func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil || !s.checkForm(w, r, true) {
+		return
+	}
+	if !a.HasRun() {
+		s.errorPage(w, r, http.StatusConflict, "Run the audit and draw the sample before uploading decisions.")
+		return
+	}
+	fhs := r.MultipartForm.File["decisions"]
+	if len(fhs) == 0 {
+		s.render(w, r, http.StatusBadRequest, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", Error: "Choose the assessors' workbooks (.xlsx) to upload."})
+		return
+	}
+	if len(fhs) > s.opt.Limits.Files {
+		s.errorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("%d files is more than the %d one upload may hold.", len(fhs), s.opt.Limits.Files))
+		return
+	}
+	stage, err := os.MkdirTemp(a.Dir, ".upload-")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	got, err := saveUploads(stage, fhs, kindWorkbook, s.opt.Limits, map[string]bool{})
+	if err != nil {
+		os.RemoveAll(stage)
+		s.refused(w, r, err)
+		return
+	}
+	if err := swapDir(stage, decisionsDir(a)); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a.Decisions = got
+	var paths []string
+	for _, f := range got {
+		paths = append(paths, filepath.Join(decisionsDir(a), f.Name))
+	}
+	res, err := s.opt.Pipeline.Finalize(s.ctx, a.RunDir(), paths)
+	if err != nil {
+		s.render(w, r, http.StatusBadRequest, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", Error: s.tidyDecisions(a, err.Error())})
+		return
+	}
+	for i := range res.Problems {
+		res.Problems[i].File = s.tidyDecisions(a, res.Problems[i].File)
+	}
+	s.mu.Lock()
+	a.Final = res
+	err = saveMeta(a)
+	s.mu.Unlock()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, pathFor("audits", a.ID, "final"), http.StatusSeeOther)
+}
+
+func (s *Server) tidyDecisions(a *Audit, msg string) string {
+	var repl []string
+	for _, f := range a.Decisions {
+		repl = append(repl, filepath.Join(decisionsDir(a), f.Name), f.Original)
+	}
+	repl = append(repl, a.Dir+string(filepath.Separator), "")
+	return strings.NewReplacer(repl...).Replace(msg)
+}
+
+type finalData struct {
+	Rows     []map[string]string
+	Problems []map[string]string
+	Letters  int
+	Outcomes []kv
+}
+
+type kv struct {
+	K string
+	V int
+}
+
+func (s *Server) finalPage(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	if !a.HasFinal() {
+		http.Redirect(w, r, pathFor("audits", a.ID, "decisions"), http.StatusSeeOther)
+		return
+	}
+	rows, err := readCSVFile(a.RunDir(), "final-summary.csv")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	letters, err := readCSVFile(a.RunDir(), "letters.csv")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	d := finalData{Rows: rows}
+	has := map[string]bool{}
+	for _, l := range letters {
+		if l["letter"] != "" {
+			has[l["member_id"]] = true
+			d.Letters++
+		}
+	}
+	count := map[string]int{}
+	for _, row := range rows {
+		if has[row["member_id"]] {
+			row["has_letter"] = "yes"
+		}
+		if row["problem"] != "" {
+			d.Problems = append(d.Problems, row)
+			continue
+		}
+		count[row["final_outcome"]]++
+	}
+	for _, k := range []string{"MET", "NOT_MET", "EXEMPT", "REVIEW"} {
+		d.Outcomes = append(d.Outcomes, kv{k, count[k]})
+	}
+	s.render(w, r, http.StatusOK, "final", page{Title: "Final outcomes and letters", A: a, Nav: "final", D: d})
+}
