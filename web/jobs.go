@@ -134,6 +134,9 @@ func (s *Server) stop(id string) bool {
 	if j == nil {
 		return false
 	}
+	if st, _ := j.state(); !st.Running {
+		return false
+	}
 	j.cancel()
 	return true
 }

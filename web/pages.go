@@ -20,7 +20,7 @@ import (
 type pageTemplate struct{ t *template.Template }
 
 var funcs = template.FuncMap{
-	"pct": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
+	"pct":  func(f float64) string { return strconv.FormatFloat(100*f, 'f', 0, 64) + "%" },
 	"path": func(parts ...string) string { return pathFor(parts...) },
 	"plural": func(n int, one, many string) string {
 		if n == 1 {
@@ -29,7 +29,7 @@ var funcs = template.FuncMap{
 		return many
 	},
 	"size": sizeText,
-	"inc": func(i int) int { return i + 1 },
+	"inc":  func(i int) int { return i + 1 },
 	"outcomeClass": func(v any) string {
 		return "v-" + strings.ToLower(strings.ReplaceAll(fmt.Sprint(v), "_", ""))
 	},
