@@ -20,7 +20,7 @@ var verdictColours = []struct{ name, colour string }{
 // as an SVG drawn here: no script, nothing fetched. The figures are also
 // in the table under each chart, for screen readers.
 func barChart(title string, ts []report.Tally) template.HTML {
-	const labelW, barW, rowH, top, rateW = 230.0, 360.0, 30.0, 28.0, 170.0
+	const labelW, barW, rowH, top, rateW = 330.0, 340.0, 30.0, 28.0, 170.0
 	width := labelW + barW + rateW
 	height := top + rowH*float64(len(ts)) + 8
 	var b strings.Builder
@@ -36,7 +36,7 @@ func barChart(title string, ts []report.Tally) template.HTML {
 	for i, t := range ts {
 		y := top + rowH*float64(i)
 		n := t.Met + t.Review + t.NotMet + t.Exempt
-		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="13" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(shorten(t.Label, 34)))
+		fmt.Fprintf(&b, `<text x="%.0f" y="%.0f" font-size="13" text-anchor="end">%s</text>`, labelW-8, y+17, html.EscapeString(shorten(t.Label, 50)))
 		counts := []int{t.Met, t.Review, t.NotMet, t.Exempt}
 		x := labelW
 		for k, c := range counts {

@@ -828,6 +828,8 @@ func (s *Server) finalPage(w http.ResponseWriter, r *http.Request) {
 	}
 	count := map[string]int{}
 	for _, row := range rows {
+		row["decisions_file"] = s.tidyDecisions(a, row["decisions_file"])
+		row["problem"] = s.tidyDecisions(a, row["problem"])
 		if has[row["member_id"]] {
 			row["has_letter"] = "yes"
 		}
