@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ies/cpdaudit/web"
+)
+
+func TestServeRefusesAnOpenAddressWithoutToken(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"serve", "--addr", "0.0.0.0:0"}, "--addr 0.0.0.0:0 lets other computers open the page"},
+		{[]string{"serve", "--addr", ":0"}, "lets other computers open the page"},
+		{[]string{"serve", "--addr", "192.168.1.5:0"}, "give --token"},
+		{[]string{"serve", "--addr", "0.0.0.0:0", "--token", "short"}, "at least 16 characters"},
+		{[]string{"serve", "--addr", "localhost"}, "is not HOST:PORT"},
+	} {
+		r := runInProcess(t, context.Background(), append(c.args, "--data", t.TempDir())...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, c.says) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.stderr, c.says)
+		}
+	}
+}
+
+func TestServeStartsAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	data := filepath.Join(t.TempDir(), "audits")
+	var out, errb syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data}, IO{In: strings.NewReader(""), Out: &out, Err: &errb})
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(out.String(), "Press Ctrl-C") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	addr := strings.Fields(strings.TrimPrefix(out.String(), "Open "))[0]
+	resp, err := http.Get(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "<h1>CPD audits</h1>") {
+		t.Errorf("GET %s: %d %.200s", addr, resp.StatusCode, body)
+	}
+	if fi, err := os.Stat(data); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("data folder: %v %v, want 0700", fi, err)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != exitOK {
+			t.Errorf("exit %d after Ctrl-C; stderr %s", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
+
+// TestServePipelineOnSample runs the sample year through the API with the
+// real pipeline (the browser test does it through the page, where
+// chromium is installed).
+func TestServePipelineOnSample(t *testing.T) {
+	srv, err := web.New(web.Options{Data: t.TempDir(), Pipeline: &cmdPipeline{workers: 2}, Log: log.New(io.Discard, "", 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	h := srv.Handler()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("year", "2025")
+	mw.WriteField("run", "1")
+	entries, _ := os.ReadDir(sampleDir)
+	for _, e := range entries {
+		w, _ := mw.CreateFormFile("exports", e.Name())
+		data, _ := os.ReadFile(filepath.Join(sampleDir, e.Name()))
+		w.Write(data)
+	}
+	w, _ := mw.CreateFormFile("register", "register.csv")
+	data, _ := os.ReadFile(sampleRegister)
+	w.Write(data)
+	mw.Close()
+	r := httptest.NewRequest("POST", "/api/audits", &b)
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	r.Header.Set("X-Requested-By", "test")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	if rec.Code != 201 {
+		t.Fatalf("create: %d %s", rec.Code, rec.Body)
+	}
+	var a struct {
+		ID    string `json:"id"`
+		Step  string `json:"step"`
+		Check struct {
+			Members int `json:"members"`
+			Files   int `json:"files"`
+		} `json:"check"`
+		Progress web.State `json:"progress"`
+	}
+	json.Unmarshal(rec.Body.Bytes(), &a)
+	if a.Check.Members != 15 || a.Check.Files != 4 {
+		t.Fatalf("check: %s", rec.Body)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		rec = httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/audits/"+a.ID, nil))
+		json.Unmarshal(rec.Body.Bytes(), &a)
+		if a.Step != "running" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if a.Step != "run" || a.Progress.Done != 15 || a.Progress.Total != 15 || a.Progress.Error != "" {
+		t.Fatalf("after the run: %s", rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/api/audits/"+a.ID+"/outcomes", nil))
+	var o struct {
+		Outcomes map[string]int `json:"outcomes"`
+		Rows     struct {
+			Read     int `json:"rows_read"`
+			Accepted int `json:"rows_accepted"`
+		} `json:"rows"`
+	}
+	json.Unmarshal(rec.Body.Bytes(), &o)
+	if o.Outcomes["MET"] != 5 || o.Outcomes["REVIEW"] != 3 || o.Outcomes["NOT_MET"] != 6 || o.Outcomes["EXEMPT"] != 1 || o.Rows.Read != 89 || o.Rows.Accepted != 89 {
+		t.Errorf("outcomes: %s", rec.Body)
+	}
+}
+
+func TestProgressWriterReadsTheBar(t *testing.T) {
+	var got []string
+	pw := &progressWriter{p: progressFunc(func(stage string, done, total int) {
+		got = append(got, stage+":"+strconv.Itoa(done)+"/"+strconv.Itoa(total))
+	})}
+	io.WriteString(pw, "Reading 4 files...\n  read a.csv: 3 rows\nwarning: 3 of 4 activities are dated 2024; is --year 2025 right?\n")
+	io.WriteString(pw, "Auditing 2 members and writing their feedback...\n\r  [###############               ] 1/2 members")
+	io.WriteString(pw, "\r  [##############################] 2/2 members")
+	want := "Reading 4 files:0/0 Auditing 2 members and writing their feedback:0/0 Auditing members and writing their feedback:1/2 Auditing members and writing their feedback:2/2"
+	if s := strings.Join(got, " "); s != want {
+		t.Errorf("progress:\n%s\nwant\n%s", s, want)
+	}
+	if w := pw.warnings(); len(w) != 1 || !strings.Contains(w[0], "is --year 2025 right?") {
+		t.Errorf("warnings %q", w)
+	}
+}
+
+type progressFunc func(string, int, int)
+
+func (f progressFunc) Progress(s string, d, t int) { f(s, d, t) }
+
+// syncBuffer is a buffer the server writes to while the test reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
