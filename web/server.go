@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -71,6 +72,15 @@ func New(opt Options) (*Server, error) {
 	}
 	if err := os.MkdirAll(opt.Data, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot make the data folder %s: %w", opt.Data, err)
+	}
+	// A new audit or an upload stopped part way (the server killed) left
+	// only its hidden staging folder: never an audit, removed now.
+	for _, pat := range []string{".new-*", "*/.upload-*"} {
+		if stale, err := filepath.Glob(filepath.Join(opt.Data, pat)); err == nil {
+			for _, p := range stale {
+				os.RemoveAll(p)
+			}
+		}
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {

@@ -4,14 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
-
-	"github.com/ies/cpdaudit/report"
 )
 
 // An audit is a folder under the data folder:
@@ -155,10 +152,32 @@ func saveMeta(a *Audit) error {
 	if err != nil {
 		return err
 	}
-	return report.WriteFileAtomic(filepath.Join(a.Dir, metaFile), 0o600, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
+	return writeAtomic(filepath.Join(a.Dir, metaFile), append(b, '\n'))
+}
+
+// writeAtomic replaces path with b (0600) through a temporary file beside
+// it, so a reader, or a server stopped part way, sees the old file or the
+// new one whole.
+func writeAtomic(path string, b []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
 		return err
-	})
+	}
+	_, err = f.Write(b)
+	if serr := f.Sync(); err == nil {
+		err = serr
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
 }
 
 // listAudits lists the audits in the data folder, newest year first.
