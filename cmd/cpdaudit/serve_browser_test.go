@@ -31,7 +31,7 @@ import (
 // run, results, a member's PDF, sample, download summary.xlsx, edit it as
 // an assessor would, upload it, final, downloads. It saves a screenshot
 // of each page in the test's artifact folder (go test -artifacts keeps
-// them), or in $CPDAUDIT_SCREENSHOTS when set (docs/ for the README).
+// them), and the README's in $CPDAUDIT_SCREENSHOTS when set (docs/).
 func TestBrowserWholeYear(t *testing.T) {
 	chrome, err := exec.LookPath("chromium")
 	if err != nil {
@@ -51,10 +51,7 @@ func TestBrowserWholeYear(t *testing.T) {
 	defer ts.Close()
 	defer srv.Close()
 
-	shots := os.Getenv("CPDAUDIT_SCREENSHOTS")
-	if shots == "" {
-		shots = t.ArtifactDir()
-	}
+	shots, docs := t.ArtifactDir(), os.Getenv("CPDAUDIT_SCREENSHOTS")
 	downloads := t.TempDir()
 
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
@@ -95,6 +92,11 @@ func TestBrowserWholeYear(t *testing.T) {
 		b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		must("screenshot "+name, err)
 		must("save screenshot", os.WriteFile(filepath.Join(shots, "web-"+name+".png"), b, 0o644))
+		// The README shows the main pages (not the member's, whose PDF
+		// headless Chromium draws as a blank frame).
+		if docs != "" && docPages[name] != "" {
+			must("save screenshot", os.WriteFile(filepath.Join(docs, docPages[name]), b, 0o644))
+		}
 	}
 	heading := func(h string) chromedp.Action[chromedp.Void] {
 		return chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//h1[normalize-space()=%q]`, h)))
@@ -243,6 +245,10 @@ func TestBrowserWholeYear(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// docPages are the screenshots the README shows, by their names in the
+// artifact folder.
+var docPages = map[string]string{"2-check": "web-check.png", "3-results": "web-results.png", "5-sample": "web-sample.png", "6-final": "web-final.png"}
 
 // decide fills in the assessors' columns of summary.xlsx as an assessor
 // would: the first NOT_MET member confirmed, the first REVIEW member
