@@ -122,12 +122,13 @@ func cmdServe(ctx context.Context, o *serveOptions, stdio IO) error {
 		return err
 	case <-ctx.Done():
 	}
-	// Stop taking requests, stop any run (its folder is left as it was
-	// before the run), and wait for it to let go of its folder.
+	// Stop any run (its folder is left as it was before the run) and wait
+	// for it to let go of its folder; that also ends the progress streams,
+	// so the requests still open finish and the server can stop.
+	srv.Close()
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	hs.Shutdown(sctx)
-	srv.Close()
 	fmt.Fprintln(stdio.Err, "cpdaudit: the server stopped; every audit folder is as its last completed step left it.")
 	return nil
 }
