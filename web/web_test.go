@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -606,5 +607,66 @@ func TestSafeName(t *testing.T) {
 	taken := map[string]bool{}
 	if a, b := uniqueName("a.csv", taken), uniqueName("A.csv", taken); a != "a.csv" || b != "A-2.csv" {
 		t.Errorf("unique: %s %s", a, b)
+	}
+}
+
+var (
+	inputTag = regexp.MustCompile(`<(input|select)\b[^>]*>`)
+	idAttr   = regexp.MustCompile(`\bid="([^"]+)"`)
+)
+
+// TestPagesAreAccessible checks what a screen reader and a keyboard need
+// on every page of a year: the language, one h1, a label for every field,
+// the current step marked, no inline script or style the CSP would block.
+func TestPagesAreAccessible(t *testing.T) {
+	s, h, _ := newTest(t, nil)
+	id := create(t, s, h)
+	postForm(s, h, "/audits/"+id+"/run", nil)
+	waitRun(t, s, id)
+	postForm(s, h, "/audits/"+id+"/sample", url.Values{"rate": {"5%"}})
+	xlsx, _ := os.ReadFile(filepath.Join("..", "fixtures", "review", "decisions-libreoffice.xlsx"))
+	post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "d.xlsx", xlsx}})
+	for _, p := range []string{"/", "/audits/" + id + "/check", "/audits/" + id + "/run", "/audits/" + id + "/results",
+		"/audits/" + id + "/members/100101", "/audits/" + id + "/sample", "/audits/" + id + "/decisions", "/audits/" + id + "/final",
+		"/audits/" + id + "/downloads", "/audits/nosuch"} {
+		body := get(h, p).Body.String()
+		if !strings.Contains(body, `<html lang="en-GB">`) {
+			t.Errorf("%s: no language", p)
+		}
+		if n := strings.Count(body, "<h1"); n != 1 {
+			t.Errorf("%s: %d h1 headings, want 1", p, n)
+		}
+		for _, tag := range inputTag.FindAllString(body, -1) {
+			if strings.Contains(tag, `type="hidden"`) {
+				continue
+			}
+			m := idAttr.FindStringSubmatch(tag)
+			if m == nil || !strings.Contains(body, `<label for="`+m[1]+`"`) {
+				t.Errorf("%s: %s has no label", p, tag)
+			}
+		}
+		if p != "/" && p != "/audits/nosuch" && !strings.Contains(body, `aria-current="page"`) {
+			t.Errorf("%s: the current step is not marked", p)
+		}
+		if strings.Contains(body, "<script>") || strings.Contains(body, " style=") || strings.Contains(body, "onclick") {
+			t.Errorf("%s: inline script or style", p)
+		}
+	}
+}
+
+func TestDecisionsUploadRefused(t *testing.T) {
+	s, h, _ := newTest(t, nil)
+	id := create(t, s, h)
+	w := post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "d.xlsx", []byte("PK")}})
+	wantStatus(t, w, http.StatusConflict, "decisions before the run")
+	postForm(s, h, "/audits/"+id+"/run", nil)
+	waitRun(t, s, id)
+	w = post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "d.csv", goodCSV}})
+	wantStatus(t, w, 415, "decisions as CSV")
+	wantBody(t, w, "decisions as CSV", "d.csv is not a .xlsx file")
+	w = post(t, s, h, "/audits/"+id+"/decisions", nil, nil)
+	wantStatus(t, w, 400, "no decisions")
+	if _, err := os.Stat(filepath.Join(s.opt.Data, id, "run", "final-summary.csv")); err == nil {
+		t.Error("a refused upload was finalised")
 	}
 }
