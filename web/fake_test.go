@@ -17,6 +17,9 @@ type fake struct {
 	// block makes Run wait for its context: a long run to cancel.
 	block   bool
 	started chan struct{}
+	// steps, when set, are the members done one by one, reported as they
+	// arrive; the run completes when it is closed.
+	steps   chan int
 	checks  []Inputs
 	runs    int
 }
@@ -48,8 +51,19 @@ func (f *fake) Run(ctx context.Context, in Inputs, out string, p Progress) (*Run
 		<-ctx.Done()
 		return nil, ctx.Err()
 	}
-	for i := range 15 {
-		p.Progress("Auditing members", i+1, 15)
+	for _, p0 := range in.Files {
+		if strings.Contains(filepath.Base(p0), "fail") {
+			return nil, fmt.Errorf("no CPD activity could be read from %s", p0)
+		}
+	}
+	if f.steps != nil {
+		for n := range f.steps {
+			p.Progress("Auditing members", n, 15)
+		}
+	} else {
+		for i := range 15 {
+			p.Progress("Auditing members", i+1, 15)
+		}
 	}
 	if err := os.MkdirAll(filepath.Join(out, "feedback"), 0o700); err != nil {
 		return nil, err

@@ -108,9 +108,13 @@ func (s *Server) start(a *Audit) error {
 			j.canceled = true
 			j.err = "The run was stopped; the audit's folder is as it was before it started."
 		case err != nil:
-			j.err = err.Error()
-			cur.RunError = err.Error()
+			// Named as uploaded, not by where the page keeps the files.
+			j.err = s.tidy(cur, err.Error())
+			cur.RunError = j.err
 		default:
+			for i, w := range res.Warnings {
+				res.Warnings[i] = s.tidy(cur, w)
+			}
 			cur.Run, cur.RunError = res, ""
 			if rec, err := readRunRecord(cur.RunDir()); err == nil {
 				cur.Year = rec.CPDYear

@@ -2,6 +2,7 @@ package web
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"io"
@@ -669,4 +670,75 @@ func TestDecisionsUploadRefused(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(s.opt.Data, id, "run", "final-summary.csv")); err == nil {
 		t.Error("a refused upload was finalised")
 	}
+}
+
+func TestEventsFollowTheRun(t *testing.T) {
+	s, h, f := newTest(t, nil)
+	f.steps = make(chan int)
+	id := create(t, s, h)
+	ts := httptest.NewServer(h)
+	defer ts.Close()
+	postForm(s, h, "/audits/"+id+"/run", nil)
+	resp, err := http.Get(ts.URL + "/audits/" + id + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	events := make(chan State)
+	go func() {
+		defer close(events)
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				var st State
+				json.Unmarshal([]byte(data), &st)
+				events <- st
+			}
+		}
+	}()
+	next := func() State {
+		select {
+		case st := <-events:
+			return st
+		case <-time.After(5 * time.Second):
+			t.Fatal("no event")
+		}
+		return State{}
+	}
+	if st := next(); !st.Running {
+		t.Fatalf("first event %+v, want running", st)
+	}
+	for _, n := range []int{5, 10} {
+		f.steps <- n
+		for st := next(); st.Done != n; st = next() {
+			if !st.Running {
+				t.Fatalf("the run ended early: %+v", st)
+			}
+		}
+	}
+	close(f.steps)
+	var st State
+	for st = next(); st.Running; st = next() {
+	}
+	if st.Error != "" {
+		t.Errorf("last event %+v", st)
+	}
+	if _, ok := <-events; ok {
+		t.Error("the stream goes on after the run ended")
+	}
+}
+
+func TestFailedRunSaysWhy(t *testing.T) {
+	s, h, _ := newTest(t, nil)
+	id := create(t, s, h, upload{"exports", "fail.csv", goodCSV})
+	postForm(s, h, "/audits/"+id+"/run", nil)
+	waitRun(t, s, id)
+	wantBody(t, get(h, "/audits/"+id+"/run"), "failed run", "The run could not complete", "no CPD activity could be read from fail.csv")
+	// After a restart, from audit.json.
+	s2, err := New(s.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	wantBody(t, get(s2.Handler(), "/audits/"+id+"/run"), "failed run after restart", "The last run could not complete")
 }
