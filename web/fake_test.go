@@ -19,9 +19,9 @@ type fake struct {
 	started chan struct{}
 	// steps, when set, are the members done one by one, reported as they
 	// arrive; the run completes when it is closed.
-	steps   chan int
-	checks  []Inputs
-	runs    int
+	steps  chan int
+	checks []Inputs
+	runs   int
 }
 
 func (f *fake) Check(_ context.Context, in Inputs) (*CheckResult, error) {
