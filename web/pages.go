@@ -388,6 +388,9 @@ func (s *Server) replaceFiles(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusConflict, "This audit was run with the command line; its files are not here.")
 		return
 	}
+	if s.busy(w, r, a) {
+		return
+	}
 	if err := s.replace(a, r.MultipartForm); err != nil {
 		s.refused(w, r, err)
 		return
@@ -461,6 +464,16 @@ func swapDir(stage, dst string) error {
 		return err
 	}
 	return os.RemoveAll(old)
+}
+
+// busy answers 409 and returns true while a run of the audit is going
+// on: its files and run folder must not change under it.
+func (s *Server) busy(w http.ResponseWriter, r *http.Request, a *Audit) bool {
+	if st, _ := s.jobState(a.ID); st.Running {
+		s.errorPage(w, r, http.StatusConflict, "A run of this audit is going on: wait for it to finish, or stop it on the Run page.")
+		return true
+	}
+	return false
 }
 
 func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
@@ -669,6 +682,9 @@ func (s *Server) drawSample(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusConflict, "Run the audit before drawing the sample.")
 		return
 	}
+	if s.busy(w, r, a) {
+		return
+	}
 	req := SampleRequest{Rate: strings.TrimSpace(r.PostFormValue("rate")), Seed: strings.TrimSpace(r.PostFormValue("seed")), Stratify: r.PostFormValue("stratify") != ""}
 	if v := strings.TrimSpace(r.PostFormValue("min")); v != "" {
 		n, err := strconv.Atoi(v)
@@ -728,6 +744,9 @@ func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
 	}
 	if !a.HasRun() {
 		s.errorPage(w, r, http.StatusConflict, "Run the audit and draw the sample before uploading decisions.")
+		return
+	}
+	if s.busy(w, r, a) {
 		return
 	}
 	fhs := r.MultipartForm.File["decisions"]

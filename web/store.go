@@ -35,6 +35,8 @@ const (
 // under the data folder, so nothing else (no dot, no slash) may pass.
 var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
 
+var windowsDevice = regexp.MustCompile(`(?i)^(con|prn|aux|nul|com[0-9]|lpt[0-9])$`)
+
 // StoredFile is an uploaded file: the name it is stored under (made from
 // the uploaded name, never used as given) and the name it had.
 type StoredFile struct {
@@ -228,6 +230,9 @@ func safeName(original, ext string) string {
 	}
 	if s == "" {
 		s = "file"
+	} else if windowsDevice.MatchString(s) {
+		// CON, NUL, COM1 ... name devices on Windows, with any extension.
+		s = "file-" + s
 	}
 	return s + ext
 }

@@ -489,8 +489,11 @@ func TestCancelLeavesTheFolderAsItWas(t *testing.T) {
 	<-f.started
 	w := get(h, "/audits/"+id+"/run")
 	wantBody(t, w, "running", "<progress", "Stop the run", `data-running="1"`, `<meta http-equiv="refresh"`)
-	// A second run of the same audit is not started.
+	// A second run of the same audit is not started, and nothing may
+	// change its files or its run folder meanwhile.
 	postForm(s, h, "/audits/"+id+"/run", nil)
+	wantStatus(t, post(t, s, h, "/audits/"+id+"/files", nil, []upload{{"exports", "x.csv", goodCSV}}), 409, "upload during a run")
+	wantStatus(t, postForm(s, h, "/audits/"+id+"/sample", url.Values{"rate": {"5%"}}), 409, "sample during a run")
 	w = postForm(s, h, "/audits/"+id+"/cancel", nil)
 	wantStatus(t, w, http.StatusSeeOther, "cancel")
 	st := waitRun(t, s, id)
@@ -599,7 +602,7 @@ func TestCommandLineRunFolderIsAnAudit(t *testing.T) {
 func TestSafeName(t *testing.T) {
 	for in, want := range map[string]string{
 		"export.csv": "export.csv", "../../a b.csv": "a-b.csv", `C:\x\y.csv`: "y.csv", "...csv": "file.csv",
-		"\x00evil.csv": "evil.csv", "con.csv": "con.csv", strings.Repeat("x", 300) + ".csv": strings.Repeat("x", 80) + ".csv",
+		"\x00evil.csv": "evil.csv", "con.csv": "file-con.csv", "LPT1.csv": "file-LPT1.csv", "console.csv": "console.csv", strings.Repeat("x", 300) + ".csv": strings.Repeat("x", 80) + ".csv",
 	} {
 		if got := safeName(in, ".csv"); got != want {
 			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
