@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -510,9 +511,16 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "run", page{Title: "Run the audit", A: a, Nav: "run", D: runData{State: st}})
 }
 
+// pageSize is how many members the results table shows at once: a page
+// of 100,000 rows would take a browser minutes to draw.
+var pageSize = 200
+
 type resultsData struct {
 	V                  *runView
 	Rows               []memberRow
+	Matched            int
+	From, To           int
+	Prev, Next         string
 	Q, Outcome, Grade  string
 	Grades             []string
 	OutcomeChart       template.HTML
@@ -551,6 +559,27 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		d.Rows = append(d.Rows, m)
+	}
+	d.Matched = len(d.Rows)
+	pg, _ := strconv.Atoi(q.Get("page"))
+	pg = max(1, min(pg, (d.Matched+pageSize-1)/pageSize))
+	d.From, d.To = (pg-1)*pageSize, min(pg*pageSize, d.Matched)
+	d.Rows = d.Rows[d.From:d.To]
+	link := func(p int) string {
+		v := url.Values{}
+		for _, k := range []string{"q", "outcome", "grade"} {
+			if q.Get(k) != "" {
+				v.Set(k, q.Get(k))
+			}
+		}
+		v.Set("page", strconv.Itoa(p))
+		return pathFor("audits", a.ID, "results") + "?" + v.Encode() + "#members"
+	}
+	if pg > 1 {
+		d.Prev = link(pg - 1)
+	}
+	if d.To < d.Matched {
+		d.Next = link(pg + 1)
 	}
 	for g := range grades {
 		d.Grades = append(d.Grades, g)

@@ -409,14 +409,14 @@ func TestTheWholeYear(t *testing.T) {
 	w = get(h, "/audits/"+id+"/results")
 	wantStatus(t, w, 200, "results")
 	wantBody(t, w, "results", `<span class="n">`, "MET", "Per membership grade", "Per standard", "<svg", `role="img"`,
-		"Standard 1: At least 30 hours", "Zoë Hartley", "Łukasz Nowak", "15 of 15 members shown", `href="/audits/`+id+`/members/100101"`)
+		"Standard 1: At least 30 hours", "Zoë Hartley", "Łukasz Nowak", "15 of 15 members.", `href="/audits/`+id+`/members/100101"`)
 	w = get(h, "/audits/"+id+"/results?outcome=NOT_MET")
 	wantBody(t, w, "filter", "Łukasz Nowak")
 	if strings.Contains(w.Body.String(), "Zoë Hartley") {
 		t.Error("the NOT_MET filter shows a MET member")
 	}
 	w = get(h, "/audits/"+id+"/results?q=zoë")
-	wantBody(t, w, "search", "1 of 15 members shown", "Zoë Hartley")
+	wantBody(t, w, "search", "1 of 15 members.", "Zoë Hartley")
 	w = get(h, "/audits/"+id+"/members/100101")
 	wantBody(t, w, "member", "<h1>Zoë Hartley (100101)</h1>", `<iframe class="pdf" src="/audits/`+id+`/members/100101/feedback.pdf"`)
 	w = get(h, "/audits/"+id+"/members/100101/feedback.pdf")
@@ -744,4 +744,20 @@ func TestFailedRunSaysWhy(t *testing.T) {
 	}
 	defer s2.Close()
 	wantBody(t, get(s2.Handler(), "/audits/"+id+"/run"), "failed run after restart", "The last run could not complete")
+}
+
+func TestResultsPages(t *testing.T) {
+	defer func(n int) { pageSize = n }(pageSize)
+	pageSize = 4
+	s, h, _ := newTest(t, nil)
+	id := create(t, s, h)
+	postForm(s, h, "/audits/"+id+"/run", nil)
+	waitRun(t, s, id)
+	w := get(h, "/audits/"+id+"/results")
+	wantBody(t, w, "page 1", "15 of 15 members, 1 to 4 shown.", `href="/audits/`+id+`/results?page=2#members">Next members`, "100104")
+	if strings.Contains(w.Body.String(), "100105") {
+		t.Error("page 1 shows the fifth member")
+	}
+	w = get(h, "/audits/"+id+"/results?page=99&outcome=NOT_MET")
+	wantBody(t, w, "last page", "6 of 15 members, 5 to 6 shown.", `href="/audits/`+id+`/results?outcome=NOT_MET&amp;page=1#members">Previous members`)
 }

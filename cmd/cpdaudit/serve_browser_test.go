@@ -159,7 +159,7 @@ func TestBrowserWholeYear(t *testing.T) {
 	// Run: the page follows the progress and goes to the results.
 	do("run", chromedp.Click(chromedp.CSS(`form[action$="/run"] button`)), heading("Results of the pre-screen"))
 	wantText("outcome counts", "ul.counts", "5\nMET", "3\nREVIEW", "6\nNOT_MET", "1\nEXEMPT")
-	wantText("results", "main", "89 rows read: 89 accepted", "15 of 15 members shown", "Zoë Hartley")
+	wantText("results", "main", "89 rows read: 89 accepted", "15 of 15 members.", "Zoë Hartley")
 	charts, err := chromedp.Run(ctx, chromedp.Nodes(chromedp.CSSAll("svg.chart"), chromedp.AtLeast(0)))
 	must("charts", err)
 	if len(charts) != 2 {
