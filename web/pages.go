@@ -392,10 +392,25 @@ func (s *Server) replaceFiles(w http.ResponseWriter, r *http.Request) {
 	if s.busy(w, r, a) {
 		return
 	}
-	if err := s.replace(a, r.MultipartForm); err != nil {
+	err := s.replace(a, r.MultipartForm)
+	if err == nil {
+		// The new files are in place: say so at once, so a server stopped
+		// during the check leaves an audit whose list is true (to be
+		// checked again), never one naming files that are gone.
+		a.Check = nil
+		s.mu.Lock()
+		err = saveMeta(a)
+		s.mu.Unlock()
+	}
+	if err != nil {
 		s.refused(w, r, err)
 		return
 	}
+	s.recheck(w, r, a)
+}
+
+// recheck checks the audit's files again and shows the result.
+func (s *Server) recheck(w http.ResponseWriter, r *http.Request, a *Audit) {
 	s.check(r.Context(), a)
 	s.mu.Lock()
 	err := saveMeta(a)
@@ -405,6 +420,21 @@ func (s *Server) replaceFiles(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, pathFor("audits", a.ID, "check"), http.StatusSeeOther)
+}
+
+// checkAgain is "Check the files" on an audit whose check did not finish.
+func (s *Server) checkAgain(w http.ResponseWriter, r *http.Request) {
+	a := s.audit(w, r)
+	if a == nil || !s.checkForm(w, r, false) {
+		return
+	}
+	if a.CLI || s.busy(w, r, a) {
+		if a.CLI {
+			s.errorPage(w, r, http.StatusConflict, "This audit was run with the command line; its files are not here.")
+		}
+		return
+	}
+	s.recheck(w, r, a)
 }
 
 // replace stores the new files in hidden folders and swaps each in whole.

@@ -193,6 +193,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /audits/{id}", s.openAudit)
 	m.HandleFunc("GET /audits/{id}/check", s.checkPage)
 	m.HandleFunc("POST /audits/{id}/files", s.replaceFiles)
+	m.HandleFunc("POST /audits/{id}/check", s.checkAgain)
 	m.HandleFunc("POST /audits/{id}/run", s.startRun)
 	m.HandleFunc("GET /audits/{id}/run", s.runPage)
 	m.HandleFunc("POST /audits/{id}/cancel", s.cancelRun)

@@ -203,6 +203,13 @@ func TestCreateStoresFilesOwnerOnlyAndChecks(t *testing.T) {
 	if got := len(f.checks); got != 2 {
 		t.Errorf("%d checks, want 2", got)
 	}
+	// A check stopped part way (the server stopped) is offered again.
+	a, _ := loadAudit(s.opt.Data, id)
+	a.Check = nil
+	saveMeta(a)
+	wantBody(t, get(h, "/audits/"+id+"/check"), "unchecked", "have not been checked yet")
+	wantStatus(t, postForm(s, h, "/audits/"+id+"/check", nil), http.StatusSeeOther, "check again")
+	wantBody(t, get(h, "/audits/"+id+"/check"), "checked again", "No import issues")
 	// A second audit of the same year gets its own folder.
 	if id2 := create(t, s, h); id2 != "audit-2025-2" {
 		t.Errorf("second id %q", id2)
@@ -354,7 +361,7 @@ func TestCrossSiteAndForgedPosts(t *testing.T) {
 	r.Header.Set("Origin", "https://evil.example")
 	wantStatus(t, serve(h, r), 403, "cross-origin post")
 	// A form without the page's CSRF token (an old browser, a copied form).
-	for _, path := range []string{"/audits", "/audits/" + id + "/run", "/audits/" + id + "/cancel", "/audits/" + id + "/files", "/audits/" + id + "/sample", "/audits/" + id + "/decisions"} {
+	for _, path := range []string{"/audits", "/audits/" + id + "/run", "/audits/" + id + "/check", "/audits/" + id + "/cancel", "/audits/" + id + "/files", "/audits/" + id + "/sample", "/audits/" + id + "/decisions"} {
 		w := post(t, s, h, path, map[string]string{"csrf": "forged"}, []upload{{"exports", "a.csv", goodCSV}})
 		wantStatus(t, w, 403, "forged "+path)
 		wantBody(t, w, path, "did not come from this page")
