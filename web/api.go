@@ -67,7 +67,7 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
 	if !s.apiCheck(w, r, true) {
 		return
 	}
-	a, err := s.createFrom(r.Context(), r.MultipartForm)
+	a, err := s.createFrom(r.Context(), r.MultipartForm, false)
 	if err != nil {
 		var ue *uploadError
 		if errors.As(err, &ue) {

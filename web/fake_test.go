@@ -22,9 +22,20 @@ type fake struct {
 	steps  chan int
 	checks []Inputs
 	runs   int
+	// holdCheck, when set, keeps Check going until it is closed or the
+	// check is stopped.
+	holdCheck chan struct{}
 }
 
-func (f *fake) Check(_ context.Context, in Inputs) (*CheckResult, error) {
+func (f *fake) Check(ctx context.Context, in Inputs, p Progress) (*CheckResult, error) {
+	p.Progress("Reading files", 0, len(in.Files))
+	if f.holdCheck != nil {
+		select {
+		case <-f.holdCheck:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	f.mu.Lock()
 	f.checks = append(f.checks, in)
 	f.mu.Unlock()

@@ -12,6 +12,7 @@ import (
 
 // job is a run going on in the background.
 type job struct {
+	kind     string // kindCheck or kindRun
 	mu       sync.Mutex
 	cancel   context.CancelFunc
 	stage    string
@@ -25,6 +26,7 @@ type job struct {
 
 // State is a run's progress as the page and the API show it.
 type State struct {
+	Kind     string `json:"kind,omitempty"` // "check" or "run"
 	Running  bool   `json:"running"`
 	Stage    string `json:"stage"`
 	Done     int    `json:"done"`
@@ -48,7 +50,7 @@ func (j *job) notify() {
 func (j *job) state() (State, <-chan struct{}) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	return State{Running: j.running, Stage: j.stage, Done: j.done, Total: j.total, Error: j.err, Canceled: j.canceled}, j.changed
+	return State{Kind: j.kind, Running: j.running, Stage: j.stage, Done: j.done, Total: j.total, Error: j.err, Canceled: j.canceled}, j.changed
 }
 
 // jobState is the run's state of audit id: idle when none ran since the
@@ -63,8 +65,76 @@ func (s *Server) jobState(id string) (State, <-chan struct{}) {
 	return j.state()
 }
 
-// errBusy is a second run of the same audit while one is going.
-var errBusy = errors.New("a run of this audit is already going on")
+// errBusy is a second check or run of the same audit while one is going.
+var errBusy = errors.New("a check or run of this audit is already going on")
+
+// Kinds of job.
+const (
+	kindCheck = "check"
+	kindRun   = "run"
+)
+
+// launch runs work in the background as the audit's job of the kind,
+// unless one is going on already. work saves what it produced; its error,
+// already in words for the page, is the job's.
+func (s *Server) launch(id, kind string, work func(ctx context.Context, j *job) error) error {
+	s.mu.Lock()
+	if j := s.jobs[id]; j != nil {
+		if st, _ := j.state(); st.Running {
+			s.mu.Unlock()
+			return errBusy
+		}
+	}
+	ctx, cancel := context.WithCancel(s.ctx)
+	j := &job{kind: kind, cancel: cancel, running: true, stage: "Starting", changed: make(chan struct{})}
+	s.jobs[id] = j
+	s.running.Add(1)
+	s.mu.Unlock()
+	go func() {
+		defer s.running.Done()
+		defer cancel()
+		err := work(ctx, j)
+		j.mu.Lock()
+		defer j.mu.Unlock()
+		j.running = false
+		switch {
+		case err != nil && ctx.Err() != nil:
+			j.canceled = true
+			j.err = "The " + kind + " was stopped; the audit's folder is as it was before it started."
+		case err != nil:
+			j.err = err.Error()
+		}
+		j.notify()
+	}()
+	return nil
+}
+
+// update reads the audit again (audit.json may have changed while a job
+// went on), lets edit change it and saves it.
+func (s *Server) update(a *Audit, edit func(cur *Audit)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, err := loadAudit(s.opt.Data, a.ID)
+	if err != nil {
+		cur = a
+	}
+	edit(cur)
+	if err := saveMeta(cur); err != nil {
+		s.logf("%s: %v", cur.ID, err)
+	}
+}
+
+// startCheck checks the audit's files in the background.
+func (s *Server) startCheck(a *Audit) error {
+	return s.launch(a.ID, kindCheck, func(ctx context.Context, j *job) error {
+		s.check(ctx, a, j)
+		if err := ctx.Err(); err != nil {
+			return err // not checked: the page offers the check again
+		}
+		s.update(a, func(cur *Audit) { cur.Check = a.Check })
+		return nil
+	})
+}
 
 // start runs the audit in the background. A run into a folder that holds
 // a sample or final results moves them aside (they are kept in the run
@@ -76,42 +146,22 @@ func (s *Server) start(a *Audit) error {
 	if len(a.Inputs) == 0 {
 		return errors.New("this audit has no files to audit: upload the exports first")
 	}
-	s.mu.Lock()
-	if j := s.jobs[a.ID]; j != nil {
-		if st, _ := j.state(); st.Running {
-			s.mu.Unlock()
-			return errBusy
-		}
-	}
-	ctx, cancel := context.WithCancel(s.ctx)
-	j := &job{cancel: cancel, running: true, stage: "Starting", changed: make(chan struct{})}
-	s.jobs[a.ID] = j
-	s.running.Add(1)
-	s.mu.Unlock()
 	in := s.inputs(a)
 	in.Force = true
-	go func() {
-		defer s.running.Done()
-		defer cancel()
+	return s.launch(a.ID, kindRun, func(ctx context.Context, j *job) error {
 		res, err := s.opt.Pipeline.Run(ctx, in, a.RunDir(), j)
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		// Read again: audit.json may have changed while the run went on.
-		cur, lerr := loadAudit(s.opt.Data, a.ID)
-		if lerr != nil {
-			cur = a
+		defer s.cache.forget(a.RunDir())
+		if err != nil && ctx.Err() != nil {
+			return err
 		}
-		j.mu.Lock()
-		j.running = false
-		switch {
-		case err != nil && ctx.Err() != nil:
-			j.canceled = true
-			j.err = "The run was stopped; the audit's folder is as it was before it started."
-		case err != nil:
-			// Named as uploaded, not by where the page keeps the files.
-			j.err = s.tidy(cur, err.Error())
-			cur.RunError = j.err
-		default:
+		var failed error
+		s.update(a, func(cur *Audit) {
+			if err != nil {
+				// Named as uploaded, not by where the page keeps the files.
+				cur.RunError = s.tidy(cur, err.Error())
+				failed = errors.New(cur.RunError)
+				return
+			}
 			for i, w := range res.Warnings {
 				res.Warnings[i] = s.tidy(cur, w)
 			}
@@ -120,15 +170,9 @@ func (s *Server) start(a *Audit) error {
 				cur.Year = rec.CPDYear
 			}
 			cur.Sample, cur.Final, cur.Decisions = nil, nil, nil
-		}
-		j.notify()
-		j.mu.Unlock()
-		if serr := saveMeta(cur); serr != nil {
-			s.logf("%s: %v", cur.ID, serr)
-		}
-		s.cache.forget(cur.RunDir())
-	}()
-	return nil
+		})
+		return failed
+	})
 }
 
 func (s *Server) stop(id string) bool {

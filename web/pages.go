@@ -210,8 +210,8 @@ func (s *Server) inputs(a *Audit) Inputs {
 
 // check runs the pipeline's check on the audit's files and keeps the
 // result, with the files named as they were uploaded.
-func (s *Server) check(ctx context.Context, a *Audit) {
-	res, err := s.opt.Pipeline.Check(ctx, s.inputs(a))
+func (s *Server) check(ctx context.Context, a *Audit, p Progress) {
+	res, err := s.opt.Pipeline.Check(ctx, s.inputs(a), p)
 	if err != nil {
 		res = &CheckResult{Error: s.tidy(a, err.Error())}
 	}
@@ -264,7 +264,7 @@ func formYear(v string) (int, error) {
 // createFrom makes a new audit from an upload form: the files are checked
 // and stored in a hidden folder, checked, and the folder is moved into
 // place whole, so the data folder never holds half an audit.
-func (s *Server) createFrom(ctx context.Context, f *multipart.Form) (*Audit, error) {
+func (s *Server) createFrom(ctx context.Context, f *multipart.Form, async bool) (*Audit, error) {
 	val := func(k string) string {
 		if v := f.Value[k]; len(v) > 0 {
 			return v[0]
@@ -309,7 +309,9 @@ func (s *Server) createFrom(ctx context.Context, f *multipart.Form) (*Audit, err
 	if err := s.saveOne(a, f, "policy", policySub, kindPolicy, &a.Policy, taken); err != nil {
 		return nil, err
 	}
-	s.check(ctx, a)
+	if !async {
+		s.check(ctx, a, noProgress{})
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	a.ID = s.newID(a.Year)
@@ -357,9 +359,14 @@ func (s *Server) createAudit(w http.ResponseWriter, r *http.Request) {
 	if !s.checkForm(w, r, true) {
 		return
 	}
-	a, err := s.createFrom(r.Context(), r.MultipartForm)
+	a, err := s.createFrom(r.Context(), r.MultipartForm, true)
 	if err != nil {
 		s.refused(w, r, err)
+		return
+	}
+	// The check goes on in the background; its page follows it.
+	if err := s.startCheck(a); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, pathFor("audits", a.ID, "check"), http.StatusSeeOther)
@@ -374,7 +381,11 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, pathFor("audits", a.ID, "results"), http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "check", page{Title: "Check the files", A: a, Nav: "check"})
+	st, _ := s.jobState(a.ID)
+	if st.Kind != kindCheck {
+		st = State{}
+	}
+	s.render(w, r, http.StatusOK, "check", page{Title: "Check the files", A: a, Nav: "check", D: runData{State: st}})
 }
 
 // replaceFiles is "fix and upload again": the exports given replace all
@@ -409,18 +420,20 @@ func (s *Server) replaceFiles(w http.ResponseWriter, r *http.Request) {
 	s.recheck(w, r, a)
 }
 
-// recheck checks the audit's files again and shows the result.
+// recheck checks the audit's files again, in the background, and shows
+// the check page, which follows it.
 func (s *Server) recheck(w http.ResponseWriter, r *http.Request, a *Audit) {
-	s.check(r.Context(), a)
-	s.mu.Lock()
-	err := saveMeta(a)
-	s.mu.Unlock()
-	if err != nil {
-		s.fail(w, r, err)
+	if err := s.startCheck(a); err != nil {
+		s.errorPage(w, r, http.StatusConflict, err.Error())
 		return
 	}
 	http.Redirect(w, r, pathFor("audits", a.ID, "check"), http.StatusSeeOther)
 }
+
+// noProgress is the progress of a check nobody follows.
+type noProgress struct{}
+
+func (noProgress) Progress(string, int, int) {}
 
 // checkAgain is "Check the files" on an audit whose check did not finish.
 func (s *Server) checkAgain(w http.ResponseWriter, r *http.Request) {
@@ -512,9 +525,11 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 	if a == nil || !s.checkForm(w, r, false) {
 		return
 	}
-	if err := s.start(a); err != nil && !errors.Is(err, errBusy) {
-		s.errorPage(w, r, http.StatusConflict, err.Error())
-		return
+	if err := s.start(a); err != nil {
+		if st, _ := s.jobState(a.ID); !errors.Is(err, errBusy) || st.Kind != kindRun {
+			s.errorPage(w, r, http.StatusConflict, "The audit cannot be run now: "+err.Error()+".")
+			return
+		}
 	}
 	http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
 }
@@ -538,6 +553,9 @@ func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	st, _ := s.jobState(a.ID)
+	if st.Kind != kindRun {
+		st = State{}
+	}
 	s.render(w, r, http.StatusOK, "run", page{Title: "Run the audit", A: a, Nav: "run", D: runData{State: st}})
 }
 

@@ -7,9 +7,9 @@ import "context"
 // cmd/cpdaudit implements it with the code the commands run, so the page
 // never has a second implementation of any step; the tests use a fake.
 type Pipeline interface {
-	// Check reads the inputs and lists every import issue; it writes
-	// nothing.
-	Check(ctx context.Context, in Inputs) (*CheckResult, error)
+	// Check reads the inputs and lists every import issue, reporting its
+	// progress; it writes nothing.
+	Check(ctx context.Context, in Inputs, p Progress) (*CheckResult, error)
 	// Run audits every member into the run folder out, reporting its
 	// progress. A cancelled run leaves out as it was.
 	Run(ctx context.Context, in Inputs, out string, p Progress) (*RunResult, error)

@@ -122,7 +122,9 @@ func create(t *testing.T, s *Server, h http.Handler, files ...upload) string {
 	if !strings.HasSuffix(loc, "/check") {
 		t.Fatalf("create went to %q, want the check page", loc)
 	}
-	return strings.Split(loc, "/")[2]
+	id := strings.Split(loc, "/")[2]
+	waitRun(t, s, id) // the check
+	return id
 }
 
 func waitRun(t *testing.T, s *Server, id string) State {
@@ -134,7 +136,7 @@ func waitRun(t *testing.T, s *Server, id string) State {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	t.Fatal("the run did not end")
+	t.Fatal("the check or run did not end")
 	return State{}
 }
 
@@ -195,6 +197,7 @@ func TestCreateStoresFilesOwnerOnlyAndChecks(t *testing.T) {
 	// Fix and upload again: the new exports replace the old ones.
 	w = post(t, s, h, "/audits/"+id+"/files", nil, []upload{{"exports", "fixed.csv", goodCSV}})
 	wantStatus(t, w, http.StatusSeeOther, "upload again")
+	waitRun(t, s, id)
 	w = get(h, "/audits/"+id+"/check")
 	wantBody(t, w, "check again", "No import issues", "fixed.csv")
 	if _, err := os.Stat(filepath.Join(dir, "inputs", "bad-export.csv")); err == nil {
@@ -209,6 +212,7 @@ func TestCreateStoresFilesOwnerOnlyAndChecks(t *testing.T) {
 	saveMeta(a)
 	wantBody(t, get(h, "/audits/"+id+"/check"), "unchecked", "have not been checked yet")
 	wantStatus(t, postForm(s, h, "/audits/"+id+"/check", nil), http.StatusSeeOther, "check again")
+	waitRun(t, s, id)
 	wantBody(t, get(h, "/audits/"+id+"/check"), "checked again", "No import issues")
 	// A second audit of the same year gets its own folder.
 	if id2 := create(t, s, h); id2 != "audit-2025-2" {
@@ -366,7 +370,7 @@ func TestCrossSiteAndForgedPosts(t *testing.T) {
 		wantStatus(t, w, 403, "forged "+path)
 		wantBody(t, w, path, "did not come from this page")
 	}
-	if _, st := s.jobState(id); st != nil {
+	if st, _ := s.jobState(id); st.Kind != kindCheck {
 		t.Error("a forged post started a run")
 	}
 	// The API wants a header no form can send.
@@ -411,7 +415,7 @@ func TestTheWholeYear(t *testing.T) {
 	if ct := w.Header().Get("Content-Type"); ct != "text/event-stream" {
 		t.Errorf("events: %s", ct)
 	}
-	wantBody(t, w, "events", `data: {"running":false,"stage":"Auditing members","done":15,"total":15}`)
+	wantBody(t, w, "events", `data: {"kind":"run","running":false,"stage":"Auditing members","done":15,"total":15}`)
 
 	w = get(h, "/audits/"+id+"/results")
 	wantStatus(t, w, 200, "results")
@@ -767,4 +771,32 @@ func TestResultsPages(t *testing.T) {
 	}
 	w = get(h, "/audits/"+id+"/results?page=99&outcome=NOT_MET")
 	wantBody(t, w, "last page", "6 of 15 members, 5 to 6 shown.", `href="/audits/`+id+`/results?outcome=NOT_MET&amp;page=1#members">Previous members`)
+}
+
+func TestCheckInTheBackground(t *testing.T) {
+	s, h, f := newTest(t, nil)
+	f.holdCheck = make(chan struct{})
+	w := post(t, s, h, "/audits", map[string]string{"year": "2025"}, []upload{{"exports", "bad.csv", goodCSV}})
+	wantStatus(t, w, http.StatusSeeOther, "create")
+	id := strings.Split(w.Header().Get("Location"), "/")[2]
+	w = get(h, "/audits/"+id+"/check")
+	wantBody(t, w, "checking", "<progress", `data-done="/audits/`+id+`/check"`, "Reading files")
+	if strings.Contains(w.Body.String(), "Run the audit") {
+		t.Error("the audit can be run before its check ends")
+	}
+	wantStatus(t, postForm(s, h, "/audits/"+id+"/run", nil), http.StatusConflict, "run while checking")
+	close(f.holdCheck)
+	waitRun(t, s, id)
+	wantBody(t, get(h, "/audits/"+id+"/check"), "checked", "1 row to fix", "Run the audit")
+
+	// A check stopped with the server leaves the audit to be checked again.
+	f.holdCheck = make(chan struct{})
+	post(t, s, h, "/audits/"+id+"/files", nil, []upload{{"exports", "again.csv", goodCSV}})
+	s.Close()
+	s2, err := New(s.opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	wantBody(t, get(s2.Handler(), "/audits/"+id+"/check"), "after a stop", "have not been checked yet", "again.csv")
 }

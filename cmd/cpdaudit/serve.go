@@ -145,14 +145,13 @@ func (p *cmdPipeline) options(in web.Inputs) *auditOptions {
 }
 
 // Check is runCheck, with the issues kept instead of printed.
-func (p *cmdPipeline) Check(ctx context.Context, in web.Inputs) (*web.CheckResult, error) {
+func (p *cmdPipeline) Check(ctx context.Context, in web.Inputs, pr web.Progress) (*web.CheckResult, error) {
 	o := p.options(in)
 	o.Out = filepath.Join(os.TempDir(), "cpdaudit-check-no-output")
 	if err := o.validate(); err != nil {
 		return nil, err
 	}
-	var errBuf bytes.Buffer
-	prog := newProgress(IO{Err: &errBuf}, true)
+	prog := newProgress(IO{Err: &progressWriter{p: pr}, IsTTY: true}, false)
 	defer prog.close()
 	if _, err := loadPolicy(o); err != nil {
 		return nil, err
