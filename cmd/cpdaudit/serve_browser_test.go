@@ -101,6 +101,9 @@ func TestBrowserWholeYear(t *testing.T) {
 	heading := func(h string) chromedp.Action[chromedp.Void] {
 		return chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//h1[normalize-space()=%q]`, h)))
 	}
+	// The check goes on in the background; the page shows its result
+	// when it is done.
+	checked := chromedp.WaitVisible(chromedp.Search(`//h2[contains(., "to fix")]`))
 	do("start", chromedp.EmulateViewport(1280, 800), chromedp.Navigate(ts.URL))
 	c := chromedp.FromContext(ctx)
 	_, err = cdp.Call(ctx, c.Browser, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
@@ -146,14 +149,14 @@ func TestBrowserWholeYear(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.ID("exports"), append([]string{bad}, good[1:]...)),
 		chromedp.SetUploadFiles(chromedp.ID("register"), []string{abs(sampleRegister)}),
 		chromedp.Click(chromedp.CSS(`form[action="/audits"] button[type=submit]`)),
-		heading("Check the files"))
+		heading("Check the files"), checked)
 	wantText("check", "main", "1 row to fix", "online-tool-export-1.csv", "four", "Fix and upload again")
 	wantText("check table", "table.issues tbody", "online-tool-export-1.csv", "2", "four")
 	shot("2-check")
 	do("fix and upload again",
 		chromedp.SetUploadFiles(chromedp.CSS(`form[action$="/files"] #exports`), good),
 		chromedp.Click(chromedp.CSS(`form[action$="/files"] button`)),
-		heading("Check the files"))
+		chromedp.WaitVisible(chromedp.Search(`//p[contains(., "No import issues")]`)))
 	wantText("check again", "main", "15 members from 4 files", "No import issues")
 
 	// Run: the page follows the progress and goes to the results.
