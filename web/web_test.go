@@ -779,6 +779,9 @@ func TestCheckInTheBackground(t *testing.T) {
 	w := post(t, s, h, "/audits", map[string]string{"year": "2025"}, []upload{{"exports", "bad.csv", goodCSV}})
 	wantStatus(t, w, http.StatusSeeOther, "create")
 	id := strings.Split(w.Header().Get("Location"), "/")[2]
+	for st, _ := s.jobState(id); st.Stage != "Reading files"; st, _ = s.jobState(id) {
+		time.Sleep(time.Millisecond)
+	}
 	w = get(h, "/audits/"+id+"/check")
 	wantBody(t, w, "checking", "<progress", `data-done="/audits/`+id+`/check"`, "Reading files")
 	if strings.Contains(w.Body.String(), "Run the audit") {
