@@ -4,16 +4,21 @@
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("progress");
-  if (!box || !box.dataset.running || !window.EventSource) return;
+  if (!box || !box.getAttribute("data-running")) return;
+  if (!window.EventSource) {
+    // Browsers without server-sent events reload the page instead.
+    setTimeout(function () { window.location.reload(); }, 2000);
+    return;
+  }
   var bar = document.getElementById("bar");
   var stage = document.getElementById("stage");
   var count = document.getElementById("count");
-  var es = new EventSource(box.dataset.events);
+  var es = new EventSource(box.getAttribute("data-events"));
   es.onmessage = function (e) {
     var st = JSON.parse(e.data);
     if (!st.running) {
       es.close();
-      if (!st.error) { window.location.assign(box.dataset.done); } else { window.location.reload(); }
+      if (!st.error) { window.location.assign(box.getAttribute("data-done")); } else { window.location.reload(); }
       return;
     }
     stage.textContent = st.stage;
