@@ -803,3 +803,26 @@ func TestCheckInTheBackground(t *testing.T) {
 	defer s2.Close()
 	wantBody(t, get(s2.Handler(), "/audits/"+id+"/check"), "after a stop", "have not been checked yet", "again.csv")
 }
+
+func TestRefusedReplacementLeavesTheAuditAsItWas(t *testing.T) {
+	s, h, _ := newTest(t, func(o *Options) { o.Limits = Limits{Request: 1 << 20, File: 512 << 10, Files: 5, Unzipped: 1 << 20} })
+	id := create(t, s, h)
+	dir := filepath.Join(s.opt.Data, id)
+	before, _ := os.ReadFile(filepath.Join(dir, "audit.json"))
+	w := post(t, s, h, "/audits/"+id+"/files", nil, []upload{{"exports", "new.csv", goodCSV}, {"exports", "fake.xlsx", []byte("not a zip")}})
+	wantStatus(t, w, 415, "replacement with a bad file")
+	after, _ := os.ReadFile(filepath.Join(dir, "audit.json"))
+	if !bytes.Equal(before, after) {
+		t.Error("a refused replacement changed audit.json")
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "inputs"))
+	if len(entries) != 1 || entries[0].Name() != "export.csv" {
+		t.Errorf("inputs after a refused replacement: %v", entries)
+	}
+	all, _ := os.ReadDir(dir)
+	for _, e := range all {
+		if strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("a refused replacement left %s", e.Name())
+		}
+	}
+}
