@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ies/cpdaudit/report"
@@ -171,8 +172,16 @@ func TestBrowserWholeYear(t *testing.T) {
 	shot("3-results")
 	do("filter", chromedp.SetValue(chromedp.ID("outcome"), "NOT_MET"), chromedp.Click(chromedp.CSS(`form.filters button`)),
 		chromedp.WaitVisible(chromedp.Search(`//p[@id="shown" and contains(., "6 of 15")]`)))
-	do("search", chromedp.SetValue(chromedp.ID("outcome"), ""), chromedp.SetValue(chromedp.ID("q"), "Nowak"),
-		chromedp.Click(chromedp.CSS(`form.filters button`)),
+	// By keyboard: Tab first reaches the skip link, which leads to the
+	// content; the search is typed and sent with Enter.
+	do("keyboard", chromedp.Navigate(ts.URL+"/audits/audit-2025/results"), heading("Results of the pre-screen"),
+		chromedp.KeyEvent(kb.Tab))
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.textContent`))
+	must("focus", err)
+	if focused != "Skip to the content" {
+		t.Errorf("Tab first reaches %q, want the skip link", focused)
+	}
+	do("search", chromedp.SendKeys(chromedp.ID("q"), "Nowak"+kb.Enter),
 		chromedp.WaitVisible(chromedp.Search(`//p[@id="shown" and contains(., "1 of 15")]`)))
 	do("member", chromedp.Click(chromedp.CSS(`table.members a[href$="/members/100102"]`)), heading("Łukasz Nowak (100102)"))
 	src, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS("iframe.pdf"), "src"))
