@@ -64,10 +64,15 @@ func (s *Server) apiList(w http.ResponseWriter, r *http.Request) {
 // register, policy, previous) and checks it; with run=1 it also starts
 // the run when the check found nothing to fix.
 func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
-	if !s.apiCheck(w, r, true) {
+	if !s.apiCheck(w, r) {
 		return
 	}
-	a, err := s.createFrom(r.Context(), r.MultipartForm, false)
+	r.Body = http.MaxBytesReader(w, r.Body, s.opt.Limits.Request)
+	f, err := readForm(r, s.opt.Data, auditFields, s.opt.Limits, "")
+	var a *Audit
+	if err == nil {
+		a, err = s.createFrom(r.Context(), f, false)
+	}
 	if err != nil {
 		var ue *uploadError
 		if errors.As(err, &ue) {
@@ -78,7 +83,7 @@ func (s *Server) apiCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if r.FormValue("run") == "1" && a.Check.Error == "" {
+	if f.value("run") == "1" && a.Check.Error == "" {
 		if err := s.start(a); err != nil {
 			apiError(w, http.StatusConflict, err.Error())
 			return
@@ -95,7 +100,7 @@ func (s *Server) apiState(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
-	if !s.apiCheck(w, r, false) {
+	if !s.apiCheck(w, r) {
 		return
 	}
 	a := s.audit(w, r)
@@ -110,7 +115,7 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
-	if !s.apiCheck(w, r, false) {
+	if !s.apiCheck(w, r) {
 		return
 	}
 	a := s.audit(w, r)

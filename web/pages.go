@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -264,50 +263,36 @@ func formYear(v string) (int, error) {
 // createFrom makes a new audit from an upload form: the files are checked
 // and stored in a hidden folder, checked, and the folder is moved into
 // place whole, so the data folder never holds half an audit.
-func (s *Server) createFrom(ctx context.Context, f *multipart.Form, async bool) (*Audit, error) {
-	val := func(k string) string {
-		if v := f.Value[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
-	year, err := formYear(val("year"))
+func (s *Server) createFrom(ctx context.Context, f *form, async bool) (*Audit, error) {
+	defer f.discard() // gone once moved into place
+	year, err := formYear(f.value("year"))
 	if err != nil {
 		return nil, err
 	}
-	exports := f.File["exports"]
-	if len(exports) == 0 {
+	if len(f.files["exports"]) == 0 {
 		return nil, refuse(http.StatusBadRequest, "Choose the year's exports (CSV or Excel files) to upload.")
 	}
-	n := len(exports) + len(f.File["register"]) + len(f.File["policy"])
-	if n > s.opt.Limits.Files {
-		return nil, refuse(http.StatusRequestEntityTooLarge, "%d files is more than the %d one upload may hold.", n, s.opt.Limits.Files)
-	}
-	if len(f.File["register"]) > 1 || len(f.File["policy"]) > 1 {
+	if len(f.files["register"]) > 1 || len(f.files["policy"]) > 1 {
 		return nil, refuse(http.StatusBadRequest, "Give one member register and at most one policy file.")
 	}
-	prev := strings.TrimSpace(val("previous"))
+	prev := strings.TrimSpace(f.value("previous"))
 	if prev != "" {
 		p, err := loadAudit(s.opt.Data, prev)
 		if err != nil || !p.HasRun() {
 			return nil, refuse(http.StatusBadRequest, "There is no earlier audit %q with results to compare with.", prev)
 		}
 	}
-	stage, err := os.MkdirTemp(s.opt.Data, ".new-")
-	if err != nil {
+	// The form's staging folder becomes the audit's folder.
+	a := &Audit{Dir: f.stage, Meta: Meta{Year: year, Created: time.Now().UTC().Format(time.DateOnly), Previous: prev}}
+	if err := os.Rename(f.dir("exports"), filepath.Join(a.Dir, inputsSub)); err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(stage) // gone once moved into place
-	a := &Audit{Dir: stage, Meta: Meta{Year: year, Created: time.Now().UTC().Format(time.DateOnly), Previous: prev}}
-	taken := map[string]bool{}
-	if a.Inputs, err = saveUploads(filepath.Join(stage, inputsSub), exports, kindTable, s.opt.Limits, taken); err != nil {
-		return nil, err
+	a.Inputs = f.files["exports"]
+	if r := f.files["register"]; len(r) == 1 {
+		a.Register = &r[0]
 	}
-	if err := s.saveOne(a, f, "register", registerSub, kindTable, &a.Register, taken); err != nil {
-		return nil, err
-	}
-	if err := s.saveOne(a, f, "policy", policySub, kindPolicy, &a.Policy, taken); err != nil {
-		return nil, err
+	if p := f.files["policy"]; len(p) == 1 {
+		a.Policy = &p[0]
 	}
 	if !async {
 		s.check(ctx, a, noProgress{})
@@ -319,7 +304,7 @@ func (s *Server) createFrom(ctx context.Context, f *multipart.Form, async bool) 
 		return nil, err
 	}
 	final := filepath.Join(s.opt.Data, a.ID)
-	if err := os.Rename(stage, final); err != nil {
+	if err := os.Rename(a.Dir, final); err != nil {
 		return nil, err
 	}
 	// The stored paths in the check's messages named the hidden folder.
@@ -327,17 +312,22 @@ func (s *Server) createFrom(ctx context.Context, f *multipart.Form, async bool) 
 	return a, nil
 }
 
-func (s *Server) saveOne(a *Audit, f *multipart.Form, field, sub string, k kind, dst **StoredFile, taken map[string]bool) error {
-	fhs := f.File[field]
-	if len(fhs) == 0 {
-		return nil
-	}
-	got, err := saveUploads(filepath.Join(a.Dir, sub), fhs[:1], k, s.opt.Limits, taken)
+// Fields of the upload forms, and what each file field may hold.
+var (
+	auditFields     = map[string]kind{"exports": kindTable, registerSub: kindTable, policySub: kindPolicy}
+	decisionsFields = map[string]kind{decisionsSub: kindWorkbook}
+)
+
+// readPageForm reads an upload form of the page into a staging folder in
+// parent, answering itself when it is refused.
+func (s *Server) readPageForm(w http.ResponseWriter, r *http.Request, parent string, fields map[string]kind) (*form, bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.opt.Limits.Request)
+	f, err := readForm(r, parent, fields, s.opt.Limits, s.csrf)
 	if err != nil {
-		return err
+		s.refused(w, r, err)
+		return nil, false
 	}
-	*dst = &got[0]
-	return nil
+	return f, true
 }
 
 // newID is audit-YEAR, or audit-YEAR-2 ... when taken; s.mu is held.
@@ -356,10 +346,11 @@ func (s *Server) newID(year int) string {
 }
 
 func (s *Server) createAudit(w http.ResponseWriter, r *http.Request) {
-	if !s.checkForm(w, r, true) {
+	f, ok := s.readPageForm(w, r, s.opt.Data, auditFields)
+	if !ok {
 		return
 	}
-	a, err := s.createFrom(r.Context(), r.MultipartForm, true)
+	a, err := s.createFrom(r.Context(), f, true)
 	if err != nil {
 		s.refused(w, r, err)
 		return
@@ -393,7 +384,7 @@ func (s *Server) checkPage(w http.ResponseWriter, r *http.Request) {
 // then the files are checked again.
 func (s *Server) replaceFiles(w http.ResponseWriter, r *http.Request) {
 	a := s.audit(w, r)
-	if a == nil || !s.checkForm(w, r, true) {
+	if a == nil {
 		return
 	}
 	if a.CLI {
@@ -403,7 +394,12 @@ func (s *Server) replaceFiles(w http.ResponseWriter, r *http.Request) {
 	if s.busy(w, r, a) {
 		return
 	}
-	err := s.replace(a, r.MultipartForm)
+	f, ok := s.readPageForm(w, r, a.Dir, auditFields)
+	if !ok {
+		return
+	}
+	defer f.discard()
+	err := s.replace(a, f)
 	if err == nil {
 		// The new files are in place: say so at once, so a server stopped
 		// during the check leaves an audit whose list is true (to be
@@ -438,7 +434,7 @@ func (noProgress) Progress(string, int, int) {}
 // checkAgain is "Check the files" on an audit whose check did not finish.
 func (s *Server) checkAgain(w http.ResponseWriter, r *http.Request) {
 	a := s.audit(w, r)
-	if a == nil || !s.checkForm(w, r, false) {
+	if a == nil || !s.checkForm(w, r) {
 		return
 	}
 	if a.CLI || s.busy(w, r, a) {
@@ -450,45 +446,34 @@ func (s *Server) checkAgain(w http.ResponseWriter, r *http.Request) {
 	s.recheck(w, r, a)
 }
 
-// replace stores the new files in hidden folders and swaps each in whole.
-func (s *Server) replace(a *Audit, f *multipart.Form) error {
-	n := len(f.File["exports"]) + len(f.File["register"]) + len(f.File["policy"])
-	if n == 0 {
+// replace swaps the uploaded files in, each field's folder whole: the
+// exports given replace all the earlier ones, a register or policy the
+// earlier one.
+func (s *Server) replace(a *Audit, f *form) error {
+	if len(f.files) == 0 {
 		return refuse(http.StatusBadRequest, "Choose the corrected files to upload.")
 	}
-	if n > s.opt.Limits.Files {
-		return refuse(http.StatusRequestEntityTooLarge, "%d files is more than the %d one upload may hold.", n, s.opt.Limits.Files)
+	if len(f.files["register"]) > 1 || len(f.files["policy"]) > 1 {
+		return refuse(http.StatusBadRequest, "Give one member register and at most one policy file.")
 	}
-	type part struct {
-		field, sub string
-		k          kind
-	}
-	for _, p := range []part{{"exports", inputsSub, kindTable}, {"register", registerSub, kindTable}, {"policy", policySub, kindPolicy}} {
-		fhs := f.File[p.field]
-		if len(fhs) == 0 {
+	for _, field := range []string{"exports", registerSub, policySub} {
+		got := f.files[field]
+		if len(got) == 0 {
 			continue
 		}
-		if p.field != "exports" {
-			fhs = fhs[:1]
+		sub := map[string]string{"exports": inputsSub}[field]
+		if sub == "" {
+			sub = field
 		}
-		stage, err := os.MkdirTemp(a.Dir, ".upload-")
-		if err != nil {
+		if err := swapDir(f.dir(field), filepath.Join(a.Dir, sub)); err != nil {
 			return err
 		}
-		got, err := saveUploads(stage, fhs, p.k, s.opt.Limits, map[string]bool{})
-		if err != nil {
-			os.RemoveAll(stage)
-			return err
-		}
-		if err := swapDir(stage, filepath.Join(a.Dir, p.sub)); err != nil {
-			return err
-		}
-		switch p.field {
+		switch field {
 		case "exports":
 			a.Inputs = got
-		case "register":
+		case registerSub:
 			a.Register = &got[0]
-		case "policy":
+		case policySub:
 			a.Policy = &got[0]
 		}
 	}
@@ -522,7 +507,7 @@ func (s *Server) busy(w http.ResponseWriter, r *http.Request, a *Audit) bool {
 
 func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 	a := s.audit(w, r)
-	if a == nil || !s.checkForm(w, r, false) {
+	if a == nil || !s.checkForm(w, r) {
 		return
 	}
 	if err := s.start(a); err != nil {
@@ -536,7 +521,7 @@ func (s *Server) startRun(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) cancelRun(w http.ResponseWriter, r *http.Request) {
 	a := s.audit(w, r)
-	if a == nil || !s.checkForm(w, r, false) {
+	if a == nil || !s.checkForm(w, r) {
 		return
 	}
 	s.stop(a.ID)
@@ -752,7 +737,7 @@ func (s *Server) samplePage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) drawSample(w http.ResponseWriter, r *http.Request) {
 	a := s.audit(w, r)
-	if a == nil || !s.checkForm(w, r, false) {
+	if a == nil || !s.checkForm(w, r) {
 		return
 	}
 	if !a.HasRun() {
@@ -816,9 +801,14 @@ func decisionsDir(a *Audit) string {
 
 func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
 	a := s.audit(w, r)
-	if a == nil || !s.checkForm(w, r, true) {
+	if a == nil {
 		return
 	}
+	f, ok := s.readPageForm(w, r, a.Dir, decisionsFields)
+	if !ok {
+		return
+	}
+	defer f.discard()
 	if !a.HasRun() {
 		s.errorPage(w, r, http.StatusConflict, "Run the audit and draw the sample before uploading decisions.")
 		return
@@ -826,27 +816,12 @@ func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
 	if s.busy(w, r, a) {
 		return
 	}
-	fhs := r.MultipartForm.File["decisions"]
-	if len(fhs) == 0 {
+	got := f.files[decisionsSub]
+	if len(got) == 0 {
 		s.render(w, r, http.StatusBadRequest, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", Error: "Choose the assessors' workbooks (.xlsx) to upload."})
 		return
 	}
-	if len(fhs) > s.opt.Limits.Files {
-		s.errorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("%d files is more than the %d one upload may hold.", len(fhs), s.opt.Limits.Files))
-		return
-	}
-	stage, err := os.MkdirTemp(a.Dir, ".upload-")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	got, err := saveUploads(stage, fhs, kindWorkbook, s.opt.Limits, map[string]bool{})
-	if err != nil {
-		os.RemoveAll(stage)
-		s.refused(w, r, err)
-		return
-	}
-	if err := swapDir(stage, decisionsDir(a)); err != nil {
+	if err := swapDir(f.dir(decisionsSub), decisionsDir(a)); err != nil {
 		s.fail(w, r, err)
 		return
 	}

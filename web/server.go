@@ -75,7 +75,7 @@ func New(opt Options) (*Server, error) {
 	}
 	// A new audit or an upload stopped part way (the server killed) left
 	// only its hidden staging folder: never an audit, removed now.
-	for _, pat := range []string{".new-*", "*/.upload-*"} {
+	for _, pat := range []string{".upload-*", "*/.upload-*"} {
 		if stale, err := filepath.Glob(filepath.Join(opt.Data, pat)); err == nil {
 			for _, p := range stale {
 				os.RemoveAll(p)
@@ -235,28 +235,17 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) *Audit {
 	return a
 }
 
-// checkForm parses a posted form (multipart when multi), within the
-// request limit, and checks its CSRF token. It answers itself and returns
-// false when the form is refused.
-func (s *Server) checkForm(w http.ResponseWriter, r *http.Request, multi bool) bool {
+// checkForm parses a posted form (not an upload: see readForm), within
+// the request limit, and checks its CSRF token. It answers itself and
+// returns false when the form is refused.
+func (s *Server) checkForm(w http.ResponseWriter, r *http.Request) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, s.opt.Limits.Request)
-	var err error
-	if multi {
-		err = r.ParseMultipartForm(32 << 20)
-	} else {
-		err = r.ParseForm()
-	}
-	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			s.errorPage(w, r, http.StatusRequestEntityTooLarge, fmt.Sprintf("The upload is more than %s: upload fewer or smaller files at once.", sizeText(s.opt.Limits.Request)))
-			return false
-		}
+	if err := r.ParseForm(); err != nil {
 		s.errorPage(w, r, http.StatusBadRequest, "The form could not be read: "+err.Error())
 		return false
 	}
 	if subtle.ConstantTimeCompare([]byte(r.PostFormValue("csrf")), []byte(s.csrf)) != 1 {
-		s.errorPage(w, r, http.StatusForbidden, "This form is out of date or did not come from this page: go back, reload the page and send it again.")
+		s.errorPage(w, r, errForged.(*uploadError).status, errForged.Error())
 		return false
 	}
 	return true
@@ -265,23 +254,10 @@ func (s *Server) checkForm(w http.ResponseWriter, r *http.Request, multi bool) b
 // apiCheck is the API's protection against forms posted from other
 // sites: a script must send the header X-Requested-By (any value), which
 // a form cannot, and a browser sends only after a preflight this server
-// never allows. It parses a multipart body within the limits.
-func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request, multi bool) bool {
+// never allows.
+func (s *Server) apiCheck(w http.ResponseWriter, r *http.Request) bool {
 	if r.Header.Get("X-Requested-By") == "" {
 		apiError(w, http.StatusForbidden, "send the header X-Requested-By (any value) with every POST to the API")
-		return false
-	}
-	if !multi {
-		return true
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.opt.Limits.Request)
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			apiError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("the upload is more than %s", sizeText(s.opt.Limits.Request)))
-		} else {
-			apiError(w, http.StatusBadRequest, "send a multipart/form-data body: "+err.Error())
-		}
 		return false
 	}
 	return true

@@ -6,7 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime/multipart"
+	"crypto/subtle"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,67 +63,131 @@ func refuse(status int, format string, a ...any) error {
 	return &uploadError{status: status, msg: fmt.Sprintf(format, a...)}
 }
 
-// saveUploads stores the files of one form field in dir (made 0700), each
-// 0600 under a safe name, after checking its type and size. It returns the
-// stored files; on an error nothing of this field is left in dir.
-func saveUploads(dir string, fhs []*multipart.FileHeader, k kind, lim Limits, taken map[string]bool) (_ []StoredFile, err error) {
-	if len(fhs) == 0 {
-		return nil, nil
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	var out []StoredFile
-	defer func() {
-		if err != nil {
-			for _, f := range out {
-				os.Remove(filepath.Join(dir, f.Name))
-			}
-		}
-	}()
-	for _, fh := range fhs {
-		ext := strings.ToLower(filepath.Ext(fh.Filename))
-		if !contains(k.exts(), ext) {
-			return out, refuse(415, "%s is not a %s file: upload %s", displayName(fh.Filename), strings.Join(k.exts(), ", "), strings.Join(k.exts(), " or "))
-		}
-		if fh.Size > lim.File {
-			return out, refuse(413, "%s is %s, more than the %s a file may have", displayName(fh.Filename), sizeText(fh.Size), sizeText(lim.File))
-		}
-		name := uniqueName(safeName(fh.Filename, ext), taken)
-		path := filepath.Join(dir, name)
-		if err := copyUpload(fh, path, lim.File); err != nil {
-			return out, err
-		}
-		out = append(out, StoredFile{Name: name, Original: displayName(fh.Filename), Size: fh.Size})
-		if err := checkContent(path, ext, displayName(fh.Filename), lim); err != nil {
-			os.Remove(path)
-			return out, err
-		}
-	}
-	return out, nil
+// form is an upload form read as a stream: its fields, and its files,
+// stored as they arrive in a staging folder under the data folder (0700,
+// each file 0600), never in a temporary folder elsewhere.
+type form struct {
+	values map[string]string
+	files  map[string][]StoredFile // by field, in the order sent
+	stage  string
 }
 
-func copyUpload(fh *multipart.FileHeader, path string, max int64) error {
-	src, err := fh.Open()
+func (f *form) value(k string) string { return f.values[k] }
+
+// dir is the folder of the staging folder holding a field's files.
+func (f *form) dir(field string) string { return filepath.Join(f.stage, field) }
+
+// discard removes the staging folder and whatever is left in it.
+func (f *form) discard() { os.RemoveAll(f.stage) }
+
+// readForm reads a multipart form from r into a new staging folder in
+// parent. fields are the file fields taken, with what they may hold; a
+// file is refused, and everything read so far removed, as soon as it is
+// the wrong type, too large, or one too many. With csrf set, the form's
+// csrf field (the first in every form of the page) is checked before any
+// file is stored. The caller has limited r.Body to the request limit.
+func readForm(r *http.Request, parent string, fields map[string]kind, lim Limits, csrf string) (_ *form, err error) {
+	mr, err := r.MultipartReader()
 	if err != nil {
-		return err
+		return nil, refuse(http.StatusBadRequest, "Send the files as a multipart/form-data upload (%v).", err)
 	}
-	defer src.Close()
+	stage, err := os.MkdirTemp(parent, ".upload-")
+	if err != nil {
+		return nil, err
+	}
+	f := &form{values: map[string]string{}, files: map[string][]StoredFile{}, stage: stage}
+	defer func() {
+		if err != nil {
+			f.discard()
+		}
+	}()
+	tooLarge := func(err error) error {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return refuse(http.StatusRequestEntityTooLarge, "The upload is more than %s: upload fewer or smaller files at once.", sizeText(lim.Request))
+		}
+		return refuse(http.StatusBadRequest, "The upload could not be read (%v): send it again.", err)
+	}
+	csrfOK := func() bool { return subtle.ConstantTimeCompare([]byte(f.values["csrf"]), []byte(csrf)) == 1 }
+	taken, count := map[string]bool{}, 0
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, tooLarge(err)
+		}
+		field := part.FormName()
+		if part.FileName() == "" {
+			// A field, or a file input left empty.
+			b, err := io.ReadAll(io.LimitReader(part, 4097))
+			if err != nil {
+				return nil, tooLarge(err)
+			}
+			if len(b) > 4096 {
+				return nil, refuse(http.StatusBadRequest, "The form's field %q is too long.", field)
+			}
+			f.values[field] = string(b)
+			continue
+		}
+		if csrf != "" && !csrfOK() {
+			return nil, errForged
+		}
+		k, ok := fields[field]
+		if !ok {
+			return nil, refuse(http.StatusBadRequest, "This form takes no file %q.", field)
+		}
+		shown := displayName(part.FileName())
+		if count++; count > lim.Files {
+			return nil, refuse(http.StatusRequestEntityTooLarge, "More than %d files: that is the most one upload may hold.", lim.Files)
+		}
+		ext := strings.ToLower(filepath.Ext(shown))
+		if !contains(k.exts(), ext) {
+			return nil, refuse(http.StatusUnsupportedMediaType, "%s is not a %s file: upload %s", shown, strings.Join(k.exts(), ", "), strings.Join(k.exts(), " or "))
+		}
+		if err := os.MkdirAll(f.dir(field), 0o700); err != nil {
+			return nil, err
+		}
+		name := uniqueName(safeName(shown, ext), taken)
+		path := filepath.Join(f.dir(field), name)
+		n, err := storePart(part, path, lim.File)
+		if err != nil {
+			var ue *uploadError
+			if errors.As(err, &ue) {
+				return nil, err
+			}
+			return nil, tooLarge(err)
+		}
+		if n > lim.File {
+			return nil, refuse(http.StatusRequestEntityTooLarge, "%s is more than the %s a file may have", shown, sizeText(lim.File))
+		}
+		if err := checkContent(path, ext, shown, lim); err != nil {
+			return nil, err
+		}
+		f.files[field] = append(f.files[field], StoredFile{Name: name, Original: shown, Size: n})
+	}
+	if csrf != "" && !csrfOK() {
+		return nil, errForged
+	}
+	return f, nil
+}
+
+// errForged is a page form without the page's CSRF token.
+var errForged = refuse(http.StatusForbidden, "This form is out of date or did not come from this page: go back, reload the page and send it again.")
+
+// storePart writes an uploaded file (0600), at most max+1 bytes, and
+// returns how many it wrote.
+func storePart(src io.Reader, path string, max int64) (int64, error) {
 	dst, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	n, err := io.Copy(dst, io.LimitReader(src, max+1))
 	if cerr := dst.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil && n > max {
-		err = refuse(413, "%s is more than the %s a file may have", displayName(fh.Filename), sizeText(max))
-	}
-	if err != nil {
-		os.Remove(path)
-	}
-	return err
+	return n, err
 }
 
 // checkContent refuses a file whose content is not what its extension

@@ -222,7 +222,7 @@ func TestCreateStoresFilesOwnerOnlyAndChecks(t *testing.T) {
 
 func TestUploadsRefused(t *testing.T) {
 	s, h, _ := newTest(t, func(o *Options) {
-		o.Limits = Limits{Request: 1 << 20, File: 64 << 10, Files: 3, Unzipped: 1 << 20}
+		o.Limits = Limits{Request: 128 << 10, File: 64 << 10, Files: 3, Unzipped: 1 << 20}
 	})
 	// A zip bomb: 8 MB of zeros in a few KB, named as a workbook.
 	var bomb bytes.Buffer
@@ -242,8 +242,8 @@ func TestUploadsRefused(t *testing.T) {
 		{"zip named csv", []upload{{"exports", "book.csv", bomb.Bytes()}}, 415, "book.csv is not a text file"},
 		{"zip bomb", []upload{{"exports", "bomb.xlsx", bomb.Bytes()}}, 413, "bomb.xlsx unpacks to more than 1 MB"},
 		{"file too large", []upload{{"exports", "big.csv", bytes.Repeat([]byte("a,b\n"), 20000)}}, 413, "more than the 64 KB a file may have"},
-		{"request too large", []upload{{"exports", "a.csv", bytes.Repeat([]byte("a,b\n"), 150000)}, {"exports", "b.csv", bytes.Repeat([]byte("a,b\n"), 150000)}}, 413, "The upload is more than 1 MB"},
-		{"too many files", []upload{{"exports", "a.csv", goodCSV}, {"exports", "b.csv", goodCSV}, {"exports", "c.csv", goodCSV}, {"exports", "d.csv", goodCSV}}, 413, "4 files is more than the 3"},
+		{"request too large", []upload{{"exports", "a.csv", bytes.Repeat([]byte("a,b\n"), 15000)}, {"exports", "b.csv", bytes.Repeat([]byte("a,b\n"), 15000)}, {"exports", "c.csv", bytes.Repeat([]byte("a,b\n"), 15000)}}, 413, "The upload is more than 128 KB"},
+		{"too many files", []upload{{"exports", "a.csv", goodCSV}, {"exports", "b.csv", goodCSV}, {"exports", "c.csv", goodCSV}, {"exports", "d.csv", goodCSV}}, 413, "More than 3 files: that is the most one upload may hold"},
 		{"policy not toml", []upload{{"exports", "a.csv", goodCSV}, {"policy", "p.xlsx", goodCSV}}, 415, "p.xlsx is not a .toml file"},
 		{"no exports", nil, 400, "Choose the year"},
 	}
@@ -672,7 +672,8 @@ func TestPagesAreAccessible(t *testing.T) {
 func TestDecisionsUploadRefused(t *testing.T) {
 	s, h, _ := newTest(t, nil)
 	id := create(t, s, h)
-	w := post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "d.xlsx", []byte("PK")}})
+	xlsx, _ := os.ReadFile(filepath.Join("..", "fixtures", "review", "decisions-libreoffice.xlsx"))
+	w := post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "d.xlsx", xlsx}})
 	wantStatus(t, w, http.StatusConflict, "decisions before the run")
 	postForm(s, h, "/audits/"+id+"/run", nil)
 	waitRun(t, s, id)
@@ -824,5 +825,22 @@ func TestRefusedReplacementLeavesTheAuditAsItWas(t *testing.T) {
 		if strings.HasPrefix(e.Name(), ".") {
 			t.Errorf("a refused replacement left %s", e.Name())
 		}
+	}
+}
+
+// An upload of more than 32 MB is where net/http's own form parsing
+// would spill to a temporary file.
+func TestUploadsNeverTouchTheTemporaryFolder(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	s, h, _ := newTest(t, nil)
+	big := append([]byte("Member Number,Name\n"), bytes.Repeat([]byte("100101,Zoë Hartley\n"), 34<<20/19)...)
+	id := create(t, s, h, upload{"exports", "big.csv", big})
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("the upload left %d files in TMPDIR", len(entries))
+	}
+	fi, err := os.Stat(filepath.Join(s.opt.Data, id, "inputs", "big.csv"))
+	if err != nil || fi.Size() != int64(len(big)) || fi.Mode().Perm() != 0o600 {
+		t.Errorf("stored upload: %v %v", fi, err)
 	}
 }
