@@ -3,10 +3,10 @@ package web
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
-	"crypto/subtle"
 	"net/http"
 	"os"
 	"path/filepath"
