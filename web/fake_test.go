@@ -25,6 +25,8 @@ type fake struct {
 	// holdCheck, when set, keeps Check going until it is closed or the
 	// check is stopped.
 	holdCheck chan struct{}
+	// holdFinal keeps Finalize going until it is closed.
+	holdFinal chan struct{}
 }
 
 func (f *fake) Check(ctx context.Context, in Inputs, p Progress) (*CheckResult, error) {
@@ -109,7 +111,15 @@ func (f *fake) Sample(_ context.Context, dir string, o SampleRequest) (*SampleRe
 	return &SampleResult{Seed: "42", Rate: o.Rate, Summary: []string{"Sample: 2 members for review"}}, nil
 }
 
-func (f *fake) Finalize(_ context.Context, dir string, decisions []string) (*FinalizeResult, error) {
+func (f *fake) Finalize(ctx context.Context, dir string, decisions []string, p Progress) (*FinalizeResult, error) {
+	p.Progress("Writing the final letters", 0, 1)
+	if f.holdFinal != nil {
+		select {
+		case <-f.holdFinal:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 	for _, d := range decisions {
 		if strings.Contains(filepath.Base(d), "other-run") {
 			return nil, fmt.Errorf("%s was made from another run than the one now in %s", d, dir)

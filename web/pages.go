@@ -787,7 +787,11 @@ func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
-	s.render(w, r, http.StatusOK, "decisions", page{Title: "Decisions", A: a, Nav: "decisions"})
+	st, _ := s.jobState(a.ID)
+	if st.Kind != kindFinal {
+		st = State{}
+	}
+	s.render(w, r, http.StatusOK, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", D: runData{State: st}})
 }
 
 // decisionsDir is where the assessors' workbooks are kept: the audit's
@@ -818,7 +822,7 @@ func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
 	}
 	got := f.files[decisionsSub]
 	if len(got) == 0 {
-		s.render(w, r, http.StatusBadRequest, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", Error: "Choose the assessors' workbooks (.xlsx) to upload."})
+		s.render(w, r, http.StatusBadRequest, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", Error: "Choose the assessors' workbooks (.xlsx) to upload.", D: runData{}})
 		return
 	}
 	if err := swapDir(f.dir(decisionsSub), decisionsDir(a)); err != nil {
@@ -830,23 +834,29 @@ func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
 	for _, f := range got {
 		paths = append(paths, filepath.Join(decisionsDir(a), f.Name))
 	}
-	res, err := s.opt.Pipeline.Finalize(s.ctx, a.RunDir(), paths)
+	// Kept now, so a server stopped while the letters are written still
+	// names the files uploaded.
+	s.update(a, func(cur *Audit) { cur.Decisions = got })
+	err := s.launch(a.ID, kindFinal, func(ctx context.Context, j *job) error {
+		res, err := s.opt.Pipeline.Finalize(ctx, a.RunDir(), paths, j)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			return errors.New(s.tidyDecisions(a, err.Error()))
+		}
+		for i := range res.Problems {
+			res.Problems[i].File = s.tidyDecisions(a, res.Problems[i].File)
+		}
+		s.update(a, func(cur *Audit) { cur.Final = res })
+		return nil
+	})
 	if err != nil {
-		s.render(w, r, http.StatusBadRequest, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", Error: s.tidyDecisions(a, err.Error())})
+		s.errorPage(w, r, http.StatusConflict, err.Error())
 		return
 	}
-	for i := range res.Problems {
-		res.Problems[i].File = s.tidyDecisions(a, res.Problems[i].File)
-	}
-	s.mu.Lock()
-	a.Final = res
-	err = saveMeta(a)
-	s.mu.Unlock()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	http.Redirect(w, r, pathFor("audits", a.ID, "final"), http.StatusSeeOther)
+	// The decisions page follows the letters being written.
+	http.Redirect(w, r, pathFor("audits", a.ID, "decisions"), http.StatusSeeOther)
 }
 
 func (s *Server) tidyDecisions(a *Audit, msg string) string {

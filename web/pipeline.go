@@ -16,8 +16,9 @@ type Pipeline interface {
 	// Sample draws the members for human review in the run folder dir.
 	Sample(ctx context.Context, dir string, o SampleRequest) (*SampleResult, error)
 	// Finalize applies the assessors' decisions files to the run folder
-	// dir and writes the final letters.
-	Finalize(ctx context.Context, dir string, decisions []string) (*FinalizeResult, error)
+	// dir and writes the final letters, reporting its progress. A
+	// cancelled Finalize leaves the run folder as it was.
+	Finalize(ctx context.Context, dir string, decisions []string, p Progress) (*FinalizeResult, error)
 }
 
 // Progress receives a run's progress: the stage's name, and how many of

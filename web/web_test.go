@@ -451,13 +451,19 @@ func TestTheWholeYear(t *testing.T) {
 	// a good one gives the final page with the problems per member.
 	xlsx, _ := os.ReadFile(filepath.Join("..", "fixtures", "review", "decisions-libreoffice.xlsx"))
 	w = post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "other-run.xlsx", xlsx}})
-	wantStatus(t, w, 400, "other run")
-	wantBody(t, w, "other run", "other-run.xlsx was made from another run")
+	wantStatus(t, w, http.StatusSeeOther, "other run")
+	waitRun(t, s, id)
+	w = get(h, "/audits/"+id+"/decisions")
+	wantBody(t, w, "other run", "The decisions could not be applied", "other-run.xlsx was made from another run")
 	if strings.Contains(w.Body.String(), s.opt.Data) {
 		t.Error("the decisions error shows the data folder's path")
 	}
 	w = post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "alice.xlsx", xlsx}})
 	wantStatus(t, w, http.StatusSeeOther, "decisions")
+	if loc := w.Header().Get("Location"); loc != "/audits/"+id+"/decisions" {
+		t.Errorf("decisions go to %s, want the page that follows the letters", loc)
+	}
+	waitRun(t, s, id)
 	w = get(h, "/audits/"+id+"/final")
 	wantStatus(t, w, 200, "final")
 	wantBody(t, w, "final", "1 letter written", "1 decision could not be applied", "Confirm cannot settle a REVIEW outcome", "Assessors kept 1 of 1",
@@ -641,6 +647,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	postForm(s, h, "/audits/"+id+"/sample", url.Values{"rate": {"5%"}})
 	xlsx, _ := os.ReadFile(filepath.Join("..", "fixtures", "review", "decisions-libreoffice.xlsx"))
 	post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "d.xlsx", xlsx}})
+	waitRun(t, s, id)
 	for _, p := range []string{"/", "/audits/" + id + "/check", "/audits/" + id + "/run", "/audits/" + id + "/results",
 		"/audits/" + id + "/members/100101", "/audits/" + id + "/sample", "/audits/" + id + "/decisions", "/audits/" + id + "/final",
 		"/audits/" + id + "/downloads", "/audits/nosuch"} {
@@ -842,5 +849,28 @@ func TestUploadsNeverTouchTheTemporaryFolder(t *testing.T) {
 	fi, err := os.Stat(filepath.Join(s.opt.Data, id, "inputs", "big.csv"))
 	if err != nil || fi.Size() != int64(len(big)) || fi.Mode().Perm() != 0o600 {
 		t.Errorf("stored upload: %v %v", fi, err)
+	}
+}
+
+func TestDecisionsFollowTheLetters(t *testing.T) {
+	s, h, f := newTest(t, nil)
+	id := create(t, s, h)
+	postForm(s, h, "/audits/"+id+"/run", nil)
+	waitRun(t, s, id)
+	f.holdFinal = make(chan struct{})
+	xlsx, _ := os.ReadFile(filepath.Join("..", "fixtures", "review", "decisions-libreoffice.xlsx"))
+	post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "alice.xlsx", xlsx}})
+	for st, _ := s.jobState(id); st.Stage != "Writing the final letters"; st, _ = s.jobState(id) {
+		time.Sleep(time.Millisecond)
+	}
+	wantBody(t, get(h, "/audits/"+id+"/decisions"), "writing letters", "<progress", `data-done="/audits/`+id+`/final"`, "Writing the final letters")
+	wantStatus(t, post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "bob.xlsx", xlsx}}), 409, "decisions while letters are written")
+	close(f.holdFinal)
+	waitRun(t, s, id)
+	wantBody(t, get(h, "/audits/"+id+"/final"), "final", "1 letter written")
+	var got apiAudit
+	json.Unmarshal(get(h, "/api/audits/"+id).Body.Bytes(), &got)
+	if got.Step != "final" || got.Progress.Kind != "finalize" {
+		t.Errorf("API after finalize: %+v", got)
 	}
 }

@@ -287,7 +287,8 @@ func (p *cmdPipeline) Sample(ctx context.Context, dir string, req web.SampleRequ
 
 // Finalize is finalizeStatus; the decisions are then read again to give
 // the problems and the agreement as data.
-func (p *cmdPipeline) Finalize(ctx context.Context, dir string, decisions []string) (*web.FinalizeResult, error) {
+func (p *cmdPipeline) Finalize(ctx context.Context, dir string, decisions []string, pr web.Progress) (*web.FinalizeResult, error) {
+	pr.Progress("Writing the final letters", 0, 0)
 	o := &finalizeOptions{Decisions: decisions, Workers: p.workers}
 	if err := o.validate([]string{dir}); err != nil {
 		return nil, err
