@@ -41,7 +41,7 @@ func (s *Server) describe(a *Audit, withCheck bool) apiAudit {
 	d := apiAudit{ID: a.ID, Year: a.Year, Step: a.Step(), Created: a.Created, Inputs: a.Inputs, Register: a.Register,
 		Previous: a.Previous, Progress: st, RunError: a.RunError, URL: pathFor("audits", a.ID)}
 	if st.Running {
-		d.Step = map[string]string{kindCheck: "checking", kindRun: "running", kindFinal: "finalizing"}[st.Kind]
+		d.Step = map[string]string{kindCheck: "checking", kindRun: "running", kindSample: "sampling", kindFinal: "finalizing"}[st.Kind]
 	}
 	if d.Inputs == nil {
 		d.Inputs = []StoredFile{}

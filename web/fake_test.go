@@ -100,7 +100,11 @@ func (f *fake) Run(ctx context.Context, in Inputs, out string, p Progress) (*Run
 	return &RunResult{}, nil
 }
 
-func (f *fake) Sample(_ context.Context, dir string, o SampleRequest) (*SampleResult, error) {
+func (f *fake) Sample(_ context.Context, dir string, o SampleRequest, p Progress) (*SampleResult, error) {
+	p.Progress("Drawing the sample", 0, 0)
+	if o.Rate == "13%" {
+		return nil, fmt.Errorf("cannot write %s: it is open in another program", filepath.Join(dir, "summary.xlsx"))
+	}
 	if o.Rate == "" || strings.HasPrefix(o.Rate, "-") {
 		return nil, fmt.Errorf("--rate %q: give a share such as 5%%", o.Rate)
 	}

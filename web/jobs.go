@@ -12,7 +12,7 @@ import (
 
 // job is a run going on in the background.
 type job struct {
-	kind     string // kindCheck, kindRun or kindFinal
+	kind     string // kindCheck, kindRun, kindSample or kindFinal
 	mu       sync.Mutex
 	cancel   context.CancelFunc
 	stage    string
@@ -26,7 +26,7 @@ type job struct {
 
 // State is a run's progress as the page and the API show it.
 type State struct {
-	Kind     string `json:"kind,omitempty"` // "check", "run" or "finalize"
+	Kind     string `json:"kind,omitempty"` // "check", "run", "sample" or "finalize"
 	Running  bool   `json:"running"`
 	Stage    string `json:"stage"`
 	Done     int    `json:"done"`
@@ -72,7 +72,8 @@ var errBusy = errors.New("a check or run of this audit is already going on")
 const (
 	kindCheck = "check"
 	kindRun   = "run"
-	kindFinal = "finalize"
+	kindSample = "sample"
+	kindFinal  = "finalize"
 )
 
 // launch runs work in the background as the audit's job of the kind,

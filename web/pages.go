@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/review"
 )
 
 type pageTemplate struct{ t *template.Template }
@@ -696,6 +697,7 @@ func fileExists(p string) bool {
 }
 
 type sampleData struct {
+	State     State
 	Rows      []map[string]string
 	Form      SampleRequest
 	CanExcl   bool
@@ -704,6 +706,9 @@ type sampleData struct {
 
 func (s *Server) sampleData(a *Audit, form SampleRequest) (sampleData, error) {
 	d := sampleData{Form: form}
+	if st, _ := s.jobState(a.ID); st.Kind == kindSample {
+		d.State = st
+	}
 	if a.Previous != "" {
 		if p, err := loadAudit(s.opt.Data, a.Previous); err == nil && p.HasSample() {
 			d.CanExcl, d.PrevTitle = true, p.Title()
@@ -761,17 +766,28 @@ func (s *Server) drawSample(w http.ResponseWriter, r *http.Request) {
 			req.Exclude = []string{p.RunDir()}
 		}
 	}
-	res, err := s.opt.Pipeline.Sample(s.ctx, a.RunDir(), req)
-	if err != nil {
-		s.sampleError(w, r, a, req, s.tidy(a, err.Error()))
+	// Said at once, before the draw goes on in the background.
+	if _, err := review.ParseRate(req.Rate); err != nil {
+		s.sampleError(w, r, a, req, fmt.Sprintf("The share of MET members to review: %v.", err))
 		return
 	}
-	s.mu.Lock()
-	a.Sample, a.Final = res, nil
-	err = saveMeta(a)
-	s.mu.Unlock()
+	if _, err := strconv.ParseUint(req.Seed, 10, 64); req.Seed != "" && err != nil {
+		s.sampleError(w, r, a, req, fmt.Sprintf("The seed %q is not a whole number: leave it empty for a random draw.", req.Seed))
+		return
+	}
+	err := s.launch(a.ID, kindSample, func(ctx context.Context, j *job) error {
+		res, err := s.opt.Pipeline.Sample(ctx, a.RunDir(), req, j)
+		if err != nil {
+			if ctx.Err() != nil {
+				return err
+			}
+			return errors.New(s.tidy(a, err.Error()))
+		}
+		s.update(a, func(cur *Audit) { cur.Sample, cur.Final = res, nil })
+		return nil
+	})
 	if err != nil {
-		s.fail(w, r, err)
+		s.errorPage(w, r, http.StatusConflict, err.Error())
 		return
 	}
 	http.Redirect(w, r, pathFor("audits", a.ID, "sample"), http.StatusSeeOther)

@@ -13,8 +13,9 @@ type Pipeline interface {
 	// Run audits every member into the run folder out, reporting its
 	// progress. A cancelled run leaves out as it was.
 	Run(ctx context.Context, in Inputs, out string, p Progress) (*RunResult, error)
-	// Sample draws the members for human review in the run folder dir.
-	Sample(ctx context.Context, dir string, o SampleRequest) (*SampleResult, error)
+	// Sample draws the members for human review in the run folder dir
+	// and records the sample there.
+	Sample(ctx context.Context, dir string, o SampleRequest, p Progress) (*SampleResult, error)
 	// Finalize applies the assessors' decisions files to the run folder
 	// dir and writes the final letters, reporting its progress. A
 	// cancelled Finalize leaves the run folder as it was.

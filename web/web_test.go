@@ -442,9 +442,14 @@ func TestTheWholeYear(t *testing.T) {
 	wantBody(t, get(h, "/audits/"+id+"/sample"), "sample form", `<label for="rate">`, `value="5%"`)
 	w = postForm(s, h, "/audits/"+id+"/sample", url.Values{"rate": {"-5%"}})
 	wantStatus(t, w, 400, "bad rate")
-	wantBody(t, w, "bad rate", "give a share such as 5%")
+	wantBody(t, w, "bad rate", "The share of MET members to review: &#34;-5%&#34; is not a rate between 0% and 100%.")
+	postForm(s, h, "/audits/"+id+"/sample", url.Values{"rate": {"13%"}})
+	waitRun(t, s, id)
+	w = get(h, "/audits/"+id+"/sample")
+	wantBody(t, w, "sample failed", "The sample could not be drawn", "cannot write run/summary.xlsx: it is open in another program")
 	w = postForm(s, h, "/audits/"+id+"/sample", url.Values{"rate": {"10%"}, "seed": {"42"}, "stratify": {"grade"}})
 	wantStatus(t, w, http.StatusSeeOther, "sample")
+	waitRun(t, s, id)
 	wantBody(t, get(h, "/audits/"+id+"/sample"), "drawn", "2 members for review", "100102", "Łukasz Nowak", "NOT_MET", "Sample: 2 members for review")
 
 	// Decisions: a workbook from another run is refused with the reason;
@@ -645,6 +650,7 @@ func TestPagesAreAccessible(t *testing.T) {
 	postForm(s, h, "/audits/"+id+"/run", nil)
 	waitRun(t, s, id)
 	postForm(s, h, "/audits/"+id+"/sample", url.Values{"rate": {"5%"}})
+	waitRun(t, s, id)
 	xlsx, _ := os.ReadFile(filepath.Join("..", "fixtures", "review", "decisions-libreoffice.xlsx"))
 	post(t, s, h, "/audits/"+id+"/decisions", nil, []upload{{"decisions", "d.xlsx", xlsx}})
 	waitRun(t, s, id)

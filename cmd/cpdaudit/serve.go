@@ -261,7 +261,8 @@ func (w *progressWriter) warnings() []string {
 }
 
 // Sample is cmdSample.
-func (p *cmdPipeline) Sample(ctx context.Context, dir string, req web.SampleRequest) (*web.SampleResult, error) {
+func (p *cmdPipeline) Sample(ctx context.Context, dir string, req web.SampleRequest, pr web.Progress) (*web.SampleResult, error) {
+	pr.Progress("Drawing the sample and recording it in summary.xlsx", 0, 0)
 	o := &sampleOptions{Rate: req.Rate, Min: req.Min, Seed: req.Seed, Exclude: req.Exclude}
 	if req.Stratify {
 		o.Stratify = "grade"
