@@ -70,8 +70,8 @@ var errBusy = errors.New("a check or run of this audit is already going on")
 
 // Kinds of job.
 const (
-	kindCheck = "check"
-	kindRun   = "run"
+	kindCheck  = "check"
+	kindRun    = "run"
 	kindSample = "sample"
 	kindFinal  = "finalize"
 )
