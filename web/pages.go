@@ -261,9 +261,11 @@ func formYear(v string) (int, error) {
 	return y, nil
 }
 
-// createFrom makes a new audit from an upload form: the files are checked
-// and stored in a hidden folder, checked, and the folder is moved into
-// place whole, so the data folder never holds half an audit.
+// createFrom makes a new audit from an upload form, whose files are in
+// its hidden staging folder: that folder becomes the audit's and is moved
+// into place whole, so the data folder never holds half an audit. Unless
+// async, the files are checked first (the API answers with the check);
+// the page checks them in the background afterwards.
 func (s *Server) createFrom(ctx context.Context, f *form, async bool) (*Audit, error) {
 	defer f.discard() // gone once moved into place
 	year, err := formYear(f.value("year"))
