@@ -5,8 +5,8 @@ import (
 	"errors"
 	"net/http"
 
-	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -166,16 +166,16 @@ func (s *Server) apiOutcomes(w http.ResponseWriter, r *http.Request) {
 	}
 	c := v.Compliance
 	writeJSON(w, http.StatusOK, struct {
-		Year         int                 `json:"cpd_year"`
-		RunID        string              `json:"run_id"`
-		Members      int                 `json:"members"`
-		Outcomes     map[string]int      `json:"outcomes"`
-		Rows         importer.Accounting `json:"rows"`
-		ImportIssues int                 `json:"import_issues"`
-		Overall      []apiRates          `json:"overall"`
-		Standards    []apiRates          `json:"standards"`
-		Grades       []apiRates          `json:"grades"`
-		Final        *FinalizeResult     `json:"final,omitempty"`
+		Year         int                  `json:"cpd_year"`
+		RunID        string               `json:"run_id"`
+		Members      int                  `json:"members"`
+		Outcomes     map[string]int       `json:"outcomes"`
+		Rows         runfolder.Accounting `json:"rows"`
+		ImportIssues int                  `json:"import_issues"`
+		Overall      []apiRates           `json:"overall"`
+		Standards    []apiRates           `json:"standards"`
+		Grades       []apiRates           `json:"grades"`
+		Final        *FinalizeResult      `json:"final,omitempty"`
 	}{v.Record.CPDYear, v.Record.RunID, v.Record.Members, v.Record.Outcomes, v.Record.Rows, v.Record.IssueCount,
 		rates([]report.Tally{c.Overall}), rates(c.Standards[:]), rates(c.Grades), a.Final})
 }

@@ -13,25 +13,13 @@ import (
 	"time"
 
 	"github.com/ies/cpdaudit/audit"
-	"github.com/ies/cpdaudit/importer"
 	"github.com/ies/cpdaudit/report"
 	"github.com/ies/cpdaudit/review"
+	"github.com/ies/cpdaudit/runfolder"
 )
 
-// runRecord is the part of run.json the page shows.
-type runRecord struct {
-	CPDYear    int                 `json:"cpd_year"`
-	RunID      string              `json:"run_id"`
-	Rows       importer.Accounting `json:"rows"`
-	Members    int                 `json:"members"`
-	Outcomes   map[string]int      `json:"outcomes"`
-	IssueCount int                 `json:"import_issues"`
-	Notices    []importer.Notice   `json:"notices"`
-	Warnings   []string            `json:"warnings"`
-	Inputs     []struct {
-		Path string `json:"path"`
-	} `json:"inputs"`
-}
+// runRecord is run.json, as runfolder defines it.
+type runRecord = runfolder.Record
 
 func readRunRecord(dir string) (*runRecord, error) {
 	b, err := os.ReadFile(filepath.Join(dir, "run.json"))
@@ -174,7 +162,7 @@ func readCSV(r io.Reader) ([]map[string]string, error) {
 			if i < len(rec) {
 				// Text cells that could be formulas are written with a
 				// leading apostrophe in the CSV; show them as they were.
-				m[h] = undefuse(rec[i])
+				m[h] = runfolder.Undefuse(rec[i])
 			}
 		}
 		out = append(out, m)
@@ -192,13 +180,4 @@ func readCSVFile(dir, name string) ([]map[string]string, error) {
 	}
 	defer f.Close()
 	return readCSV(f)
-}
-
-// undefuse takes off the apostrophe report.Text puts before a cell that
-// a spreadsheet would evaluate.
-func undefuse(s string) string {
-	if len(s) > 1 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
-	}
-	return s
 }

@@ -64,6 +64,7 @@ func TestLayering(t *testing.T) {
 		// The steps a program calls (pipeline) know nothing of the command
 		// line; the web page reaches the importer only through them.
 		{"pipeline", []string{"github.com/spf13/cobra", "github.com/spf13/pflag"}},
+		{"web", []string{project + "importer"}},
 	}
 	for _, r := range rules {
 		pkg := project + r.pkg

@@ -22,7 +22,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/ies/cpdaudit/report"
+	"github.com/ies/cpdaudit/runfolder"
 	"github.com/ies/cpdaudit/web"
 )
 
@@ -281,7 +281,7 @@ func decide(t *testing.T, wb []byte, out string) string {
 	for i, h := range rows[0] {
 		col[h] = i
 	}
-	for _, h := range []string{"Member ID", "Outcome", "Assessor decision", report.HeaderCommentToMember} {
+	for _, h := range []string{"Member ID", "Outcome", "Assessor decision", runfolder.HeaderCommentToMember} {
 		if _, ok := col[h]; !ok {
 			t.Fatalf("summary.xlsx has no %q column: %q", h, rows[0])
 		}
@@ -296,7 +296,7 @@ func decide(t *testing.T, wb []byte, out string) string {
 		case "NOT_MET":
 			if notMet++; notMet == 1 {
 				f.SetCellValue("Summary", cell(col["Assessor decision"], r+1), "Confirm")
-				f.SetCellValue("Summary", cell(col[report.HeaderCommentToMember], r+1), "Please add your missing hours.")
+				f.SetCellValue("Summary", cell(col[runfolder.HeaderCommentToMember], r+1), "Please add your missing hours.")
 			}
 		case "REVIEW":
 			review++
