@@ -588,7 +588,8 @@ func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
 		if d.Outcome != "" && string(m.Outcome) != d.Outcome {
 			continue
 		}
-		if d.Grade != "" && string(m.Grade) != d.Grade {
+		// "-" is the members whose grade is not known.
+		if d.Grade != "" && string(m.Grade) != strings.TrimPrefix(d.Grade, "-") {
 			continue
 		}
 		if needle != "" && !strings.Contains(strings.ToLower(m.ID+" "+m.Name+" "+m.Flags), needle) {

@@ -105,6 +105,12 @@ func (a *Audit) Step() string {
 	return "new"
 }
 
+// StepLabel is Step in words, for the list of audits.
+func (a *Audit) StepLabel() string {
+	return map[string]string{"final": "final letters written", "sampled": "sample drawn", "run": "results",
+		"checked": "files checked", "new": "files uploaded"}[a.Step()]
+}
+
 // Title names the audit for people.
 func (a *Audit) Title() string {
 	if a.Year > 0 {

@@ -150,7 +150,7 @@ func TestHomeListsAuditsAndOffersTheForm(t *testing.T) {
 	}
 	id := create(t, s, h)
 	w = get(h, "/")
-	wantBody(t, w, "home after create", `href="/audits/`+id+`"`, "checked")
+	wantBody(t, w, "home after create", `href="/audits/`+id+`"`, "files checked")
 	// The earlier audit is offered as last year's once it has results.
 	postForm(s, h, "/audits/"+id+"/run", nil)
 	waitRun(t, s, id)
@@ -428,6 +428,14 @@ func TestTheWholeYear(t *testing.T) {
 	}
 	w = get(h, "/audits/"+id+"/results?q=zoë")
 	wantBody(t, w, "search", "1 of 15 members.", "Zoë Hartley")
+	// The members of unknown grade are a choice of their own; "all" is
+	// not taken for it.
+	w = get(h, "/audits/"+id+"/results?grade=-")
+	wantBody(t, w, "unknown grade", "1 of 15 members.", `<option value="-" selected>unknown</option>`)
+	w = get(h, "/audits/"+id+"/results")
+	if strings.Contains(w.Body.String(), "selected>unknown") {
+		t.Error("the unknown grade is selected when no grade is chosen")
+	}
 	w = get(h, "/audits/"+id+"/members/100101")
 	wantBody(t, w, "member", "<h1>Zoë Hartley (100101)</h1>", `<iframe class="pdf" src="/audits/`+id+`/members/100101/feedback.pdf"`)
 	w = get(h, "/audits/"+id+"/members/100101/feedback.pdf")
