@@ -53,13 +53,18 @@ By default only this computer can open the page. Any other --addr needs
 				return usagef("--workers must be 1 or more (it is %d)", o.Workers)
 			}
 			o.Workers = clampWorkers(o.Workers, stdio)
+			if o.Token == "" {
+				// From the environment, where other users of the computer
+				// cannot read it in the process list.
+				o.Token = os.Getenv("CPDAUDIT_TOKEN")
+			}
 			return cmdServe(cmd.Context(), o, stdio)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Addr, "addr", "127.0.0.1:8080", "the `HOST:PORT` to listen on; anything but this computer (127.0.0.1, localhost, ::1) needs --token")
 	fs.StringVar(&o.Data, "data", "cpdaudit-data", "the `FOLDER` holding one folder per audit (made if missing; owner-only permissions)")
-	fs.StringVar(&o.Token, "token", "", "a secret `TOKEN` every request must carry (required with a non-local --addr)")
+	fs.StringVar(&o.Token, "token", "", "a secret `TOKEN` every request must carry (required with a non-local --addr; default: $CPDAUDIT_TOKEN)")
 	fs.IntVar(&o.Workers, "workers", 0, "`N` files and members processed at once (default: one per processor)")
 	markDirs(cmd, "data")
 	return cmd

@@ -31,10 +31,40 @@ func TestServeRefusesAnOpenAddressWithoutToken(t *testing.T) {
 		{[]string{"serve", "--addr", "0.0.0.0:0", "--token", "short"}, "at least 16 characters"},
 		{[]string{"serve", "--addr", "localhost"}, "is not HOST:PORT"},
 	} {
+		t.Setenv("CPDAUDIT_TOKEN", "")
 		r := runInProcess(t, context.Background(), append(c.args, "--data", t.TempDir())...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, c.says) {
 			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.stderr, c.says)
 		}
+	}
+}
+
+func TestServeTakesTheTokenFromTheEnvironment(t *testing.T) {
+	t.Setenv("CPDAUDIT_TOKEN", "0123456789abcdef-from-env")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "0.0.0.0:0", "--data", t.TempDir()}, IO{In: strings.NewReader(""), Out: &out, Err: &errb})
+	}()
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(out.String(), "Press Ctrl-C") && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	addr := strings.Fields(strings.TrimPrefix(out.String(), "Open "))[0]
+	if !strings.HasSuffix(addr, "/?token=0123456789abcdef-from-env") {
+		t.Errorf("serve printed %q", out.String())
+	}
+	resp, err := http.Get(strings.TrimSuffix(addr, "?token=0123456789abcdef-from-env"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("without the token: %d", resp.StatusCode)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("exit %d: %s", code, errb.String())
 	}
 }
 
