@@ -3,21 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/ies/cpdaudit/pipeline"
 	"github.com/ies/cpdaudit/review"
 	"github.com/ies/cpdaudit/web"
 )
@@ -138,205 +136,130 @@ func cmdServe(ctx context.Context, o *serveOptions, stdio IO) error {
 	return nil
 }
 
-// cmdPipeline is the page's pipeline: check, run, sample and finalize as
-// the commands do them, with the same functions.
+// cmdPipeline is the page's pipeline: the pipeline package, which the
+// commands check, run, sample and finalize call too.
 type cmdPipeline struct {
 	workers int
 }
 
-func (p *cmdPipeline) options(in web.Inputs) *auditOptions {
-	return &auditOptions{Year: in.Year, Register: in.Register, Policy: in.Policy, Workers: p.workers,
-		Previous: in.Previous, Force: in.Force, Inputs: in.Files}
-}
-
-// Check is runCheck, with the issues kept instead of printed.
+// Check is pipeline.Check, with the issues as the page shows them.
 func (p *cmdPipeline) Check(ctx context.Context, in web.Inputs, pr web.Progress) (*web.CheckResult, error) {
-	o := p.options(in)
-	o.Out = filepath.Join(os.TempDir(), "cpdaudit-check-no-output")
-	if err := o.validate(); err != nil {
-		return nil, err
-	}
-	prog := newProgress(IO{Err: &progressWriter{p: pr}, IsTTY: true}, false)
-	defer prog.close()
-	if _, err := loadPolicy(o); err != nil {
-		return nil, err
-	}
-	found, err := findInputs(o, false)
+	res, err := pipeline.Check(ctx, pipeline.Options{Inputs: in.Files, Year: in.Year, Register: in.Register,
+		Policy: in.Policy, Workers: p.workers, Version: version, Progress: pageProgress(pr, nil)})
 	if err != nil {
 		return nil, err
 	}
-	tmp, err := runTempDir()
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	im, err := importAll(ctx, o, found, tmp, prog)
-	if err != nil {
-		return nil, tempHint(err, tmp)
-	}
-	defer im.close()
-	res := &web.CheckResult{Members: len(im.members), Files: len(im.files), Rows: im.acc.String()}
-	if _, err := chooseYear(o, im.years); err != nil {
-		res.Error = err.Error()
-	}
-	if w := yearWarning(o, im.years); w != "" {
-		res.Warnings = append(res.Warnings, w)
-	}
-	for _, is := range im.issues {
-		res.Issues = append(res.Issues, web.Issue{File: is.File, Sheet: is.Sheet, Row: is.Row, Column: is.Column,
+	out := &web.CheckResult{Members: res.Members, Files: len(res.Files), Rows: res.Accounting.String(), Warnings: res.Warnings}
+	for _, is := range res.Issues {
+		out.Issues = append(out.Issues, web.Issue{File: is.File, Sheet: is.Sheet, Row: is.Row, Column: is.Column,
 			Value: is.Value, Problem: is.Problem, Action: is.Action, MemberID: is.MemberID})
 	}
-	for _, n := range im.notices {
-		res.Notices = append(res.Notices, n.String())
+	for _, n := range res.Notices {
+		out.Notices = append(out.Notices, n.String())
 	}
-	return res, nil
+	return out, nil
 }
 
-// Run is runAudit. Until the pipeline has a progress interface, the
-// progress is read from the bar it draws for a terminal.
+// stageNames are the pipeline's stages as the page names them.
+var stageNames = map[string]string{
+	pipeline.StageImport:  "Reading the files",
+	pipeline.StageMerge:   "Putting each member's rows together",
+	pipeline.StageIndex:   "Comparing reflections across members",
+	pipeline.StageAudit:   "Auditing members and writing their feedback",
+	pipeline.StageWrite:   "Writing the workbook and the tables",
+	pipeline.StageSample:  "Drawing the sample and recording it in summary.xlsx",
+	pipeline.StageLetters: "Writing the final letters",
+}
+
+// pageProgress passes the pipeline's progress events on to the page, by
+// the stages' names in words, numbered among stages when given ("Step 4
+// of 5: Auditing members ..."). The warnings are in the step's result.
+func pageProgress(pr web.Progress, stages []string) pipeline.Progress {
+	return pipeline.ProgressFunc(func(e pipeline.Event) {
+		if e.Kind == pipeline.Warning {
+			return
+		}
+		name := stageNames[e.Stage]
+		if name == "" {
+			name = e.Stage
+		}
+		if i := slices.Index(stages, e.Stage); i >= 0 {
+			name = fmt.Sprintf("Step %d of %d: %s", i+1, len(stages), name)
+		}
+		pr.Progress(name, e.Done, e.Total)
+	})
+}
+
+// Run is pipeline.Run, its progress events passed on to the page.
 func (p *cmdPipeline) Run(ctx context.Context, in web.Inputs, out string, pr web.Progress) (*web.RunResult, error) {
-	o := p.options(in)
-	o.Out = out
-	if err := o.validate(); err != nil {
-		return nil, err
-	}
-	pw := &progressWriter{p: pr}
-	var stdout bytes.Buffer
-	code, err := runAudit(ctx, o, IO{In: strings.NewReader(""), Out: &stdout, Err: pw, IsTTY: true})
+	res, err := pipeline.Run(ctx, pipeline.Options{Inputs: in.Files, Year: in.Year, Register: in.Register,
+		Policy: in.Policy, Workers: p.workers, Out: out, Previous: in.Previous, Force: in.Force,
+		Version: version, Progress: pageProgress(pr, pipeline.RunStages())})
 	if err != nil {
 		return nil, err
 	}
-	res := &web.RunResult{Unread: code == exitIssues, Warnings: pw.warnings()}
-	if m := regexp.MustCompile(`moved to (\S+) \(`).FindStringSubmatch(stdout.String()); m != nil {
-		if rel, err := filepath.Rel(out, m[1]); err == nil {
-			res.Superseded = filepath.ToSlash(rel)
+	r := &web.RunResult{Unread: res.Status == pipeline.Incomplete, Warnings: res.Warnings}
+	if res.Superseded != "" {
+		if rel, err := filepath.Rel(out, res.Superseded); err == nil {
+			r.Superseded = filepath.ToSlash(rel)
 		}
 	}
-	return res, nil
+	return r, nil
 }
 
-// progressWriter turns the progress runAudit writes for a terminal into
-// calls of a web.Progress: stage lines ("Reading 4 files...") and the
-// bar ("\r  [####   ] 5/15 members").
-type progressWriter struct {
-	p    web.Progress
-	mu   sync.Mutex
-	warn []string
-	buf  []byte
-}
-
-var barRE = regexp.MustCompile(`(\d+)/(\d+) members`)
-
-func (w *progressWriter) Write(b []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf = append(w.buf, b...)
-	for {
-		i := bytes.IndexAny(w.buf, "\r\n")
-		if i < 0 {
-			break
-		}
-		w.line(string(w.buf[:i]))
-		w.buf = w.buf[i+1:]
-	}
-	// The bar is redrawn without a newline: read it as it comes.
-	if m := barRE.FindStringSubmatch(string(w.buf)); m != nil {
-		done, _ := strconv.Atoi(m[1])
-		total, _ := strconv.Atoi(m[2])
-		w.p.Progress("Auditing members and writing their feedback", done, total)
-	}
-	return len(b), nil
-}
-
-func (w *progressWriter) line(s string) {
-	s = strings.TrimSpace(strings.TrimPrefix(s, "\033[K"))
-	switch {
-	case s == "":
-	case strings.HasPrefix(s, "warning: "):
-		w.warn = append(w.warn, strings.TrimPrefix(s, "warning: "))
-	case strings.HasSuffix(s, "..."):
-		w.p.Progress(strings.TrimSuffix(s, "..."), 0, 0)
-	}
-}
-
-func (w *progressWriter) warnings() []string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return append([]string(nil), w.warn...)
-}
-
-// Sample is cmdSample.
+// Sample is pipeline.Sample; the summary is what the command prints.
 func (p *cmdPipeline) Sample(ctx context.Context, dir string, req web.SampleRequest, pr web.Progress) (*web.SampleResult, error) {
-	pr.Progress("Drawing the sample and recording it in summary.xlsx", 0, 0)
-	o := &sampleOptions{Rate: req.Rate, Min: req.Min, Seed: req.Seed, Exclude: req.Exclude}
-	if req.Stratify {
-		o.Stratify = "grade"
+	rate, err := review.ParseRate(req.Rate)
+	if err != nil {
+		return nil, fmt.Errorf("the share %q: %v", req.Rate, err)
 	}
-	if err := o.validate([]string{dir}); err != nil {
-		return nil, err
+	if req.Min < 0 {
+		return nil, fmt.Errorf("the least number of MET members must be 0 or more")
 	}
-	var out, errOut bytes.Buffer
-	if err := cmdSample(ctx, o, IO{Out: &out, Err: &errOut}); err != nil {
-		return nil, err
-	}
-	res := &web.SampleResult{Rate: req.Rate}
-	var rec struct {
-		Seed string `json:"seed"`
-		Rate string `json:"rate"`
-	}
-	if b, err := os.ReadFile(filepath.Join(dir, "sample.json")); err == nil && json.Unmarshal(b, &rec) == nil {
-		res.Seed, res.Rate = rec.Seed, rec.Rate
-	}
-	res.Summary = lines(out.String(), errOut.String(), dir)
-	return res, nil
-}
-
-// Finalize is finalizeStatus; the decisions are then read again to give
-// the problems and the agreement as data.
-func (p *cmdPipeline) Finalize(ctx context.Context, dir string, decisions []string, pr web.Progress) (*web.FinalizeResult, error) {
-	pr.Progress("Writing the final letters", 0, 0)
-	o := &finalizeOptions{Decisions: decisions, Workers: p.workers}
-	if err := o.validate([]string{dir}); err != nil {
-		return nil, err
-	}
-	var out, errOut bytes.Buffer
-	if _, err := finalizeStatus(ctx, o, IO{Out: &out, Err: &errOut}); err != nil {
-		return nil, err
-	}
-	run, err := review.ReadRun(dir)
+	seed, chosen, err := sampleSeed(req.Seed)
 	if err != nil {
 		return nil, err
 	}
-	var ds []*review.Decisions
-	for _, path := range decisions {
-		d, err := review.ReadDecisions(path)
-		if err != nil {
-			return nil, err
-		}
-		ds = append(ds, d)
+	res, err := pipeline.Sample(ctx, pipeline.SampleOptions{RunDir: dir, Rate: rate, Min: req.Min, Seed: seed,
+		Stratify: req.Stratify, Exclude: req.Exclude, Progress: pageProgress(pr, nil)})
+	if err != nil {
+		return nil, err
 	}
-	finals := review.Apply(run, ds...)
-	a := review.Measure(finals)
-	res := &web.FinalizeResult{Outcomes: map[string]int{}, Agreed: a.ToolDecided.Agreed, Decided: a.ToolDecided.N,
+	var out, errOut bytes.Buffer
+	printSample(IO{Out: &out, Err: &errOut}, dir, res.Sample, chosen)
+	return &web.SampleResult{Seed: res.Record.Seed, Rate: req.Rate, Summary: lines(out.String(), errOut.String(), dir)}, nil
+}
+
+// Finalize is pipeline.Finalize.
+func (p *cmdPipeline) Finalize(ctx context.Context, dir string, decisions []string, pr web.Progress) (*web.FinalizeResult, error) {
+	date, err := letterDate("")
+	if err != nil {
+		return nil, err
+	}
+	res, err := pipeline.Finalize(ctx, pipeline.FinalizeOptions{RunDir: dir, Decisions: decisions, LetterDate: date,
+		Workers: p.workers, Version: version, Progress: pageProgress(pr, nil)})
+	if err != nil {
+		return nil, err
+	}
+	a := res.Agreement
+	out := &web.FinalizeResult{Letters: res.Letters, Outcomes: map[string]int{}, Agreed: a.ToolDecided.Agreed, Decided: a.ToolDecided.N,
 		Kappa: a.ToolDecided.Kappa, KappaDefined: a.ToolDecided.KappaDefined, ReviewToMet: a.ReviewToMet, ReviewToNotMet: a.ReviewToNotMet}
-	for i := range finals {
-		f := &finals[i]
-		if f.InRun && f.Problem == "" {
-			res.Outcomes[string(f.Final)]++
-			if hasLetter(f) {
-				res.Letters++
-			}
+	for i := range res.Finals {
+		if f := &res.Finals[i]; f.InRun && f.Problem == "" {
+			out.Outcomes[string(f.Final)]++
 		}
 	}
-	for _, pr := range review.Problems(finals) {
+	for _, pr := range res.Problems {
 		id := ""
 		if pr.InRun {
 			id = pr.ID
 		}
-		res.Problems = append(res.Problems, web.Problem{File: pr.File, MemberID: id, Problem: pr.Problem})
+		out.Problems = append(out.Problems, web.Problem{File: pr.File, MemberID: id, Problem: pr.Problem})
 	}
-	res.Summary = lines(out.String(), "", dir)
-	return res, nil
+	var buf bytes.Buffer
+	printFinal(&buf, dir, res.Finals, res.Agreement, res.Letters, res.Date)
+	out.Summary = lines(buf.String(), "", dir)
+	return out, nil
 }
 
 // lines splits a command's printed summary into lines, with the run

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -176,27 +175,6 @@ func TestServePipelineOnSample(t *testing.T) {
 		t.Errorf("outcomes: %s", rec.Body)
 	}
 }
-
-func TestProgressWriterReadsTheBar(t *testing.T) {
-	var got []string
-	pw := &progressWriter{p: progressFunc(func(stage string, done, total int) {
-		got = append(got, stage+":"+strconv.Itoa(done)+"/"+strconv.Itoa(total))
-	})}
-	io.WriteString(pw, "Reading 4 files...\n  read a.csv: 3 rows\nwarning: 3 of 4 activities are dated 2024; is --year 2025 right?\n")
-	io.WriteString(pw, "Auditing 2 members and writing their feedback...\n\r  [###############               ] 1/2 members")
-	io.WriteString(pw, "\r  [##############################] 2/2 members")
-	want := "Reading 4 files:0/0 Auditing 2 members and writing their feedback:0/0 Auditing members and writing their feedback:1/2 Auditing members and writing their feedback:2/2"
-	if s := strings.Join(got, " "); s != want {
-		t.Errorf("progress:\n%s\nwant\n%s", s, want)
-	}
-	if w := pw.warnings(); len(w) != 1 || !strings.Contains(w[0], "is --year 2025 right?") {
-		t.Errorf("warnings %q", w)
-	}
-}
-
-type progressFunc func(string, int, int)
-
-func (f progressFunc) Progress(s string, d, t int) { f(s, d, t) }
 
 // syncBuffer is a buffer the server writes to while the test reads it.
 type syncBuffer struct {
