@@ -114,6 +114,84 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, s.describe(a, false))
 }
 
+// apiSample draws the sample: form fields rate, seed, min, stratify and
+// exclude (last year's sample), as on the page.
+func (s *Server) apiSample(w http.ResponseWriter, r *http.Request) {
+	if !s.apiCheck(w, r) {
+		return
+	}
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		apiError(w, http.StatusBadRequest, "send the options as a form: "+err.Error())
+		return
+	}
+	if !a.HasRun() {
+		apiError(w, http.StatusConflict, "this audit has not been run yet")
+		return
+	}
+	req, err := s.sampleRequest(a, r.PostFormValue)
+	if err == nil {
+		err = s.startSample(a, req)
+	}
+	if err != nil {
+		s.apiRefused(w, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, s.describe(a, false))
+}
+
+// apiDecisions takes the assessors' workbooks (multipart field decisions,
+// one part each) and writes the final letters.
+func (s *Server) apiDecisions(w http.ResponseWriter, r *http.Request) {
+	if !s.apiCheck(w, r) {
+		return
+	}
+	a := s.audit(w, r)
+	if a == nil {
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.opt.Limits.Request)
+	f, err := readForm(r, a.Dir, decisionsFields, s.opt.Limits, "")
+	if err != nil {
+		s.apiRefused(w, err)
+		return
+	}
+	defer f.discard()
+	switch {
+	case !a.HasRun():
+		err = refuse(http.StatusConflict, "this audit has not been run yet")
+	case len(f.files[decisionsSub]) == 0:
+		err = refuse(http.StatusBadRequest, "send the assessors' workbooks as the field decisions")
+	default:
+		err = s.startFinalize(a, f)
+	}
+	if err != nil {
+		s.apiRefused(w, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, s.describe(a, false))
+}
+
+// apiRefused answers an upload or a request refused with its status, any
+// other error as a failure.
+func (s *Server) apiRefused(w http.ResponseWriter, err error) {
+	var ue *uploadError
+	if errors.As(err, &ue) {
+		apiError(w, ue.status, ue.msg)
+		return
+	}
+	if errors.Is(err, errBusy) {
+		apiError(w, http.StatusConflict, err.Error())
+		return
+	}
+	s.logf("api: %v", err)
+	apiError(w, http.StatusInternalServerError, err.Error())
+}
+
 func (s *Server) apiCancel(w http.ResponseWriter, r *http.Request) {
 	if !s.apiCheck(w, r) {
 		return

@@ -755,30 +755,47 @@ func (s *Server) drawSample(w http.ResponseWriter, r *http.Request) {
 	if s.busy(w, r, a) {
 		return
 	}
-	req := SampleRequest{Rate: strings.TrimSpace(r.PostFormValue("rate")), Seed: strings.TrimSpace(r.PostFormValue("seed")), Stratify: r.PostFormValue("stratify") != ""}
-	if v := strings.TrimSpace(r.PostFormValue("min")); v != "" {
+	req, err := s.sampleRequest(a, r.PostFormValue)
+	if err != nil {
+		s.sampleError(w, r, a, req, err.Error())
+		return
+	}
+	if err := s.startSample(a, req); err != nil {
+		s.errorPage(w, r, http.StatusConflict, err.Error())
+		return
+	}
+	http.Redirect(w, r, pathFor("audits", a.ID, "sample"), http.StatusSeeOther)
+}
+
+// sampleRequest reads the sample's options from a form (rate, seed, min,
+// stratify, exclude) and checks them at once, before the draw goes on in
+// the background.
+func (s *Server) sampleRequest(a *Audit, val func(string) string) (SampleRequest, error) {
+	req := SampleRequest{Rate: strings.TrimSpace(val("rate")), Seed: strings.TrimSpace(val("seed")), Stratify: val("stratify") != ""}
+	if v := strings.TrimSpace(val("min")); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			s.sampleError(w, r, a, req, "The least number of MET members must be a whole number, 0 or more.")
-			return
+			return req, refuse(http.StatusBadRequest, "The least number of MET members must be a whole number, 0 or more.")
 		}
 		req.Min = n
 	}
-	if r.PostFormValue("exclude") != "" && a.Previous != "" {
+	if val("exclude") != "" && a.Previous != "" {
 		if p, err := loadAudit(s.opt.Data, a.Previous); err == nil && p.HasSample() {
 			req.Exclude = []string{p.RunDir()}
 		}
 	}
-	// Said at once, before the draw goes on in the background.
 	if _, err := review.ParseRate(req.Rate); err != nil {
-		s.sampleError(w, r, a, req, fmt.Sprintf("The share of MET members to review: %v.", err))
-		return
+		return req, refuse(http.StatusBadRequest, "The share of MET members to review: %v.", err)
 	}
 	if _, err := strconv.ParseUint(req.Seed, 10, 64); req.Seed != "" && err != nil {
-		s.sampleError(w, r, a, req, fmt.Sprintf("The seed %q is not a whole number: leave it empty for a random draw.", req.Seed))
-		return
+		return req, refuse(http.StatusBadRequest, "The seed %q is not a whole number: leave it empty for a random draw.", req.Seed)
 	}
-	err := s.launch(a.ID, kindSample, func(ctx context.Context, j *job) error {
+	return req, nil
+}
+
+// startSample draws the sample in the background.
+func (s *Server) startSample(a *Audit, req SampleRequest) error {
+	return s.launch(a.ID, kindSample, func(ctx context.Context, j *job) error {
 		res, err := s.opt.Pipeline.Sample(ctx, a.RunDir(), req, j)
 		if err != nil {
 			if ctx.Err() != nil {
@@ -789,11 +806,6 @@ func (s *Server) drawSample(w http.ResponseWriter, r *http.Request) {
 		s.update(a, func(cur *Audit) { cur.Sample, cur.Final = res, nil })
 		return nil
 	})
-	if err != nil {
-		s.errorPage(w, r, http.StatusConflict, err.Error())
-		return
-	}
-	http.Redirect(w, r, pathFor("audits", a.ID, "sample"), http.StatusSeeOther)
 }
 
 func (s *Server) sampleError(w http.ResponseWriter, r *http.Request, a *Audit, req SampleRequest, msg string) {
@@ -839,14 +851,24 @@ func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
 	if s.busy(w, r, a) {
 		return
 	}
-	got := f.files[decisionsSub]
-	if len(got) == 0 {
+	if len(f.files[decisionsSub]) == 0 {
 		s.render(w, r, http.StatusBadRequest, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", Error: "Choose the assessors' workbooks (.xlsx) to upload.", D: runData{}})
 		return
 	}
-	if err := swapDir(f.dir(decisionsSub), decisionsDir(a)); err != nil {
-		s.fail(w, r, err)
+	if err := s.startFinalize(a, f); err != nil {
+		s.refused(w, r, err)
 		return
+	}
+	// The decisions page follows the letters being written.
+	http.Redirect(w, r, pathFor("audits", a.ID, "decisions"), http.StatusSeeOther)
+}
+
+// startFinalize puts the uploaded decisions workbooks in place and writes
+// the final letters in the background.
+func (s *Server) startFinalize(a *Audit, f *form) error {
+	got := f.files[decisionsSub]
+	if err := swapDir(f.dir(decisionsSub), decisionsDir(a)); err != nil {
+		return err
 	}
 	a.Decisions = got
 	var paths []string
@@ -871,11 +893,9 @@ func (s *Server) uploadDecisions(w http.ResponseWriter, r *http.Request) {
 		return nil
 	})
 	if err != nil {
-		s.errorPage(w, r, http.StatusConflict, err.Error())
-		return
+		return refuse(http.StatusConflict, "%v", err)
 	}
-	// The decisions page follows the letters being written.
-	http.Redirect(w, r, pathFor("audits", a.ID, "decisions"), http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) tidyDecisions(a *Audit, msg string) string {

@@ -214,6 +214,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/audits/{id}", s.apiState)
 	m.HandleFunc("POST /api/audits/{id}/run", s.apiRun)
 	m.HandleFunc("POST /api/audits/{id}/cancel", s.apiCancel)
+	m.HandleFunc("POST /api/audits/{id}/sample", s.apiSample)
+	m.HandleFunc("POST /api/audits/{id}/decisions", s.apiDecisions)
 	m.HandleFunc("GET /api/audits/{id}/outcomes", s.apiOutcomes)
 	m.HandleFunc("GET /api/audits/{id}/files", s.apiFiles)
 	m.HandleFunc("GET /api/audits/{id}/files/{name}", s.download)

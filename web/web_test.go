@@ -603,6 +603,38 @@ func TestAPI(t *testing.T) {
 	r = httptest.NewRequest("POST", "/api/audits/"+a.ID+"/cancel", nil)
 	r.Header.Set("X-Requested-By", "script")
 	wantStatus(t, serve(h, r), 409, "cancel with no run")
+
+	// The sample and the decisions, as a script gives them.
+	apiPost := func(path, ctype string, body io.Reader) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("POST", path, body)
+		r.Header.Set("Content-Type", ctype)
+		r.Header.Set("X-Requested-By", "script")
+		return serve(h, r)
+	}
+	form := "application/x-www-form-urlencoded"
+	w = apiPost("/api/audits/"+a.ID+"/sample", form, strings.NewReader("rate=abc"))
+	wantStatus(t, w, 400, "API sample with a bad rate")
+	wantBody(t, w, "API sample with a bad rate", `is not a rate`)
+	wantStatus(t, apiPost("/api/audits/"+a.ID+"/sample", form, strings.NewReader("rate=10%25&seed=42")), 202, "API sample")
+	waitRun(t, s, a.ID)
+	json.Unmarshal(get(h, "/api/audits/"+a.ID).Body.Bytes(), &a)
+	if a.Step != "sampled" {
+		t.Errorf("after the API's sample: step %q", a.Step)
+	}
+	xlsx, _ := os.ReadFile(filepath.Join("..", "fixtures", "review", "decisions-libreoffice.xlsx"))
+	body, ctype = multipartBody(t, nil, []upload{{"decisions", "alice.xlsx", xlsx}})
+	wantStatus(t, apiPost("/api/audits/"+a.ID+"/decisions", ctype, body), 202, "API decisions")
+	waitRun(t, s, a.ID)
+	json.Unmarshal(get(h, "/api/audits/"+a.ID).Body.Bytes(), &a)
+	if a.Step != "final" {
+		t.Errorf("after the API's decisions: step %q", a.Step)
+	}
+	wantBody(t, get(h, "/api/audits/"+a.ID+"/outcomes"), "outcomes after finalize", `"final": {`, `"letters": 1`)
+	body, ctype = multipartBody(t, nil, []upload{{"decisions", "alice.csv", goodCSV}})
+	wantStatus(t, apiPost("/api/audits/"+a.ID+"/decisions", ctype, body), 415, "API decisions as CSV")
+	r = httptest.NewRequest("POST", "/api/audits/"+a.ID+"/sample", strings.NewReader("rate=5%25"))
+	r.Header.Set("Content-Type", form)
+	wantStatus(t, serve(h, r), 403, "API sample without X-Requested-By")
 	wantStatus(t, get(h, "/api/audits/nosuch"), 404, "no such audit")
 	wantBody(t, get(h, "/api/audits/nosuch"), "API 404", `"error"`)
 	// A refused upload says why, as JSON.
