@@ -43,7 +43,11 @@ import (
 // workbook. It reads the archive through r: the central directory, the
 // start of each XML part, and the large sheets and shared strings whole.
 // When opts.Done is closed it stops, and what it returns does not matter.
-func checkArchive(name string, r io.ReaderAt, size int64, opts Options) *Issue {
+//
+// The sheets in deferred (by part name) are not measured here: the fast
+// reader measures them as it inflates them (see spanMeter), and anything
+// that hands one to excelize measures it first (workbookRows.realFile).
+func checkArchive(name string, r io.ReaderAt, size int64, opts Options, deferred map[string]bool) *Issue {
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil
@@ -104,7 +108,7 @@ func checkArchive(name string, r io.ReaderAt, size int64, opts Options) *Issue {
 			return crafted(fmt.Sprintf("the part %q of the workbook starts with a document type declaration (<!DOCTYPE>), which can hide entity expansion (\"billion laughs\") or references to files on this computer", shorten(f.Name)))
 		}
 	}
-	return checkRowSizes(name, zr, opts)
+	return checkRowSizes(name, zr, opts, deferred)
 }
 
 // unzipRatioGrace is the size below which a part's inflation ratio is not
@@ -163,11 +167,12 @@ func isSharedStrings(name string) bool { return strings.EqualFold(name, "xl/shar
 // checkRowSizes inflates the sheets and the shared strings larger than
 // opts.MaxRowBytes and measures their rows (<row> elements) and strings
 // (<si>): one over the limit is an issue, before excelize copies anything.
-func checkRowSizes(name string, zr *zip.Reader, opts Options) *Issue {
+// The parts named in skip are left out.
+func checkRowSizes(name string, zr *zip.Reader, opts Options, skip map[string]bool) *Issue {
 	for _, f := range zr.File {
 		elem, end, what := "row", "sheetData", "row"
 		switch {
-		case f.UncompressedSize64 <= uint64(opts.MaxRowBytes):
+		case f.UncompressedSize64 <= uint64(opts.MaxRowBytes), skip[f.Name]:
 			continue
 		case isSheetPart(f.Name):
 		case isSharedStrings(f.Name):
@@ -182,19 +187,25 @@ func checkRowSizes(name string, zr *zip.Reader, opts Options) *Issue {
 		n, over, _ := longestSpan(rc, elem, end, opts.MaxRowBytes, opts.Done)
 		rc.Close()
 		if over {
-			// The span that went over starts at element n (the part's
-			// start when n is 0).
-			which := "the XML before its first " + what
-			if n > 0 {
-				which = fmt.Sprintf("its %s number %s (counting the %ss stored in the file)", what, thousands(int64(n)), what)
-			}
-			return &Issue{File: name, Kind: ErrTooLarge,
-				Problem: fmt.Sprintf("in the part %q of the workbook, %s takes more than %s, which no real CPD record does; it may have been made to stall the programs that read it, so the workbook was not read",
-					shorten(f.Name), which, byteSize(opts.MaxRowBytes)),
-				Action: zipBombAction}
+			iss := rowSizeIssue(name, f.Name, what, n, opts)
+			return &iss
 		}
 	}
 	return nil
+}
+
+// rowSizeIssue refuses a workbook whose part holds a row (or a shared
+// string, what "text") over opts.MaxRowBytes; the span that went over
+// starts at element n (the part's start when n is 0).
+func rowSizeIssue(name, part, what string, n int, opts Options) Issue {
+	which := "the XML before its first " + what
+	if n > 0 {
+		which = fmt.Sprintf("its %s number %s (counting the %ss stored in the file)", what, thousands(int64(n)), what)
+	}
+	return Issue{File: name, Kind: ErrTooLarge,
+		Problem: fmt.Sprintf("in the part %q of the workbook, %s takes more than %s, which no real CPD record does; it may have been made to stall the programs that read it, so the workbook was not read",
+			shorten(part), which, byteSize(opts.MaxRowBytes)),
+		Action: zipBombAction}
 }
 
 // longestSpan reads an XML part and checks the distance between the start
@@ -202,68 +213,136 @@ func checkRowSizes(name string, zr *zip.Reader, opts Options) *Issue {
 // <row> or <x:row>), counting from the start of the part, up to the end
 // tag named end (or the end of the part): over is true at the first
 // distance larger than limit, and n is then how many elements came before
-// it. Text cannot hold a raw "<", so every "<" starts markup; a tag found
-// inside a comment or CDATA only shortens a distance. It stops when done
-// is closed.
+// it. It stops when done is closed.
 func longestSpan(r io.Reader, elem, end string, limit int64, done <-chan struct{}) (n int, over bool, err error) {
-	const maxTag = 64 // enough for "</" + a prefix + the name + one byte
+	m := spanMeter{elem: elem, end: end, limit: limit}
 	buf := make([]byte, 256<<10)
-	var (
-		carry int   // bytes kept from the previous read, at buf[:carry]
-		base  int64 // offset in the part of buf[0]
-		last  int64 // offset of the last start tag (or of the part's start)
-	)
 	for {
 		select {
 		case <-done:
-			return n, false, errCancelled
+			return m.n, false, errCancelled
 		default:
 		}
-		m, rerr := io.ReadFull(r, buf[carry:])
-		data := buf[:carry+m]
+		k, rerr := io.ReadFull(r, buf)
 		eof := rerr != nil
-		i, keep := 0, len(data)
-		for {
-			j := bytes.IndexByte(data[i:], '<')
-			if j < 0 {
-				break
-			}
-			i += j
-			if !eof && len(data)-i < maxTag {
-				keep = i // the tag may go on in the next read
-				break
-			}
-			closing, local, ok := tagName(data[i+1:])
-			switch {
-			case ok && closing && local == end:
-				return n, base+int64(i)-last > limit, nil
-			case ok && !closing && local == elem:
-				if base+int64(i)-last > limit {
-					return n, true, nil
-				}
-				last = base + int64(i)
-				n++
-			}
-			i++
-		}
-		if base+int64(keep)-last > limit {
-			return n, true, nil
+		if m.feed(buf[:k], eof) {
+			return m.n, m.over, nil
 		}
 		if eof {
 			if rerr == io.EOF || rerr == io.ErrUnexpectedEOF {
 				rerr = nil
 			}
-			return n, false, rerr
+			return m.n, false, rerr
 		}
-		carry = copy(buf, data[keep:])
-		base += int64(keep)
 	}
+}
+
+// spanMeter is longestSpan fed a piece at a time, so the fast reader can
+// measure a sheet's rows in the pass that inflates it. Text cannot hold a
+// raw "<", so every "<" starts markup; a tag found inside a comment or
+// CDATA only shortens a distance (or ends the measure early, where the
+// parts after it are left to the readers, as before).
+type spanMeter struct {
+	elem, end string
+	limit     int64
+	tail      []byte // the start of a tag cut by the end of the last piece
+	pos       int64  // offset in the part of the next piece's first byte
+	last      int64  // offset of the last start tag (or of the part's start)
+	n         int    // elem start tags seen
+	over      bool   // a span went over limit
+	ended     bool   // the end tag was seen, or the part ended
+}
+
+// spanMaxTag is enough for "</" + a prefix + the name + one byte.
+const spanMaxTag = 64
+
+// feed measures the next piece of the part (eof: the last one). It
+// returns true once the measure is over: m.over says how it ended.
+func (m *spanMeter) feed(p []byte, eof bool) bool {
+	if m.over || m.ended {
+		return true
+	}
+	// tag handles the "<" at offset at, whose name starts b.
+	tag := func(b []byte, at int64) bool {
+		closing, local, ok := tagName(b)
+		switch {
+		case ok && closing && string(local) == m.end:
+			m.over, m.ended = at-m.last > m.limit, true
+			return true
+		case ok && !closing && string(local) == m.elem:
+			if at-m.last > m.limit {
+				m.over = true
+				return true
+			}
+			m.last = at
+			m.n++
+		}
+		return false
+	}
+	if len(m.tail) > 0 {
+		// The tags cut by the last piece's end, completed by up to
+		// spanMaxTag bytes of p.
+		joint := append(m.tail, p[:min(len(p), spanMaxTag)]...)
+		base := m.pos - int64(len(m.tail))
+		for i := 0; i < len(m.tail); i++ {
+			j := bytes.IndexByte(joint[i:len(m.tail)], '<')
+			if j < 0 {
+				break
+			}
+			i += j
+			if !eof && len(joint)-i < spanMaxTag {
+				// p is short: wait for more.
+				m.tail = append(m.tail[:0], joint[i:]...)
+				m.pos += int64(len(p))
+				return m.check(base + int64(i))
+			}
+			if tag(joint[i+1:], base+int64(i)) {
+				return true
+			}
+		}
+		m.tail = m.tail[:0]
+	}
+	data := p
+	keep := len(data)
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(data[i:], '<')
+		if j < 0 {
+			break
+		}
+		i += j
+		if !eof && len(data)-i < spanMaxTag {
+			keep = i
+			m.tail = append(m.tail[:0], data[i:]...)
+			break
+		}
+		if tag(data[i+1:], m.pos+int64(i)) {
+			return true
+		}
+	}
+	at := m.pos + int64(keep)
+	m.pos += int64(len(p))
+	if m.check(at) {
+		return true
+	}
+	if eof {
+		m.ended = true
+		return true
+	}
+	return false
+}
+
+// check: the span from the last start tag to offset at is over limit.
+func (m *spanMeter) check(at int64) bool {
+	if at-m.last > m.limit {
+		m.over = true
+	}
+	return m.over
 }
 
 // tagName reads the name of the tag whose "<" came just before b: closing
 // for "</", local the name without its prefix, ok when the name is
 // followed by what ends a name in a tag (space, ">", "/").
-func tagName(b []byte) (closing bool, local string, ok bool) {
+func tagName(b []byte) (closing bool, local []byte, ok bool) {
 	if len(b) > 0 && b[0] == '/' {
 		closing, b = true, b[1:]
 	}
@@ -272,18 +351,18 @@ func tagName(b []byte) (closing bool, local string, ok bool) {
 		k++
 	}
 	if k == 0 || k == len(b) {
-		return closing, "", false
+		return closing, nil, false
 	}
 	switch b[k] {
 	case ' ', '\t', '\r', '\n', '>', '/':
 	default:
-		return closing, "", false
+		return closing, nil, false
 	}
 	name := b[:k]
 	if c := bytes.LastIndexByte(name, ':'); c >= 0 {
 		name = name[c+1:]
 	}
-	return closing, string(name), true
+	return closing, name, true
 }
 
 func isNameByte(c byte) bool {

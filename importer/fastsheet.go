@@ -44,6 +44,71 @@ type workbookRows struct {
 	fmt        *cellFormatter
 	why        string // why the fast reader is not used, for tests
 	fast       int    // sheets read by the fast reader to the end (tests)
+
+	// stubbed: the sheet parts (by name) f was opened without (see
+	// readWorkbook): excelize holds an empty sheet in their place, and
+	// whatever needs their content from excelize asks realFile.
+	stubbed map[string]bool
+	// measured: the stubbed parts the fast reader inflated to their end
+	// with their rows measured (see spanMeter) and their checksum right.
+	measured map[string]bool
+	// openReal measures the rows of the stubbed parts not measured yet,
+	// then opens the whole workbook; its error is a *refusal.
+	openReal func(unmeasured map[string]bool) (*excelize.File, error)
+	real     *excelize.File
+	realErr  error
+	rowIssue func(part string, n int) error // a row of a stubbed part over the limit
+	maxRow   int64
+	done     <-chan struct{}
+}
+
+// refusal ends the reading of a workbook with one issue, and nothing read
+// from it is kept: what the checks before excelize's opening would have
+// said had they measured the stubbed sheets first.
+type refusal struct{ iss Issue }
+
+func (r *refusal) Error() string { return r.iss.Problem }
+
+// unmeasured lists the stubbed parts the fast reader has not measured.
+func (w *workbookRows) unmeasured() map[string]bool {
+	var out map[string]bool
+	for name := range w.stubbed {
+		if !w.measured[name] {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[name] = true
+		}
+	}
+	return out
+}
+
+// realFile is the workbook as excelize reads it whole: f itself when no
+// sheet was stubbed, else opened once, after the stubbed parts' rows are
+// measured as checkArchive measures them.
+func (w *workbookRows) realFile() (*excelize.File, error) {
+	if len(w.stubbed) == 0 {
+		return w.f, nil
+	}
+	if w.real == nil && w.realErr == nil {
+		w.real, w.realErr = w.openReal(w.unmeasured())
+	}
+	return w.real, w.realErr
+}
+
+// fileFor is the excelize workbook that holds a sheet's content: realFile
+// when the sheet's part is stubbed (or not known), else f.
+func (w *workbookRows) fileFor(sheet string) (*excelize.File, error) {
+	if len(w.stubbed) == 0 {
+		return w.f, nil
+	}
+	if w.sheetParts == nil && w.parts != nil && w.f.WorkBook != nil {
+		w.mapSheets()
+	}
+	if part := w.sheetParts[strings.ToLower(sheet)]; part != nil && !w.stubbed[part.Name] {
+		return w.f, nil
+	}
+	return w.realFile()
 }
 
 // openWorkbookRows prepares the fast reader for f, whose bytes r holds.
@@ -80,6 +145,9 @@ func (w *workbookRows) close() {
 	if w.fmt != nil {
 		w.fmt.close()
 	}
+	if w.real != nil {
+		_ = w.real.Close()
+	}
 }
 
 // rows opens one sheet: the fast reader when it can read it, else
@@ -90,7 +158,11 @@ func (w *workbookRows) rows(sheet string) (sheetRows, error) {
 			return w.openFast(sheet, part), nil
 		}
 	}
-	return openExcelizeRows(w.f, sheet, w.withShown, 0)
+	f, err := w.fileFor(sheet)
+	if err != nil {
+		return nil, err
+	}
+	return openExcelizeRows(f, sheet, w.withShown, 0)
 }
 
 // sheetPart finds the part holding a sheet, as excelize's sheet map does:
@@ -480,6 +552,9 @@ type chunk struct {
 	rows  []fastRow
 	end   chunkEnd
 	why   string // why the parser gave up
+	// overAt: the part has a row over Options.MaxRowBytes, after overAt-1
+	// rows (spanMeter's n+1); 0 when not
+	overAt int
 	// sheetData and sheetDataEnd: the names sheetData's start tag (in the
 	// first chunk) and end tag were written with; they must match.
 	sheetData, sheetDataEnd string
@@ -512,11 +587,15 @@ type fastRows struct {
 
 	slow *excelizeRows // after a fallback: excelize reads the rest
 	err  error
+	part *zip.File
+	// complete: the cutting goroutine inflated the whole part, its rows
+	// measured when it is stubbed (set before it ends, read after wg.Wait)
+	complete bool
 	why  string // why the fast reader fell back (tests)
 }
 
 func (w *workbookRows) openFast(sheet string, part *zip.File) *fastRows {
-	fr := &fastRows{w: w, sheet: sheet, order: make(chan *chunk, 8), quit: make(chan struct{})}
+	fr := &fastRows{w: w, sheet: sheet, part: part, order: make(chan *chunk, 8), quit: make(chan struct{})}
 	work := make(chan *chunk, 8)
 	fr.wg.Add(1)
 	go func() {
@@ -568,14 +647,35 @@ func (fr *fastRows) cut(part *zip.File, work chan<- *chunk) {
 		return
 	}
 	defer rc.Close()
+	// A stubbed part was not measured by checkArchive: its rows are
+	// measured here, as it is inflated, and a row over the limit ends it
+	// before more than the limit of it is held.
+	var meter *spanMeter
+	if fr.w.stubbed[part.Name] {
+		meter = &spanMeter{elem: "row", end: "sheetData", limit: fr.w.maxRow}
+	}
 	var carry []byte
 	first := true
 	for {
 		buf := make([]byte, len(carry), len(carry)+chunkSize)
 		copy(buf, carry)
 		n, err := io.ReadFull(rc, buf[len(buf):cap(buf)])
+		fresh := buf[len(buf) : len(buf)+n]
 		buf = buf[:len(buf)+n]
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		measured := false
+		if meter != nil && (err == nil || eof) {
+			measured = meter.feed(fresh, eof)
+			if meter.over {
+				c := &chunk{first: first, last: true, end: endFail, why: "a row over the size limit", overAt: meter.n + 1, done: make(chan struct{})}
+				close(c.done)
+				select {
+				case fr.order <- c:
+				case <-fr.quit:
+				}
+				return
+			}
+		}
 		if err != nil && !eof {
 			c := &chunk{data: buf, first: first, last: true}
 			c.why = "inflate: " + err.Error()
@@ -590,7 +690,16 @@ func (fr *fastRows) cut(part *zip.File, work chan<- *chunk) {
 			return
 		}
 		if eof {
+			fr.complete = true // inflated whole, the checksum right
 			send(&chunk{data: buf, first: first, last: true})
+			return
+		}
+		if measured {
+			// sheetData has ended: what follows holds no rows, so it is
+			// only inflated (to its checksum), not held.
+			if send(&chunk{data: buf, first: first, last: true}) {
+				fr.complete = fr.drain(rc)
+			}
 			return
 		}
 		cut := lastRowStart(buf)
@@ -604,6 +713,24 @@ func (fr *fastRows) cut(part *zip.File, work chan<- *chunk) {
 			return
 		}
 		first = false
+	}
+}
+
+// drain inflates the rest of a part, to its end and its checksum; false
+// when that fails or the reading stops.
+func (fr *fastRows) drain(r io.Reader) bool {
+	buf := make([]byte, 256<<10)
+	for {
+		select {
+		case <-fr.quit:
+			return false
+		case <-fr.w.done:
+			return false
+		default:
+		}
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return err == io.EOF || err == io.ErrUnexpectedEOF
+		}
 	}
 }
 
@@ -1035,6 +1162,10 @@ func (fr *fastRows) take() (*fastRow, bool) {
 				}
 				return nil, false
 			case endFail:
+				if fr.cur.overAt > 0 {
+					fr.err = fr.w.rowIssue(fr.part.Name, fr.cur.overAt-1)
+					return nil, false
+				}
 				fr.fallBack(fr.cur.why)
 				return nil, false
 			}
@@ -1057,7 +1188,12 @@ func (fr *fastRows) take() (*fastRow, bool) {
 func (fr *fastRows) fallBack(why string) {
 	fr.why = why
 	fr.stop()
-	slow, err := openExcelizeRows(fr.w.f, fr.sheet, fr.w.withShown, fr.seek-1)
+	f, err := fr.w.fileFor(fr.sheet)
+	if err != nil {
+		fr.err = err
+		return
+	}
+	slow, err := openExcelizeRows(f, fr.sheet, fr.w.withShown, fr.seek-1)
 	if err != nil {
 		fr.err = err
 		return
@@ -1096,7 +1232,22 @@ func (fr *fastRows) stop() {
 }
 
 func (fr *fastRows) Close() error {
+	if fr.ended && fr.slow == nil && fr.err == nil {
+		// Read to its end: the cutting goroutine has sent its last piece
+		// and finishes inflating the part (see drain), which measures it.
+		go func() {
+			for range fr.order {
+			}
+		}()
+		fr.wg.Wait()
+	}
 	fr.stop()
+	if fr.complete && fr.w.stubbed[fr.part.Name] {
+		if fr.w.measured == nil {
+			fr.w.measured = map[string]bool{}
+		}
+		fr.w.measured[fr.part.Name] = true
+	}
 	if fr.slow != nil {
 		return fr.slow.Close()
 	}

@@ -27,7 +27,7 @@ import (
 func diffSheets(t testing.TB, name string, data []byte, withShown bool) (fast int, whys []string) {
 	t.Helper()
 	opts := DefaultOptions()
-	if iss := checkArchive(name, bytes.NewReader(data), int64(len(data)), opts); iss != nil {
+	if iss := checkArchive(name, bytes.NewReader(data), int64(len(data)), opts, nil); iss != nil {
 		return 0, nil // refused before reading
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"archive/zip"
+	"bytes"
 	"compress/flate"
 	"errors"
 	"fmt"
@@ -22,7 +23,21 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
-	if iss := checkArchive(name, in.r, in.size, opts); iss != nil {
+	// A refusal found while reading (a row over the size limit in a
+	// stubbed sheet) drops everything read, as if the checks had found it
+	// before: fresh is the import as it starts.
+	fresh := *ti
+	refuse := func(err error) bool {
+		var r *refusal
+		if !errors.As(err, &r) {
+			return false
+		}
+		*ti = fresh
+		ti.res.Issues = append(ti.res.Issues, r.iss)
+		return true
+	}
+	stubs := stubParts(in)
+	if iss := checkArchive(name, in.r, in.size, opts, stubs); iss != nil {
 		ti.res.Issues = append(ti.res.Issues, *iss)
 		return
 	}
@@ -33,14 +48,48 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		ti.res.Err = err
 		return
 	}
-	f, err := in.openWorkbook(excelize.Options{
+	xo := excelize.Options{
 		UnzipSizeLimit:    opts.UnzipSizeLimit,
 		UnzipXMLSizeLimit: opts.UnzipXMLSizeLimit,
 		TmpDir:            opts.TempDir,
-	})
-	if err != nil {
-		ti.res.Issues = append(ti.res.Issues, openError(name, err, opts))
-		return
+	}
+	// openReal is the opening as it was before stubs: the row check of
+	// the parts checkArchive left out, then excelize on the whole file.
+	openReal := func(unmeasured map[string]bool) (*excelize.File, error) {
+		if len(unmeasured) > 0 {
+			if zr, err := zip.NewReader(in.r, in.size); err == nil {
+				skip := map[string]bool{}
+				for _, zf := range zr.File {
+					skip[zf.Name] = !unmeasured[zf.Name]
+				}
+				if iss := checkRowSizes(name, zr, opts, skip); iss != nil {
+					return nil, &refusal{*iss}
+				}
+			}
+		}
+		f, err := in.openWorkbook(xo)
+		if err != nil {
+			return nil, &refusal{openError(name, err, opts)}
+		}
+		return f, nil
+	}
+	var f *excelize.File
+	var err error
+	deferred := stubs
+	if len(stubs) > 0 {
+		f, err = openStubbed(in, stubs, xo)
+		if err != nil {
+			// Whatever the stubbed copy could not do, the whole file
+			// does as before.
+			f, stubs = nil, nil
+		}
+	}
+	if f == nil {
+		f, err = openReal(deferred)
+		if err != nil {
+			refuse(err)
+			return
+		}
 	}
 	defer f.Close() // removes excelize's temporary files for large sheets
 	date1904 := false
@@ -65,11 +114,20 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 	shown := needsShown(f)
 	wr := openWorkbookRows(f, in.r, in.size, shown, date1904)
 	defer wr.close()
+	if len(stubs) > 0 {
+		wr.stubbed, wr.openReal, wr.maxRow, wr.done = stubs, openReal, opts.MaxRowBytes, opts.Done
+		wr.rowIssue = func(part string, n int) error {
+			return &refusal{rowSizeIssue(name, part, "row", n, opts)}
+		}
+	}
 	for _, sheet := range sheets {
 		at := place{file: name, sheet: sheet, opts: opts, date1904: date1904}
 		t := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
 		err := readSheet(wr, sheet, &t, &budget)
 		var over *cellBudgetError
+		if refuse(err) {
+			return
+		}
 		if errors.As(err, &over) {
 			// Reported after the issues of the rows read before it.
 			stop = &Issue{File: name, Sheet: sheet, Row: over.row, Kind: ErrTooLarge, rowsLost: true,
@@ -105,7 +163,11 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		case tableFound:
 			tables++
 			dataRows += t.dataRows
-			explainFormulas(f, &t)
+			ff, err := wr.fileFor(sheet)
+			if refuse(err) {
+				return
+			}
+			explainFormulas(ff, &t)
 			sheetIssues = append(sheetIssues, t.issues...)
 			ti.res.Notices = append(ti.res.Notices, t.notices...)
 			if hidden {
@@ -117,6 +179,15 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		}
 		if stop != nil || stopped(opts.Done) {
 			break
+		}
+	}
+	if !stopped(opts.Done) && len(wr.unmeasured()) > 0 {
+		// A stubbed sheet the fast reader did not read to its end (the
+		// cell limit stopped the reading, or no sheet of the list is
+		// that part): it is measured and excelize opens the whole file,
+		// as before, and what either refuses, refuses the workbook.
+		if _, err := wr.realFile(); refuse(err) {
+			return
 		}
 	}
 	switch {
@@ -146,6 +217,72 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		ti.res.Issues = append(ti.res.Issues, *stop)
 	}
 	ti.finish()
+}
+
+// stubSheetSize: sheets larger than this are stubbed (see openStubbed).
+// A variable so that tests can stub every sheet.
+var stubSheetSize uint64 = 1 << 20
+
+// stubParts names the large sheet parts of the workbook, which excelize
+// is to open without (see openStubbed); nil when there are none or the
+// zip cannot be read.
+func stubParts(in *input) map[string]bool {
+	zr, err := zip.NewReader(in.r, in.size)
+	if err != nil {
+		return nil
+	}
+	var stubs map[string]bool
+	for _, zf := range zr.File {
+		if isSheetPart(zf.Name) && zf.UncompressedSize64 > stubSheetSize {
+			if stubs == nil {
+				stubs = map[string]bool{}
+			}
+			stubs[zf.Name] = true
+		}
+	}
+	return stubs
+}
+
+// stubSheetXML is the empty worksheet excelize reads in place of a
+// stubbed part.
+const stubSheetXML = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+	`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData/></worksheet>`
+
+// openStubbed opens the workbook with excelize from a copy of its zip in
+// which each large sheet is an empty one. excelize opening the file
+// inflates every part, and a large sheet into a temporary file: for a
+// 10,000-member export, 145 MB that nothing reads, since the fast reader
+// inflates the sheet itself. From the copy excelize still reads the sheet
+// list, styles, visibility and shared strings; what needs a stubbed
+// sheet's content from excelize (a fallback of the fast reader, the
+// formula check) opens the whole file (workbookRows.realFile). The other
+// parts are copied still compressed; checkRatios has bounded them.
+func openStubbed(in *input, stubs map[string]bool, o excelize.Options) (*excelize.File, error) {
+	zr, err := zip.NewReader(in.r, in.size)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		if !stubs[zf.Name] {
+			if err := zw.Copy(zf); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.WriteString(w, stubSheetXML); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return excelize.OpenReader(&buf, o)
 }
 
 // notATable decides what a sheet without a usable table is: an issue
