@@ -591,7 +591,7 @@ type fastRows struct {
 	// complete: the cutting goroutine inflated the whole part, its rows
 	// measured when it is stubbed (set before it ends, read after wg.Wait)
 	complete bool
-	why  string // why the fast reader fell back (tests)
+	why      string // why the fast reader fell back (tests)
 }
 
 func (w *workbookRows) openFast(sheet string, part *zip.File) *fastRows {
