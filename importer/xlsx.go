@@ -56,6 +56,9 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 	// openReal is the opening as it was before stubs: the row check of
 	// the parts checkArchive left out, then excelize on the whole file.
 	openReal := func(unmeasured map[string]bool) (*excelize.File, error) {
+		if testHookOpenReal != nil {
+			testHookOpenReal()
+		}
 		if len(unmeasured) > 0 {
 			if zr, err := zip.NewReader(in.r, in.size); err == nil {
 				skip := map[string]bool{}
@@ -163,11 +166,9 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 		case tableFound:
 			tables++
 			dataRows += t.dataRows
-			ff, err := wr.fileFor(sheet)
-			if refuse(err) {
+			if err := explainFormulas(wr, &t); refuse(err) {
 				return
 			}
-			explainFormulas(ff, &t)
 			sheetIssues = append(sheetIssues, t.issues...)
 			ti.res.Notices = append(ti.res.Notices, t.notices...)
 			if hidden {
@@ -218,6 +219,10 @@ func readWorkbook(in *input, opts Options, ti *tableImport) {
 	}
 	ti.finish()
 }
+
+// testHookOpenReal, when set by a test, runs when the whole workbook is
+// opened.
+var testHookOpenReal func()
 
 // stubSheetSize: sheets larger than this are stubbed (see openStubbed).
 // A variable so that tests can stub every sheet.
@@ -349,9 +354,15 @@ const maxFormulaCheckRows = 10_000
 // explainFormulas turns the issue of an empty cell into "a formula that
 // has not been calculated" when the cell holds a formula saved without
 // its result (as openpyxl and some converters write them).
-func explainFormulas(f *excelize.File, t *tableScan) {
+// The formulas are read from the whole workbook (a stubbed sheet holds
+// none); opening it can refuse the workbook, the error returned.
+func explainFormulas(wr *workbookRows, t *tableScan) error {
 	if len(t.emptyCells) == 0 || t.lastRow > maxFormulaCheckRows {
-		return
+		return nil
+	}
+	f, err := wr.fileFor(t.at.sheet)
+	if err != nil {
+		return err
 	}
 	for _, k := range t.emptyCells {
 		is := &t.issues[k]
@@ -369,6 +380,7 @@ func explainFormulas(f *excelize.File, t *tableScan) {
 		is.Action = "Open the file in Excel or LibreOffice and save it (that calculates the formula), then run again; or type the value instead of the formula"
 		is.cell = strings.TrimSuffix(is.cell, " empty") + " not calculated (a formula)"
 	}
+	return nil
 }
 
 // freeSpace is diskFree; a test makes the disk look full.
