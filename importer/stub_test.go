@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -173,5 +174,34 @@ func TestStubbedGenerated(t *testing.T) {
 	}
 	if reopened != 0 {
 		t.Errorf("the whole file was opened %d times", reopened)
+	}
+}
+
+// The corpus of FuzzReadXLSX (crafted and damaged workbooks): each reads
+// stubbed as whole.
+func TestStubbedFuzzCorpus(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzReadXLSX")
+	entries, err := os.ReadDir(dir)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("no corpus: %v", err)
+	}
+	defer func(n uint64) { stubSheetSize = n }(stubSheetSize)
+	for _, e := range entries {
+		text, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lit, ok := strings.CutPrefix(strings.TrimSpace(strings.SplitN(string(text), "\n", 2)[1]), "[]byte(")
+		data, err := strconv.Unquote(strings.TrimSuffix(lit, ")"))
+		if !ok || err != nil {
+			t.Fatalf("%s: not a corpus entry: %v", e.Name(), err)
+		}
+		stubSheetSize = ^uint64(0)
+		whole, _ := importBytes("fuzz.xlsx", []byte(data), fuzzOptions(), activitySchema)
+		stubSheetSize = 0
+		stubbed, _ := importBytes("fuzz.xlsx", []byte(data), fuzzOptions(), activitySchema)
+		if !reflect.DeepEqual(whole, stubbed) {
+			t.Errorf("%s: stubbed\n%+v\nwhole\n%+v", e.Name(), stubbed, whole)
+		}
 	}
 }
