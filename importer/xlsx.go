@@ -391,7 +391,9 @@ var freeSpace = diskFree
 // more, as it extracts them). excelize does not report a full disk: it
 // falls back to memory for a sheet and, for the shared strings, reads
 // empty or cut texts, which would change verdicts without a word. So a
-// workbook that would not fit stops the run, naming the folder.
+// workbook that would not fit stops the run, naming the folder. The
+// large sheets are stubbed (openStubbed) and reach the folder only when
+// the whole file is opened (a fallback), which must not run short either.
 func checkTempSpace(in *input, opts Options) error {
 	zr, err := zip.NewReader(in.r, in.size)
 	if err != nil {
