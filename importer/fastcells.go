@@ -109,31 +109,20 @@ func (s *xmlScan) stringItem(start *xtag, dst []byte) ([]byte, bool) {
 	haveT := false
 	var t xtag
 	for {
-		if !s.nextTag(&t, "a string item") {
+		if end, ok := s.child(start, &t, "a string item"); !ok {
 			return nil, false
-		}
-		if t.end {
-			if !bytes.Equal(t.full, start.full) {
-				return nil, s.fail("an element closed by another name")
-			}
+		} else if end {
 			return dst, true
 		}
 		var ok bool
 		switch string(t.local) {
 		case "t":
-			if haveT {
-				return nil, s.fail("two <t> in one string item")
-			}
-			haveT = true
-			ok = true
-			if !t.empty {
-				runsEnd := len(dst)
-				if dst, ok = s.content(&t, dst); ok && runsEnd > base {
-					// Runs came first: put this text before them.
-					text := bytes.Clone(dst[runsEnd:])
-					copy(dst[base+len(text):], dst[base:runsEnd])
-					copy(dst[base:], text)
-				}
+			runsEnd := len(dst)
+			if dst, ok = s.onlyText(&t, &haveT, dst, "string item"); ok && runsEnd > base {
+				// Runs came first: put this text before them.
+				text := bytes.Clone(dst[runsEnd:])
+				copy(dst[base+len(text):], dst[base:runsEnd])
+				copy(dst[base:], text)
 			}
 		case "r":
 			dst, ok = s.run(&t, dst)
@@ -152,6 +141,19 @@ func (s *xmlScan) stringItem(start *xtag, dst []byte) ([]byte, bool) {
 	}
 }
 
+// onlyText appends the text of a <t>, the only one its parent (a what)
+// may hold: seen records that one was read.
+func (s *xmlScan) onlyText(t *xtag, seen *bool, dst []byte, what string) ([]byte, bool) {
+	if *seen {
+		return nil, s.fail("two <t> in one " + what)
+	}
+	*seen = true
+	if t.empty {
+		return dst, true
+	}
+	return s.content(t, dst)
+}
+
 // run reads a rich text run <r>: its <rPr> is checked, its <t> appended.
 func (s *xmlScan) run(start *xtag, dst []byte) ([]byte, bool) {
 	if start.empty {
@@ -160,26 +162,15 @@ func (s *xmlScan) run(start *xtag, dst []byte) ([]byte, bool) {
 	haveT := false
 	var t xtag
 	for {
-		if !s.nextTag(&t, "a rich text run") {
+		if end, ok := s.child(start, &t, "a rich text run"); !ok {
 			return nil, false
-		}
-		if t.end {
-			if !bytes.Equal(t.full, start.full) {
-				return nil, s.fail("an element closed by another name")
-			}
+		} else if end {
 			return dst, true
 		}
 		var ok bool
 		switch string(t.local) {
 		case "t":
-			if haveT {
-				return nil, s.fail("two <t> in one run")
-			}
-			haveT = true
-			ok = true
-			if !t.empty {
-				dst, ok = s.content(&t, dst)
-			}
+			dst, ok = s.onlyText(&t, &haveT, dst, "run")
 		case "rPr":
 			ok = s.runProperties(&t)
 		case "si":
@@ -200,14 +191,8 @@ func (s *xmlScan) runProperties(start *xtag) bool {
 	}
 	var t xtag
 	for {
-		if !s.nextTag(&t, "run properties") {
-			return false
-		}
-		if t.end {
-			if !bytes.Equal(t.full, start.full) {
-				return s.fail("an element closed by another name")
-			}
-			return true
+		if end, ok := s.child(start, &t, "run properties"); !ok || end {
+			return ok
 		}
 		if !s.checkAttrs(&t, string(t.local)) || !s.skip(&t, "si") {
 			return false
@@ -297,13 +282,9 @@ func (s *xmlScan) cell(start *xtag, prevCol int, c *rawCell, buf []byte) ([]byte
 	}
 	var t xtag
 	for {
-		if !s.nextTag(&t, "a cell") {
+		if end, ok := s.child(start, &t, "a cell"); !ok {
 			return nil, false
-		}
-		if t.end {
-			if !bytes.Equal(t.full, start.full) {
-				return nil, s.fail("an element closed by another name")
-			}
+		} else if end {
 			return buf, true
 		}
 		var ok bool

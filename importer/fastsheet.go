@@ -334,25 +334,10 @@ func parseSharedStrings(data []byte) ([]string, string) {
 	var t xtag
 	var buf []byte
 	for {
-		if _, ok := s.text(); !ok {
+		if eof, ok := s.toTag("the shared strings"); !ok {
 			return nil, s.why
-		}
-		if s.i >= len(s.b) {
+		} else if eof {
 			return nil, "the shared strings are cut short"
-		}
-		switch s.markup() {
-		case markComment:
-			if !s.comment() {
-				return nil, s.why
-			}
-			continue
-		case markCDATA:
-			if _, ok := s.cdata(); !ok {
-				return nil, s.why
-			}
-			continue
-		case markOther:
-			return nil, "a processing instruction in the shared strings"
 		}
 		if !s.tag(&t) {
 			return nil, s.why
@@ -795,26 +780,12 @@ func (p *chunkParser) parse(w *workbookRows, c *chunk) {
 		// Up to sheetData, every element is skipped; a row before it
 		// would be counted by excelize, so it is not expected.
 		for {
-			if _, ok := s.text(); !ok {
+			eof, ok := s.toTag("the sheet")
+			if !ok {
 				return
 			}
-			if s.i >= len(s.b) {
+			if eof {
 				s.fail("no sheetData in the first piece")
-				return
-			}
-			switch s.markup() {
-			case markComment:
-				if !s.comment() {
-					return
-				}
-				continue
-			case markCDATA:
-				if _, ok := s.cdata(); !ok {
-					return
-				}
-				continue
-			case markOther:
-				s.fail("a declaration inside the sheet")
 				return
 			}
 			if !s.tag(&t) {
@@ -839,30 +810,16 @@ func (p *chunkParser) parse(w *workbookRows, c *chunk) {
 		}
 	}
 	for {
-		if _, ok := s.text(); !ok {
+		eof, ok := s.toTag("sheetData")
+		if !ok {
 			return
 		}
-		if s.i >= len(s.b) {
+		if eof {
 			if c.last {
 				s.fail("the sheet ends inside sheetData")
 				return
 			}
 			c.end = endMore
-			return
-		}
-		switch s.markup() {
-		case markComment:
-			if !s.comment() {
-				return
-			}
-			continue
-		case markCDATA:
-			if _, ok := s.cdata(); !ok {
-				return
-			}
-			continue
-		case markOther:
-			s.fail("a declaration inside sheetData")
 			return
 		}
 		if !s.tag(&t) {

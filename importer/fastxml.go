@@ -452,6 +452,21 @@ func (s *xmlScan) content(start *xtag, dst []byte) ([]byte, bool) {
 	}
 }
 
+// child reads the next child tag of start into t; end is true when it is
+// start's own end tag (one closing another name fails the scan).
+func (s *xmlScan) child(start, t *xtag, what string) (end, ok bool) {
+	if !s.nextTag(t, what) {
+		return false, false
+	}
+	if !t.end {
+		return false, true
+	}
+	if !bytes.Equal(t.full, start.full) {
+		return false, s.fail("an element closed by another name")
+	}
+	return true, true
+}
+
 // skip reads past the element whose start tag was just read, checking
 // that it is well formed as encoding/xml would. forbidden names local
 // names that must not occur inside it (they mean something to the
@@ -489,27 +504,40 @@ func (s *xmlScan) skip(start *xtag, forbidden ...string) bool {
 // recorded) when the input ends first or holds a processing instruction
 // or declaration there. what names the element for that reason.
 func (s *xmlScan) nextTag(t *xtag, what string) bool {
+	eof, ok := s.toTag(what)
+	if !ok {
+		return false
+	}
+	if eof {
+		return s.fail(what + " cut short")
+	}
+	return s.tag(t)
+}
+
+// toTag moves past text, comments and CDATA to the next tag; eof is true
+// when the buffer ends first. A processing instruction or declaration
+// fails the scan (where names the element it is in).
+func (s *xmlScan) toTag(where string) (eof, ok bool) {
 	for {
 		if _, ok := s.text(); !ok {
-			return false
+			return false, false
 		}
 		if s.i >= len(s.b) {
-			return s.fail(what + " cut short")
+			return true, true
 		}
 		switch s.markup() {
 		case markComment:
 			if !s.comment() {
-				return false
+				return false, false
 			}
-			continue
 		case markCDATA:
 			if _, ok := s.cdata(); !ok {
-				return false
+				return false, false
 			}
-			continue
 		case markOther:
-			return s.fail("a processing instruction or declaration inside " + what)
+			return false, s.fail("a processing instruction or declaration inside " + where)
+		default:
+			return false, true
 		}
-		return s.tag(t)
 	}
 }
