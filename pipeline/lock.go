@@ -44,7 +44,7 @@ func lockOutputFolder(dir string, shared bool, rep reporter) (*outputLock, error
 	if err := os.MkdirAll(dir, perm); err != nil {
 		return nil, fmt.Errorf("cannot create the output folder %s: %w; choose another with --out", dir, err)
 	}
-	l, stale, err := lockOutput(dir, "run")
+	l, stale, err := lockOutput(dir, "run", heldError)
 	if err != nil {
 		if created {
 			os.Remove(dir)
@@ -71,7 +71,7 @@ const staleAge = 10 * time.Second
 // the computer restarted) is taken over, and stale says so; a lock held by
 // a live run, or by a run on another computer, is an error that names the
 // holder and says what to do.
-func lockOutput(dir, command string) (l *outputLock, stale string, err error) {
+func lockOutput(dir, command string, held func(dir, path, holder string) error) (l *outputLock, stale string, err error) {
 	path := filepath.Join(dir, LockFile)
 	host, _ := os.Hostname()
 	me := lockInfo{PID: os.Getpid(), Host: host, Started: time.Now().UTC().Truncate(time.Second), Command: command}
@@ -85,9 +85,9 @@ func lockOutput(dir, command string) (l *outputLock, stale string, err error) {
 		}
 		holder, known := readLock(path)
 		if attempt > 0 || !lockIsStale(holder, known, path, host) {
-			return nil, "", heldError(dir, path, holder, known)
+			return nil, "", held(dir, path, describeHolder(holder, known))
 		}
-		stale = fmt.Sprintf("took over the lock %s left by an earlier run that is no longer running (%s)", path, describeHolder(holder, known))
+		stale = fmt.Sprintf("took over the lock %s left by an earlier cpdaudit that is no longer running (%s)", path, describeHolder(holder, known))
 		if err := os.Remove(path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return nil, "", fmt.Errorf("cannot remove the stale lock %s: %w; delete it and run again", path, err)
 		}
@@ -136,9 +136,24 @@ func describeHolder(h lockInfo, known bool) string {
 	return fmt.Sprintf("cpdaudit %s, process %d on %s, started %s", h.Command, h.PID, h.Host, h.Started.Local().Format("2 Jan 2006 15:04:05"))
 }
 
-func heldError(dir, path string, h lockInfo, known bool) error {
+func heldError(dir, path, holder string) error {
 	return fmt.Errorf("another cpdaudit run is writing to the output folder %s (%s); wait until it has finished, or give this run another --out. If no run is going on (it was stopped, or the computer restarted), delete %s and run again",
-		dir, describeHolder(h, known), path)
+		dir, holder, path)
+}
+
+// LockFolder takes the lock file of the folder dir (which must exist) for
+// command, the way run takes its output folder's: serve keeps its data
+// folder's while it runs, so that two servers never tidy away each
+// other's uploads. A lock left by a process no longer running is taken
+// over and stale says so; held words the refusal when a live process, or
+// one on another computer, holds it (holder describes it). release
+// removes the lock file.
+func LockFolder(dir, command string, held func(dir, path, holder string) error) (release func(), stale string, err error) {
+	l, stale, err := lockOutput(dir, command, held)
+	if err != nil {
+		return nil, "", err
+	}
+	return l.release, stale, nil
 }
 
 // release removes the lock file, and the output folder if this run made

@@ -98,6 +98,21 @@ func cmdServe(ctx context.Context, o *serveOptions, stdio IO) error {
 	if local {
 		opt.Hosts = append(append([]string{}, loopbackHosts...), strings.ToLower(host))
 	}
+	// One server per data folder: a second one would tidy away the first
+	// one's uploads in progress when it starts.
+	if err := os.MkdirAll(o.Data, 0o700); err != nil {
+		return fmt.Errorf("cannot make the data folder %s: %w; give another --data", o.Data, err)
+	}
+	release, stale, err := pipeline.LockFolder(o.Data, "serve", func(dir, path, holder string) error {
+		return fmt.Errorf("another cpdaudit serve is using the data folder %s (%s); open the page it serves, or give this one another --data. If no server is running (it was stopped, or the computer restarted), delete %s and start again", dir, holder, path)
+	})
+	if err != nil {
+		return err
+	}
+	defer release()
+	if stale != "" {
+		fmt.Fprintln(stdio.Err, "cpdaudit: "+stale)
+	}
 	srv, err := web.New(opt)
 	if err != nil {
 		return err

@@ -92,6 +92,11 @@ func TestServeStartsAndStops(t *testing.T) {
 	if fi, err := os.Stat(data); err != nil || fi.Mode().Perm() != 0o700 {
 		t.Errorf("data folder: %v %v, want 0700", fi, err)
 	}
+	// A second server on the same folder is refused, naming the first.
+	second := runInProcess(t, context.Background(), "serve", "--addr", "127.0.0.1:0", "--data", data)
+	if second.code == exitOK || !strings.Contains(second.stderr, "another cpdaudit serve is using the data folder") || !strings.Contains(second.stderr, "cpdaudit serve, process") {
+		t.Errorf("second serve on %s: exit %d, stderr %q", data, second.code, second.stderr)
+	}
 	cancel()
 	select {
 	case code := <-done:
@@ -100,6 +105,9 @@ func TestServeStartsAndStops(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+	if _, err := os.Stat(filepath.Join(data, ".cpdaudit.lock")); !os.IsNotExist(err) {
+		t.Errorf("the data folder's lock is still there after the server stopped: %v", err)
 	}
 }
 
