@@ -78,6 +78,11 @@ func Finalize(ctx context.Context, o FinalizeOptions) (*FinalizeResult, error) {
 	if res.Date.IsZero() {
 		res.Date = today()
 	}
+	lock, err := lockRunFolder(o.RunDir, "finalize", rep)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	run, err := review.ReadRun(o.RunDir)
 	if err != nil {
 		return nil, err

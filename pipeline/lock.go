@@ -61,6 +61,25 @@ func lockOutputFolder(dir string, shared bool, rep reporter) (*outputLock, error
 	return l, nil
 }
 
+// lockRunFolder keeps sample and finalize out of a run folder while
+// another cpdaudit (a run, a sample, the letters) writes to it. A folder
+// that does not exist is left for review.ReadRun to explain.
+func lockRunFolder(dir, command string, rep reporter) (*outputLock, error) {
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, nil
+	}
+	l, stale, err := lockOutput(dir, command, func(dir, path, holder string) error {
+		return fmt.Errorf("another cpdaudit is writing to the run folder %s (%s); wait until it has finished and try again. If none is going on (it was stopped, or the computer restarted), delete %s and try again", dir, holder, path)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if stale != "" {
+		rep.warn(stale)
+	}
+	return l, nil
+}
+
 // staleAge is how old a lock file whose content cannot be read must be
 // before it is taken for a leftover: its holder writes it at once after
 // creating it, so a young empty one is being written.

@@ -258,6 +258,38 @@ func TestSampleAndFinalizeAsLibrary(t *testing.T) {
 	}
 }
 
+// TestSampleAndFinalizeWaitForAWriter: while another cpdaudit holds the
+// run folder's lock, sample and finalize refuse, naming it, and change
+// nothing; once it is gone they go on.
+func TestSampleAndFinalizeWaitForAWriter(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run")
+	copyTree(t, reviewRun, dir)
+	host, _ := os.Hostname()
+	// This test's own process, started before now, is a live holder.
+	held := fmt.Sprintf(`{"pid":%d,"host":%q,"started":%q,"command":"run"}`+"\n", os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
+	lock := filepath.Join(dir, LockFile)
+	if err := os.WriteFile(lock, []byte(held), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := filetree.Read(t, dir)
+	_, err := Sample(context.Background(), SampleOptions{RunDir: dir, Rate: 0.2, Seed: 7})
+	if err == nil || !strings.Contains(err.Error(), "another cpdaudit is writing to the run folder") || !strings.Contains(err.Error(), "cpdaudit run, process") {
+		t.Errorf("sample under another's lock: %v", err)
+	}
+	_, err = Finalize(context.Background(), FinalizeOptions{RunDir: dir, Decisions: []string{reviewDecisions}, Version: "test"})
+	if err == nil || !strings.Contains(err.Error(), "another cpdaudit is writing to the run folder") {
+		t.Errorf("finalize under another's lock: %v", err)
+	}
+	filetree.Same(t, before, filetree.Read(t, dir))
+	os.Remove(lock)
+	if _, err := Sample(context.Background(), SampleOptions{RunDir: dir, Rate: 0.2, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(lock); !os.IsNotExist(err) {
+		t.Errorf("sample left its lock behind: %v", err)
+	}
+}
+
 // TestEventJSON: an event encodes as the JSON a page reads.
 func TestEventJSON(t *testing.T) {
 	b, err := json.Marshal(Event{Kind: Step, Stage: StageAudit, Done: 3, Total: 15})

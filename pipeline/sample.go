@@ -53,6 +53,11 @@ var sampleEntries = []string{"summary.xlsx", "sample.csv", "sample.json"}
 // leaves the run folder as it was.
 func Sample(ctx context.Context, o SampleOptions) (*SampleResult, error) {
 	reporter{o.Progress}.started(StageSample, 0, "")
+	lock, err := lockRunFolder(o.RunDir, "sample", reporter{o.Progress})
+	if err != nil {
+		return nil, err
+	}
+	defer lock.release()
 	run, err := review.ReadRun(o.RunDir)
 	if err != nil {
 		return nil, err
