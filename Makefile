@@ -67,7 +67,8 @@ BENCH_DATA ?= $(or $(TMPDIR),/tmp)/cpdaudit-bench-data
 bench:
 	$(GO) run ./fixtures/bench -sizes '$(BENCH_SIZES)'
 	$(GO) run ./fixtures/gen -members 10000 -seed 1 -format xlsx -out $(BENCH_DATA)
-	CPDAUDIT_BENCH_XLSX=$(BENCH_DATA)/activities.xlsx $(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report ./cmd/cpdaudit
+	$(GO) run ./fixtures/gen -members 1000 -seed 1 -format csv -out $(BENCH_DATA)/csv
+	CPDAUDIT_BENCH_XLSX=$(BENCH_DATA)/activities.xlsx CPDAUDIT_BENCH_CSV=$(BENCH_DATA)/csv/activities.csv $(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report ./cmd/cpdaudit
 	rm -rf $(BENCH_DATA)
 
 # Precision, recall and Cohen's kappa of the reflection judge, the
