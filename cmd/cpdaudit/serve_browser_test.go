@@ -10,7 +10,6 @@ import (
 	"log"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ies/cpdaudit/internal/testtool"
 	"github.com/ies/cpdaudit/runfolder"
 	"github.com/ies/cpdaudit/web"
 )
@@ -34,13 +34,11 @@ import (
 // of each page in the test's artifact folder (go test -artifacts keeps
 // them), and the README's in $CPDAUDIT_SCREENSHOTS when set (docs/).
 func TestBrowserWholeYear(t *testing.T) {
-	chrome, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Skip("chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
-	}
 	if testing.Short() {
 		t.Skip("a whole year in a browser: not with -short")
 	}
+	// Under CI a missing chromium fails rather than skips: .ci/run installs it.
+	chrome := testtool.Require(t, "chromium")
 	t.Setenv("SOURCE_DATE_EPOCH", "1767225600") // letters dated 1 January 2026
 	data := t.TempDir()
 	srv, err := web.New(web.Options{Data: data, Pipeline: &cmdPipeline{workers: 2}, Version: "test",
