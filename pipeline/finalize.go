@@ -78,15 +78,11 @@ func Finalize(ctx context.Context, o FinalizeOptions) (*FinalizeResult, error) {
 	if res.Date.IsZero() {
 		res.Date = today()
 	}
-	lock, err := lockRunFolder(o.RunDir, "finalize", rep)
+	lock, run, err := openRunFolder(o.RunDir, "finalize", rep)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.release()
-	run, err := review.ReadRun(o.RunDir)
-	if err != nil {
-		return nil, err
-	}
 	if o.Policy != "" {
 		p, err := importer.ReadPolicy(o.Policy)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ies/cpdaudit/review"
 	"github.com/ies/cpdaudit/staged"
 )
 
@@ -61,23 +62,30 @@ func lockOutputFolder(dir string, shared bool, rep reporter) (*outputLock, error
 	return l, nil
 }
 
-// lockRunFolder keeps sample and finalize out of a run folder while
-// another cpdaudit (a run, a sample, the letters) writes to it. A folder
-// that does not exist is left for review.ReadRun to explain.
-func lockRunFolder(dir, command string, rep reporter) (*outputLock, error) {
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		return nil, nil
+// openRunFolder takes the run folder's lock for command (sample or
+// finalize), so that no other cpdaudit writes to it meanwhile, and reads
+// the run back. A folder that does not exist is left for review.ReadRun
+// to explain. The caller releases the lock.
+func openRunFolder(dir, command string, rep reporter) (*outputLock, *review.Run, error) {
+	var lock *outputLock
+	if fi, err := os.Stat(dir); err == nil && fi.IsDir() {
+		l, stale, err := lockOutput(dir, command, func(dir, path, holder string) error {
+			return fmt.Errorf("another cpdaudit is writing to the run folder %s (%s); wait until it has finished and try again. If none is going on (it was stopped, or the computer restarted), delete %s and try again", dir, holder, path)
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		if stale != "" {
+			rep.warn(stale)
+		}
+		lock = l
 	}
-	l, stale, err := lockOutput(dir, command, func(dir, path, holder string) error {
-		return fmt.Errorf("another cpdaudit is writing to the run folder %s (%s); wait until it has finished and try again. If none is going on (it was stopped, or the computer restarted), delete %s and try again", dir, holder, path)
-	})
+	run, err := review.ReadRun(dir)
 	if err != nil {
-		return nil, err
+		lock.release()
+		return nil, nil, err
 	}
-	if stale != "" {
-		rep.warn(stale)
-	}
-	return l, nil
+	return lock, run, nil
 }
 
 // staleAge is how old a lock file whose content cannot be read must be

@@ -53,15 +53,11 @@ var sampleEntries = []string{"summary.xlsx", "sample.csv", "sample.json"}
 // leaves the run folder as it was.
 func Sample(ctx context.Context, o SampleOptions) (*SampleResult, error) {
 	reporter{o.Progress}.started(StageSample, 0, "")
-	lock, err := lockRunFolder(o.RunDir, "sample", reporter{o.Progress})
+	lock, run, err := openRunFolder(o.RunDir, "sample", reporter{o.Progress})
 	if err != nil {
 		return nil, err
 	}
 	defer lock.release()
-	run, err := review.ReadRun(o.RunDir)
-	if err != nil {
-		return nil, err
-	}
 	opts := review.SampleOptions{Rate: o.Rate, Min: o.Min, Seed: o.Seed, Stratify: o.Stratify, Exclude: map[string]bool{}}
 	var excluded []runfolder.MemberList
 	for _, p := range o.Exclude {

@@ -536,15 +536,22 @@ type runData struct {
 }
 
 func (s *Server) runPage(w http.ResponseWriter, r *http.Request) {
+	s.jobPage(w, r, kindRun, "run", "Run the audit")
+}
+
+// jobPage shows the page (template and step name) of a step that runs in
+// the background, with the state of the audit's job when it is that
+// step's (kind).
+func (s *Server) jobPage(w http.ResponseWriter, r *http.Request, kind, name, title string) {
 	a := s.audit(w, r)
 	if a == nil {
 		return
 	}
 	st, _ := s.jobState(a.ID)
-	if st.Kind != kindRun {
+	if st.Kind != kind {
 		st = State{}
 	}
-	s.render(w, r, http.StatusOK, "run", page{Title: "Run the audit", A: a, Nav: "run", D: runData{State: st}})
+	s.render(w, r, http.StatusOK, name, page{Title: title, A: a, Nav: name, D: runData{State: st}})
 }
 
 // pageSize is how many members the results table shows at once: a page
@@ -814,15 +821,7 @@ func (s *Server) sampleError(w http.ResponseWriter, r *http.Request, a *Audit, r
 }
 
 func (s *Server) decisionsPage(w http.ResponseWriter, r *http.Request) {
-	a := s.audit(w, r)
-	if a == nil {
-		return
-	}
-	st, _ := s.jobState(a.ID)
-	if st.Kind != kindFinal {
-		st = State{}
-	}
-	s.render(w, r, http.StatusOK, "decisions", page{Title: "Decisions", A: a, Nav: "decisions", D: runData{State: st}})
+	s.jobPage(w, r, kindFinal, "decisions", "Decisions")
 }
 
 // decisionsDir is where the assessors' workbooks are kept: the audit's
