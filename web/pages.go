@@ -573,12 +573,8 @@ type resultsData struct {
 }
 
 func (s *Server) resultsPage(w http.ResponseWriter, r *http.Request) {
-	a := s.audit(w, r)
+	a := s.auditWithRun(w, r)
 	if a == nil {
-		return
-	}
-	if !a.HasRun() {
-		http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
 		return
 	}
 	v, err := s.cache.load(a.RunDir())
@@ -730,12 +726,8 @@ func (s *Server) sampleData(a *Audit, form SampleRequest) (sampleData, error) {
 }
 
 func (s *Server) samplePage(w http.ResponseWriter, r *http.Request) {
-	a := s.audit(w, r)
+	a := s.auditWithRun(w, r)
 	if a == nil {
-		return
-	}
-	if !a.HasRun() {
-		http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
 		return
 	}
 	form := SampleRequest{Rate: "5%", Stratify: true}

@@ -237,6 +237,17 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) *Audit {
 	return a
 }
 
+// auditWithRun is audit for a page that shows a run's results: an audit
+// not yet run is sent to its run page (and nil returned).
+func (s *Server) auditWithRun(w http.ResponseWriter, r *http.Request) *Audit {
+	a := s.audit(w, r)
+	if a != nil && !a.HasRun() {
+		http.Redirect(w, r, pathFor("audits", a.ID, "run"), http.StatusSeeOther)
+		return nil
+	}
+	return a
+}
+
 // checkForm parses a posted form (not an upload: see readForm), within
 // the request limit, and checks its CSRF token. It answers itself and
 // returns false when the form is refused.
