@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -23,19 +24,22 @@ type copyItem struct {
 // or "" when there are none.
 func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *ReflectionIndex) string {
 	// The shingles of all the member's reflections share one pooled
-	// buffer; bounds[k] is where item k's are.
+	// buffer; bounds[k] is where item k's are. Each reflection is read
+	// once for its copy hash and its shingles (appendCopyScan).
 	sc := copyScratches.Get().(*copyScratch)
 	defer copyScratches.Put(sc)
 	sc.shingles = sc.shingles[:0]
+	sc.hashOf = slices.Grow(sc.hashOf[:0], len(r.Activities))[:len(r.Activities)]
 	var items []copyItem
 	var bounds [][2]int
 	for i, a := range r.Activities {
-		h, ok := copyHash(a.Activity.Reflection, p.CopyMinWords)
+		lo := len(sc.shingles)
+		h, ok, out := appendCopyScan(sc.shingles, a.Activity.Reflection, p.CopyMinWords)
+		sc.shingles = out
+		sc.hashOf[i] = copyHashOf{h, ok}
 		if !ok {
 			continue
 		}
-		lo := len(sc.shingles)
-		sc.shingles = appendShingles(sc.shingles, a.Activity.Reflection)
 		items = append(items, copyItem{act: i, hash: h})
 		bounds = append(bounds, [2]int{lo, len(sc.shingles)})
 	}
@@ -56,9 +60,28 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 		return i
 	}
 	near := len(items) <= 400
+	least := p.NearSameSimilarity - eps
+	// Up to 64 reflections (every record but a few), the shared shingles
+	// of every pair are counted in one pass over a hash table of them
+	// (sharedShingles); beyond, each pair's sorted sets are merged.
+	counted := len(items) <= 64
+	if counted {
+		sc.sharedShingles(items)
+	} else {
+		for k := range items {
+			slices.Sort(items[k].shingl)
+			items[k].shingl = slices.Compact(items[k].shingl)
+		}
+	}
 	for i := range items {
 		for j := i + 1; j < len(items); j++ {
-			if items[i].hash == items[j].hash || (near && nearSame(items[i].shingl, items[j].shingl, p.NearSameSimilarity-eps)) {
+			same := items[i].hash == items[j].hash
+			if !same && counted {
+				same = sc.jaccard(i, j, len(items)) >= least
+			} else if !same && near {
+				same = nearSame(items[i].shingl, items[j].shingl, least)
+			}
+			if same {
 				if a, b := find(i), find(j); a != b {
 					parent[max(a, b)] = min(a, b)
 				}
@@ -101,9 +124,20 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 		}
 		msgs = append(msgs, fmt.Sprintf("%s appears on %d activities (%s)", strings.ToLower(kind[:1])+kind[1:], len(group), strings.Join(names, ", ")))
 	}
+	// The index hashes as the copy check does when both follow the same
+	// minimum, so the hashes made above are looked up as they are.
+	sameMin := shared != nil && shared.minWords == p.CopyMinWords
 	for i := range r.Activities {
 		a := &r.Activities[i]
-		other, ok := shared.otherMember(r.Member.ID, a.Activity.Reflection)
+		var other string
+		var ok bool
+		if h := sc.hashOf[i]; sameMin {
+			if h.ok {
+				other, ok = shared.otherMemberHash(r.Member.ID, h.h)
+			}
+		} else {
+			other, ok = shared.otherMember(r.Member.ID, a.Activity.Reflection)
+		}
 		if !ok {
 			continue
 		}
@@ -121,8 +155,102 @@ func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *
 	return capitalise(strings.Join(msgs, "; ")) + ". An assessor will check this, so this standard can be at most REVIEW."
 }
 
-// copyScratch is flagCopies' buffer, reused from member to member.
-type copyScratch struct{ shingles []uint64 }
+// copyHashOf is an activity's copyHash.
+type copyHashOf struct {
+	h  uint64
+	ok bool
+}
+
+// copyScratch is flagCopies' buffers, reused from member to member.
+type copyScratch struct {
+	shingles []uint64
+	hashOf   []copyHashOf
+	// The table of sharedShingles: a shingle hash (0 is an empty slot;
+	// the hash 0 itself is counted in zero) and the bits of the items
+	// holding it; sizes[k] is item k's number of distinct shingles and
+	// both[i*n+j] the number item i shares with item j.
+	keys, masks []uint64
+	zero        uint64
+	sizes       []int
+	both        []int
+}
+
+// sharedShingles counts, for up to 64 items, the distinct shingles of
+// each and those every two share: one pass over all the shingles, where
+// sorting each item's and merging every pair's took a quarter of the
+// audit. Duplicates within an item count once, as after slices.Compact.
+func (sc *copyScratch) sharedShingles(items []copyItem) {
+	n, total := len(items), 0
+	for _, it := range items {
+		total += len(it.shingl)
+	}
+	size := 16
+	for size < 2*total {
+		size *= 2
+	}
+	sc.keys = resize(sc.keys, size)
+	sc.masks = resize(sc.masks, size)
+	sc.sizes = resize(sc.sizes, n)
+	sc.both = resize(sc.both, n*n)
+	sc.zero = 0
+	mask, shift := uint64(size-1), uint(64-bits.Len(uint(size-1)))
+	for k, it := range items {
+		bit := uint64(1) << k
+		for _, h := range it.shingl {
+			m := &sc.zero
+			if h != 0 {
+				i := (h * 0x9E3779B97F4A7C15) >> shift // Fibonacci hashing: the top bits mix every bit of h
+				for sc.keys[i] != h && sc.keys[i] != 0 {
+					i = (i + 1) & mask
+				}
+				if sc.keys[i] == 0 {
+					sc.keys[i] = h
+				}
+				m = &sc.masks[i]
+			}
+			if *m&bit == 0 {
+				*m |= bit
+				sc.sizes[k]++
+			}
+		}
+	}
+	pairs := func(m uint64) {
+		for a := m; a&(a-1) != 0; a &= a - 1 { // while two bits or more are left
+			i := bits.TrailingZeros64(a)
+			for b := a & (a - 1); b != 0; b &= b - 1 {
+				sc.both[i*n+bits.TrailingZeros64(b)]++
+			}
+		}
+	}
+	for i, k := range sc.keys {
+		if k != 0 {
+			pairs(sc.masks[i])
+		}
+	}
+	pairs(sc.zero)
+}
+
+// jaccard is jaccard(items[i].shingl, items[j].shingl), i < j, of the
+// sets sharedShingles counted for n items: the same integers, so the same
+// float.
+func (sc *copyScratch) jaccard(i, j, n int) float64 {
+	a, b, both := sc.sizes[i], sc.sizes[j], sc.both[i*n+j]
+	if a == 0 && b == 0 {
+		return 1
+	}
+	return float64(both) / float64(a+b-both)
+}
+
+// resize returns s with length n, all zero, reusing its array when it is
+// large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
 
 var copyScratches = sync.Pool{New: func() any { return new(copyScratch) }}
 
@@ -130,63 +258,82 @@ var copyScratches = sync.Pool{New: func() any { return new(copyScratch) }}
 func shingles(ws []string) []uint64 {
 	out := make([]uint64, 0, max(len(ws)-2, 0))
 	for i := 0; i+3 <= len(ws); i++ {
-		// The FNV-1a hash of ws[i] + " " + ws[i+1] + " " + ws[i+2].
-		h := fnv64a(fnvOffset64, ws[i])
-		h = fnv64a(fnv64a(h, " "), ws[i+1])
-		h = fnv64a(fnv64a(h, " "), ws[i+2])
-		out = append(out, h)
+		out = append(out, shingleHash(fnv64a(fnvOffset64, ws[i]), fnv64a(fnvOffset64, ws[i+1]), fnv64a(fnvOffset64, ws[i+2])))
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }
 
-// appendShingles appends shingles(copyWords(s)) to dst. ASCII text, nearly
-// every reflection, is hashed straight from s, lowercasing as it goes,
-// without building its words.
-func appendShingles(dst []uint64, s string) []uint64 {
-	if !isASCII(s) {
-		return append(dst, shingles(copyWords(s))...)
-	}
+// shingleHash is the hash of a run of three words from their FNV-1a
+// hashes, so that each word is hashed once, not once for each of the
+// three runs it is in. Only whether two runs' hashes are equal matters
+// (the sets are compared within one member's record). Each step is a
+// bijection of each argument, so runs differing in one word never
+// collide; others collide as rarely as any two 64-bit hashes.
+func shingleHash(a, b, c uint64) uint64 {
+	h := a * 0x9E3779B97F4A7C15
+	h = (bits.RotateLeft64(h, 31) ^ b) * 0xBF58476D1CE4E5B9
+	h = (bits.RotateLeft64(h, 31) ^ c) * 0x94D049BB133111EB
+	return h ^ h>>31
+}
+
+// appendCopyScan is copyHash(s, minWords) and, when ok, the hashes of
+// its three-word shingles appended to dst, unsorted and with any
+// duplicates (shingles(copyWords(s)) as a multiset). ASCII text, nearly
+// every reflection, is read once, lowercasing as it goes, without
+// building its words; when !ok, dst is returned as it came.
+func appendCopyScan(dst []uint64, s string, minWords int) (h uint64, ok bool, out []uint64) {
 	lo := len(dst)
-	// The last three words, as [start, end) in s.
-	var w [3][2]int
+	h = fnvOffset64
 	n := 0
+	// The hashes of the last three words; wh is the current word's.
+	var w [3]uint64
+	wh := fnvOffset64
 	start := -1
 	for i := 0; i <= len(s); i++ {
-		if i < len(s) && isAlnumASCII(s[i]) {
-			if start < 0 {
-				start = i
+		if i < len(s) {
+			c := s[i]
+			if c >= utf8.RuneSelf {
+				return copyScanWords(dst[:lo], s, minWords)
 			}
-			continue
+			if isAlnumASCII(c) {
+				if start < 0 {
+					start, wh = i, fnvOffset64
+				}
+				if 'A' <= c && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				h = (h ^ uint64(c)) * fnvPrime64
+				wh = (wh ^ uint64(c)) * fnvPrime64
+				continue
+			}
 		}
 		if start < 0 {
 			continue
 		}
-		w[0], w[1], w[2] = w[1], w[2], [2]int{start, i}
+		h = (h ^ ' ') * fnvPrime64
+		w[0], w[1], w[2] = w[1], w[2], wh
 		start = -1
 		if n++; n < 3 {
 			continue
 		}
-		h := fnvLowerASCII(fnvOffset64, s[w[0][0]:w[0][1]])
-		h = fnvLowerASCII((h^' ')*fnvPrime64, s[w[1][0]:w[1][1]])
-		h = fnvLowerASCII((h^' ')*fnvPrime64, s[w[2][0]:w[2][1]])
-		dst = append(dst, h)
+		dst = append(dst, shingleHash(w[0], w[1], w[2]))
 	}
-	out := dst[lo:]
-	slices.Sort(out)
-	return dst[:lo+len(slices.Compact(out))]
+	if n < max(minWords, 1) {
+		return 0, false, dst[:lo]
+	}
+	return h, true, dst
 }
 
-// fnvLowerASCII is fnv64a of the ASCII string s lowercased.
-func fnvLowerASCII(h uint64, s string) uint64 {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint64(c)) * fnvPrime64
+// copyScanWords is appendCopyScan through copyWords, for text that is
+// not ASCII.
+func copyScanWords(dst []uint64, s string, minWords int) (uint64, bool, []uint64) {
+	ws := copyWords(s)
+	h, ok := hashCopyWords(ws, minWords)
+	if !ok {
+		return 0, false, dst
 	}
-	return h
+	return h, true, append(dst, shingles(ws)...)
 }
 
 // nearSame reports whether jaccard(a, b) >= least. The Jaccard index is

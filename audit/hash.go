@@ -1,14 +1,31 @@
 package audit
 
+import "math/bits"
+
 // table maps 64-bit hashes to values by open addressing: the judge looks
 // up some hundred features and words for every sentence, and this is
 // several times faster than a Go map for that. It is built once and then
 // only read, so concurrent readers are safe.
+//
+// A key and its value share one slot, so a hit costs one cache line, not
+// two: the lexicon's and the model's tables are megabytes, and nearly
+// every lookup misses the cache.
 type table[V any] struct {
-	keys []uint64 // 0 is an empty slot (a 0 hash is stored as 1)
-	vals []V
-	mask uint64
-	n    int
+	slots []tableSlot[V]
+	mask  uint64
+	n     int
+	// filter, once seal has made it, has a bit set for every key's top
+	// bits: most lookups (a word pair in the lexicon, a word with a slip,
+	// a rare feature) are of keys that are not there, and the filter,
+	// small enough to stay in the cache, turns nearly all of them away
+	// without touching the slots.
+	filter []uint64
+	fshift uint
+}
+
+type tableSlot[V any] struct {
+	key uint64 // 0 is an empty slot (a 0 hash is stored as 1)
+	val V
 }
 
 func newTable[V any](n int) *table[V] {
@@ -16,7 +33,7 @@ func newTable[V any](n int) *table[V] {
 	for size < 2*n {
 		size *= 2
 	}
-	return &table[V]{keys: make([]uint64, size), vals: make([]V, size), mask: uint64(size - 1)}
+	return &table[V]{slots: make([]tableSlot[V], size), mask: uint64(size - 1)}
 }
 
 func slot(h uint64) uint64 {
@@ -27,30 +44,49 @@ func slot(h uint64) uint64 {
 }
 
 // ref returns the value of h, adding a zero value when h is new; the
-// table grows when more than half full.
+// table grows when more than half full. It drops the filter: seal again
+// once the keys are all in.
 func (t *table[V]) ref(h uint64) *V {
 	h = slot(h)
-	if 2*(t.n+1) > len(t.keys) {
+	t.filter = nil
+	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
 	for i := (h ^ h>>29) & t.mask; ; i = (i + 1) & t.mask {
-		switch t.keys[i] {
+		switch t.slots[i].key {
 		case h:
-			return &t.vals[i]
+			return &t.slots[i].val
 		case 0:
-			t.keys[i] = h
+			t.slots[i].key = h
 			t.n++
-			return &t.vals[i]
+			return &t.slots[i].val
 		}
 	}
 }
 
 func (t *table[V]) grow() {
 	old := *t
-	*t = *newTable[V](2 * len(old.keys))
-	for i, k := range old.keys {
-		if k != 0 {
-			*t.ref(k) = old.vals[i]
+	*t = *newTable[V](2 * len(old.slots))
+	for _, s := range old.slots {
+		if s.key != 0 {
+			*t.ref(s.key) = s.val
+		}
+	}
+}
+
+// seal makes the filter: 16 bits a key, so about one key absent in 16
+// gets past it.
+func (t *table[V]) seal() {
+	size := 64
+	for size < 16*t.n {
+		size *= 2
+	}
+	t.filter = make([]uint64, size/64)
+	t.fshift = uint(64 - bits.Len(uint(size-1)))
+	for _, s := range t.slots {
+		if s.key != 0 {
+			b := s.key >> t.fshift
+			t.filter[b/64] |= 1 << (b % 64)
 		}
 	}
 }
@@ -58,10 +94,17 @@ func (t *table[V]) grow() {
 // get returns the value of h.
 func (t *table[V]) get(h uint64) (V, bool) {
 	h = slot(h)
+	if t.filter != nil {
+		if b := h >> t.fshift; t.filter[b/64]&(1<<(b%64)) == 0 {
+			var zero V
+			return zero, false
+		}
+	}
 	for i := (h ^ h>>29) & t.mask; ; i = (i + 1) & t.mask {
-		switch t.keys[i] {
+		s := &t.slots[i]
+		switch s.key {
 		case h:
-			return t.vals[i], true
+			return s.val, true
 		case 0:
 			var zero V
 			return zero, false

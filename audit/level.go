@@ -35,6 +35,14 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 
 	var entry []string
 	counted, thin := 0, 0
+	// The tokens and matches of each activity go in the judge's pooled
+	// buffers (taken only for a senior member, the only one tokenised).
+	var sc *judgeScratch
+	defer func() {
+		if sc != nil {
+			sc.release()
+		}
+	}()
 	var thinEv []Evidence
 	for i := range r.Activities {
 		a := &r.Activities[i]
@@ -50,12 +58,15 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 		if !senior {
 			continue
 		}
-		toks := tokenize(a.Title + ". " + a.Description)
-		word, ok := c.entry.contains(toks)
+		if sc == nil {
+			sc = judgeScratches.Get().(*judgeScratch)
+		}
+		sc.toks = appendTokens(sc.toks[:0], a.Title+". "+a.Description)
+		word, ok := c.entry.containsInto(sc, sc.toks)
 		if !ok {
 			continue
 		}
-		if ctx, ok := c.context.contains(toks); ok {
+		if ctx, ok := c.context.containsInto(sc, sc.toks); ok {
 			s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: word,
 				Note: fmt.Sprintf("Entry-level wording (%s), explained by the description (%s): no signal.", quote(word), quote(ctx))})
 			continue

@@ -93,14 +93,29 @@ func gapNotes(dates []time.Time, year, gapMonths, exemptMonths int) []string {
 // isYearRound: the title is, or is one slip away from, a year-round title
 // (ignoring case, hyphens and a year such as "2025").
 func isYearRound(title string, titles []yearRoundTitle) bool {
-	var ws []string
-	for _, w := range words(title) {
-		if strings.Trim(w, "0123456789") != "" {
-			ws = append(ws, w)
-		}
+	if len(titles) == 0 {
+		return false
 	}
-	got := strings.Join(ws, " ")
-	padded := " " + got + " "
+	// The title's words but numbers, joined by spaces with a space
+	// either side, built in the judge's pooled buffers: every activity's
+	// title is read here, and a list of words for each was a fifth of the
+	// audit's allocations.
+	sc := judgeScratches.Get().(*judgeScratch)
+	defer sc.release()
+	sc.toks = appendTokens(sc.toks[:0], title)
+	b := append(sc.text[:0], ' ')
+	for _, t := range sc.toks {
+		if t.boundary || strings.Trim(t.w, "0123456789") == "" {
+			continue
+		}
+		if len(b) > 1 {
+			b = append(b, ' ')
+		}
+		b = append(b, t.w...)
+	}
+	sc.text = append(b, ' ')
+	padded := string(sc.text)
+	got := padded[1 : len(padded)-1]
 	for _, t := range titles {
 		// The edit distance is at least the difference in length, so most
 		// titles need no distance computed.

@@ -116,6 +116,12 @@ func (ix *ReflectionIndex) otherMember(memberID, reflection string) (string, boo
 	if !ok {
 		return "", false
 	}
+	return ix.otherMemberHash(memberID, h)
+}
+
+// otherMemberHash is otherMember of a reflection whose copyHash under
+// the index's minimum is h: the copy check has made it already.
+func (ix *ReflectionIndex) otherMemberHash(memberID string, h uint64) (string, bool) {
 	ix.once.Do(ix.build)
 	e, ok := ix.shared[h]
 	if !ok {

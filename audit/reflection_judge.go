@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -101,7 +102,7 @@ func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 		} else if tags[i] == 0 {
 			tags[i] |= lexiconSlip(t.w)
 		}
-		if i+1 < len(toks) && !toks[i+1].boundary {
+		if _, first := lexiconFirsts.get(h); first && i+1 < len(toks) && !toks[i+1].boundary {
 			if v, ok := j.lex.get(fnv64a(fnv64a(h, " "), toks[i+1].w)); ok {
 				tags[i] |= lexTags(v, tags[i])
 				tags[i+1] |= lexTags(v, tags[i+1])
@@ -514,21 +515,25 @@ type featureSink struct {
 	hashes []uint64 // the hash given with each name (tests check them)
 }
 
-// add adds the feature whose name is the parts joined and whose hash is
-// h, the FNV-1a hash of that name: features passes hashes it computed
-// once (featureHashes) or carried on from word to word, so judging hashes
-// no name twice.
-func (s *featureSink) add(h uint64, parts ...string) {
+// add adds the feature whose hash is h, the FNV-1a hash of its name:
+// features passes hashes it computed once (featureHashes) or carried on
+// from word to word, so judging hashes no name twice. The name itself is
+// given to name, and only when naming: building the list of parts for
+// every feature cost more than looking its weight up.
+func (s *featureSink) add(h uint64) {
 	if s.w != nil {
 		if v, ok := s.w.get(h); ok {
 			s.score[0] += v[0]
 			s.score[1] += v[1]
 		}
 	}
-	if s.naming {
-		s.names = append(s.names, strings.Join(parts, ""))
-		s.hashes = append(s.hashes, h)
-	}
+}
+
+// name keeps the name of the feature just added (parts joined), and its
+// hash, when naming.
+func (s *featureSink) name(h uint64, parts ...string) {
+	s.names = append(s.names, strings.Join(parts, ""))
+	s.hashes = append(s.hashes, h)
 }
 
 // fnvOf is the FNV-1a hash of the parts joined.
@@ -547,6 +552,7 @@ var featureHashes = func() (fh struct {
 	pair                                                [numFacts][numFacts]uint64
 	order                                               [numTags][numTags]uint64
 	word, bigram                                        uint64 // "w:" and "b:", to go on with
+	afterStart                                          uint64 // "b:^ "
 }) {
 	fh.bias = fnvOf("bias")
 	fh.prevUser = fnvOf("prev:user")
@@ -566,6 +572,7 @@ var featureHashes = func() (fh struct {
 		}
 	}
 	fh.word, fh.bigram = fnvOf("w:"), fnvOf("b:")
+	fh.afterStart = fnvOf("b:^ ")
 	return fh
 }()
 
@@ -574,11 +581,18 @@ var featureHashes = func() (fh struct {
 // classes, and its words and word pairs.
 func features(text string, toks []token, tags []uint32, sents []sentence, i int, sink *featureSink) {
 	fh := &featureHashes
+	naming := sink.naming
 	s := sents[i]
-	sink.add(fh.bias, "bias")
+	sink.add(fh.bias)
+	if naming {
+		sink.name(fh.bias, "bias")
+	}
 	for f := range numFacts {
 		if s.has(f) {
-			sink.add(fh.fact[f], "f:", factNames[f])
+			sink.add(fh.fact[f])
+			if naming {
+				sink.name(fh.fact[f], "f:", factNames[f])
+			}
 		}
 	}
 	for a, fa := range coreFacts {
@@ -587,7 +601,10 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		}
 		for _, fb := range coreFacts[a+1:] {
 			if s.has(fb) {
-				sink.add(fh.pair[fa][fb], "p:", factNames[fa], "&", factNames[fb])
+				sink.add(fh.pair[fa][fb])
+				if naming {
+					sink.name(fh.pair[fa][fb], "p:", factNames[fa], "&", factNames[fb])
+				}
 			}
 		}
 	}
@@ -598,26 +615,43 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		p := sents[i-1]
 		for _, f := range contextFacts {
 			if p.has(f) && s.has(fReasonOpen) {
-				sink.add(fh.prev[f], "prev:", factNames[f], "&reasonOpen")
+				sink.add(fh.prev[f])
+				if naming {
+					sink.name(fh.prev[f], "prev:", factNames[f], "&reasonOpen")
+				}
 			}
 		}
 		if p.has(fUser) {
-			sink.add(fh.prevUser, "prev:user")
+			sink.add(fh.prevUser)
+			if naming {
+				sink.name(fh.prevUser, "prev:user")
+			}
 		}
 	}
 	if i+1 < len(sents) && sents[i+1].has(fReasonOpen) {
-		sink.add(fh.nextReasonOpen, "next:reasonOpen")
+		sink.add(fh.nextReasonOpen)
+		if naming {
+			sink.name(fh.nextReasonOpen, "next:reasonOpen")
+		}
 		for _, g := range coreFacts {
 			if s.has(g) {
-				sink.add(fh.next[g], "next:reasonOpen&", factNames[g])
+				sink.add(fh.next[g])
+				if naming {
+					sink.name(fh.next[g], "next:reasonOpen&", factNames[g])
+				}
 			}
 		}
 		if s.has(fShort) {
-			sink.add(fh.nextReasonOpenShort, "next:reasonOpen&short")
+			sink.add(fh.nextReasonOpenShort)
+			if naming {
+				sink.name(fh.nextReasonOpenShort, "next:reasonOpen&short")
+			}
 		}
 	}
 
 	// The order of word classes: "SELF<GOOD", "USER<GAIN", "GOOD<REASON".
+	// Only the bits set are visited, in increasing order as a loop over
+	// every class would.
 	var seen uint32
 	var pairs [numTags]uint32
 	for k := s.lo; k < s.hi; k++ {
@@ -625,43 +659,80 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		if t == 0 {
 			continue
 		}
-		for a := range numTags {
-			if seen&(1<<a) != 0 {
-				pairs[a] |= t
-			}
+		for m := seen; m != 0; m &= m - 1 {
+			pairs[bits.TrailingZeros32(m)] |= t
 		}
 		seen |= t
 	}
 	for a := range numTags {
-		for b := range numTags {
-			if pairs[a]&(1<<b) != 0 {
-				sink.add(fh.order[a][b], "o:", tagNames[a], "<", tagNames[b])
+		for m := pairs[a]; m != 0; m &= m - 1 {
+			b := bits.TrailingZeros32(m)
+			sink.add(fh.order[a][b])
+			if naming {
+				sink.name(fh.order[a][b], "o:", tagNames[a], "<", tagNames[b])
 			}
 		}
 	}
 
 	// Words and word pairs. after is the hash of "b:" + prev + " ", from
-	// which the next pair's hash goes on.
+	// which the next pair's hash goes on. The three hashes that read a
+	// word (its feature, its pair with the word before, the start of its
+	// pair with the next) are made in one pass over it (fnv3).
 	prev := "^"
-	after := fnv64a(fnv64a(fh.bigram, prev), " ")
+	after := featureHashes.afterStart
 	for k := s.lo; k < s.hi; k++ {
 		w := toks[k].w
+		var word, pair uint64
 		if toks[k].boundary {
 			w = text[toks[k].start:toks[k].end]
 			if w != ":" {
 				w = ","
 			}
+			pair, after = fnv2(after, fh.bigram, w)
 		} else {
 			if isNumber(w) {
 				w = "0"
 			}
-			sink.add(fnv64a(fh.word, w), "w:", w)
+			word, pair, after = fnv3(fh.word, after, fh.bigram, w)
+			sink.add(word)
+			if naming {
+				sink.name(word, "w:", w)
+			}
 		}
-		sink.add(fnv64a(after, w), "b:", prev, " ", w)
+		after = (after ^ ' ') * fnvPrime64
+		sink.add(pair)
+		if naming {
+			sink.name(pair, "b:", prev, " ", w)
+		}
 		prev = w
-		after = fnv64a(fnv64a(fh.bigram, w), " ")
 	}
-	sink.add(fnv64a(after, "$"), "b:", prev, " $")
+	end := fnv64a(after, "$")
+	sink.add(end)
+	if naming {
+		sink.name(end, "b:", prev, " $")
+	}
+}
+
+// fnv3 is fnv64a(a, w), fnv64a(b, w), fnv64a(c, w) in one pass: the three
+// chains of multiplications run side by side.
+func fnv3(a, b, c uint64, w string) (uint64, uint64, uint64) {
+	for i := 0; i < len(w); i++ {
+		x := uint64(w[i])
+		a = (a ^ x) * fnvPrime64
+		b = (b ^ x) * fnvPrime64
+		c = (c ^ x) * fnvPrime64
+	}
+	return a, b, c
+}
+
+// fnv2 is fnv3 with two chains.
+func fnv2(a, b uint64, w string) (uint64, uint64) {
+	for i := 0; i < len(w); i++ {
+		x := uint64(w[i])
+		a = (a ^ x) * fnvPrime64
+		b = (b ^ x) * fnvPrime64
+	}
+	return a, b
 }
 
 func isNumber(w string) bool {
@@ -683,6 +754,7 @@ type judgeScratch struct {
 	tags    []uint32
 	matches []match
 	sents   []sentence
+	text    []byte // a title's words (isYearRound)
 }
 
 var judgeScratches = sync.Pool{New: func() any { return new(judgeScratch) }}

@@ -66,6 +66,10 @@ var (
 	// landscaper). Person nouns are left out: too many real words are one
 	// letter from one.
 	lexiconSlips *table[uint32]
+	// lexiconFirsts holds the first words of the lexicon's two-word
+	// phrases: the tagger hashes a word with the next and looks the pair
+	// up only after a word that starts one.
+	lexiconFirsts *table[bool]
 )
 
 // slipMin is the shortest word matched despite a slip: shorter words have
@@ -78,7 +82,7 @@ const slipMin = 8
 // one lookup a word.
 func lexicon() *table[uint32] {
 	lexiconOnce.Do(func() {
-		lexiconTags, lexiconSlips = parseLexicon(reflectionLexicon)
+		lexiconTags, lexiconSlips, lexiconFirsts = parseLexicon(reflectionLexicon)
 	})
 	return lexiconTags
 }
@@ -102,9 +106,10 @@ func lexiconSlip(w string) uint32 {
 	return t
 }
 
-func parseLexicon(data string) (*table[uint32], *table[uint32]) {
+func parseLexicon(data string) (*table[uint32], *table[uint32], *table[bool]) {
 	out := newTable[uint32](60000)
 	slips := newTable[uint32](100000)
+	firsts := newTable[bool](4000)
 	put := func(w string, t uint32) {
 		*out.ref(fnv64a(fnvOffset64, w)) |= t
 	}
@@ -127,6 +132,7 @@ func parseLexicon(data string) (*table[uint32], *table[uint32]) {
 		prefix := ""
 		if last == 1 {
 			prefix = ws[0] + " "
+			*firsts.ref(fnv64a(fnvOffset64, ws[0])) = true
 		}
 		for _, f := range lexiconForms(ws[last], class) {
 			t := class
@@ -143,12 +149,15 @@ func parseLexicon(data string) (*table[uint32], *table[uint32]) {
 	}
 	// A word both evaluative and a person ("representative", "professional")
 	// is read as evaluative: reflections use it so far more often.
-	for i, t := range out.vals {
-		if t&tagUser != 0 && t&(tagGood|tagBad) != 0 {
-			out.vals[i] = t &^ tagUser
+	for i, s := range out.slots {
+		if t := s.val; t&tagUser != 0 && t&(tagGood|tagBad) != 0 {
+			out.slots[i].val = t &^ tagUser
 		}
 	}
-	return out, slips
+	out.seal()
+	slips.seal()
+	firsts.seal()
+	return out, slips, firsts
 }
 
 // lexiconForms are w and the inflected forms a reflection may use: nouns

@@ -71,6 +71,7 @@ func (m *ReflectionModel) weights() *table[[2]float32] {
 		for name, w := range m.Weights {
 			*m.compiled.ref(fnv64a(fnvOffset64, name)) = [2]float32{float32(w[0]), float32(w[1])}
 		}
+		m.compiled.seal()
 	})
 	return m.compiled
 }

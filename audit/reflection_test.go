@@ -292,15 +292,83 @@ func TestCopyWordsFastPath(t *testing.T) {
 		if got := copyWords(s); !slices.Equal(got, want) {
 			t.Fatalf("copyWords(%q) = %q, want %q", s, got, want)
 		}
-		if got, want := appendShingles([]uint64{7}, s), append([]uint64{7}, shingles(want)...); !slices.Equal(got, want) {
-			t.Fatalf("appendShingles(%q) = %x, want %x", s, got, want)
-		}
 		for _, min := range []int{0, 1, 5, 12} {
 			wh, wok := hashCopyWords(want, min)
 			if h, ok := copyHash(s, min); h != wh || ok != wok {
 				t.Fatalf("copyHash(%q, %d) = %x %v, want %x %v", s, min, h, ok, wh, wok)
 			}
+			h, ok, got := appendCopyScan([]uint64{7}, s, min)
+			if h != wh || ok != wok {
+				t.Fatalf("appendCopyScan(%q, %d) = %x %v, want %x %v", s, min, h, ok, wh, wok)
+			}
+			wantSh := []uint64{7}
+			if ok {
+				wantSh = append(wantSh, shingles(want)...)
+			}
+			if got[0] != 7 {
+				t.Fatalf("appendCopyScan(%q) changed what dst held", s)
+			}
+			slices.Sort(got[1:])
+			if got = append(got[:1], slices.Compact(got[1:])...); !slices.Equal(got, wantSh) {
+				t.Fatalf("appendCopyScan(%q, %d) shingles = %x, want %x", s, min, got, wantSh)
+			}
 		}
+	}
+}
+
+// The copy check counts shared shingles in one table (sharedShingles):
+// every pair's index must be jaccard's of the sorted sets, on groups of
+// the corpora's reflections (neighbours in the files are often near
+// copies) and on random sets with duplicates and the hash 0.
+func TestSharedShinglesAsJaccard(t *testing.T) {
+	texts := corpusLines(t)
+	// Near copies of some, so that pairs above the threshold occur.
+	for i := 0; i+1 < len(texts); i += 7 {
+		texts = append(texts, texts[i]+" "+texts[i+1][:len(texts[i+1])/4])
+	}
+	check := func(sets [][]uint64) {
+		t.Helper()
+		items := make([]copyItem, len(sets))
+		sorted := make([][]uint64, len(sets))
+		for k, s := range sets {
+			items[k].shingl = s
+			sorted[k] = slices.Compact(slices.Sorted(slices.Values(s)))
+		}
+		sc := new(copyScratch)
+		sc.sharedShingles(items)
+		for i := range sets {
+			for j := i + 1; j < len(sets); j++ {
+				if got, want := sc.jaccard(i, j, len(sets)), jaccard(sorted[i], sorted[j]); got != want {
+					t.Fatalf("sets %d and %d of %d: %v, want %v", i, j, len(sets), got, want)
+				}
+			}
+		}
+	}
+	n := 0
+	for lo := 0; lo < len(texts); lo += 61 {
+		var sets [][]uint64
+		for _, s := range texts[lo:min(lo+64, len(texts))] {
+			if _, ok, sh := appendCopyScan(nil, s, 1); ok {
+				sets = append(sets, sh)
+			} else {
+				sets = append(sets, nil) // an item may have no shingle
+			}
+		}
+		check(sets)
+		n += len(sets)
+	}
+	if n < 600 {
+		t.Fatalf("only %d reflections compared", n)
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 2000 {
+		sets := make([][]uint64, 1+rng.IntN(64))
+		for k := range sets {
+			for range rng.IntN(30) {
+				sets[k] = append(sets[k], uint64(rng.IntN(40)))
+			}
+		}
+		check(sets)
 	}
 }
 
@@ -383,4 +451,24 @@ func TestFeatureHashes(t *testing.T) {
 	if n < 10000 {
 		t.Fatalf("only %d features checked", n)
 	}
+}
+
+// corpusLines is every line of every corpus of labelled reflections
+// (fixtures/reflections/*.csv): the fast paths are compared with the
+// general ones on all of them.
+func corpusLines(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "fixtures", "reflections", "*.csv"))
+	if err != nil || len(files) < 5 {
+		t.Fatalf("corpora: %v %v", files, err)
+	}
+	var lines []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, strings.Split(string(data), "\n")...)
+	}
+	return lines
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"math/bits"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,22 +26,44 @@ func tokenize(s string) []token {
 
 // appendTokens is tokenize appending to toks: the judge reuses one slice
 // for every reflection a worker reads (see judgeScratch).
+//
+// A plain word (lowercase ASCII letters and digits, nearly every word) is
+// hashed as it is read, and noted when it has a z or "el", the only words
+// normWord's suffix rules can change: such a word is the text itself and
+// needs no second pass. Other words go through wordAt and normWord.
 func appendTokens(toks []token, s string) []token {
 	start := -1
 	plain := true // s[start:] so far is lowercase ASCII letters and digits only
+	h := fnvOffset64
+	var spelling bool // a plain word with a z or "el" so far
 	flush := func(end int) {
-		if start >= 0 {
-			if w := normWord(wordAt(s[start:end], plain)); w != "" {
+		if start < 0 {
+			return
+		}
+		w := s[start:end]
+		if !plain {
+			if w = normWord(wordAt(w, false)); w != "" {
 				toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
 			}
-			start = -1
+		} else if spelling || britishLens[w[0]]&lenBit(len(w)) != 0 {
+			if n := normWord(w); n != w {
+				w, h = n, fnv64a(fnvOffset64, n)
+			}
+			toks = append(toks, token{w: w, h: h, start: start, end: end})
+		} else {
+			toks = append(toks, token{w: w, h: h, start: start, end: end})
 		}
+		start = -1
 	}
 	for i, r := range s {
 		switch {
 		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
 			if start < 0 {
-				start, plain = i, true
+				start, plain, h, spelling = i, true, fnvOffset64, false
+			}
+			if plain {
+				h = (h ^ uint64(r)) * fnvPrime64
+				spelling = spelling || r == 'z' || r == 'l' && i > start && s[i-1] == 'e'
 			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if start < 0 {
@@ -217,6 +240,19 @@ func fuzzyKey(first byte, n int) uint64 { return uint64(n)<<8 | uint64(first) }
 type fuzzyForm struct {
 	form  string
 	entry int
+	bytes uint32 // byteSet(form)
+}
+
+// byteSet has bit b&31 set for every byte b of w. A word one edit or one
+// swap from another has at most one such bit the other lacks, each way
+// (bits shared by several bytes only lose differences), so fuzzyFind
+// skips most forms on two popcounts.
+func byteSet(w string) uint32 {
+	var m uint32
+	for i := 0; i < len(w); i++ {
+		m |= 1 << (w[i] & 31)
+	}
+	return m
 }
 
 // suffixes a word-list entry's last word may take: plural, past, -ing, -ly.
@@ -281,7 +317,7 @@ func (m *matcher) add(list []string, inflect bool, tags uint32) {
 				// matches (trainee -> "traineing" ~ "training").
 				if len(f) >= fuzzyMin && (f == ws[0] || f == ws[0]+"s") {
 					k := fuzzyKey(f[0], len(f))
-					m.fuzzy[k] = append(m.fuzzy[k], fuzzyForm{f, id})
+					m.fuzzy[k] = append(m.fuzzy[k], fuzzyForm{f, id, byteSet(f)})
 				}
 			}
 			continue
@@ -322,6 +358,9 @@ func (m *matcher) done() *matcher {
 		}
 		m.firstKeys = append(m.firstKeys, firstKey{w, ids})
 		*v = int32(len(m.firstKeys))
+	}
+	if m.first != nil {
+		m.first.seal()
 	}
 	for _, fs := range m.fuzzy {
 		for _, f := range fs {
@@ -387,11 +426,18 @@ func (m *matcher) fuzzyFind(w string) (int, bool) {
 	if len(m.fuzzy) == 0 || len(w) < fuzzyMin {
 		return 0, false
 	}
+	var set uint32
 	for d := -1; d <= 1; d++ {
 		if m.fuzzyLens[w[0]]&lenBit(len(w)+d) == 0 {
 			continue
 		}
+		if set == 0 {
+			set = byteSet(w)
+		}
 		for _, f := range m.fuzzy[fuzzyKey(w[0], len(w)+d)] {
+			if bits.OnesCount32(set&^f.bytes) > 1 || bits.OnesCount32(f.bytes&^set) > 1 {
+				continue
+			}
 			var near bool
 			if min(len(w), len(f.form)) < fuzzyAnyEdit {
 				near = len(w) == len(f.form) && swappedPair(w, f.form)
@@ -517,6 +563,15 @@ func (m *matcher) contains(toks []token) (phrase string, ok bool) {
 		return "", false
 	}
 	return m.phrases[ms[0].entry].text, true
+}
+
+// containsInto is contains with sc's buffer for the matches.
+func (m *matcher) containsInto(sc *judgeScratch, toks []token) (phrase string, ok bool) {
+	sc.matches = m.appendMatches(sc.matches[:0], toks)
+	if len(sc.matches) == 0 {
+		return "", false
+	}
+	return m.phrases[sc.matches[0].entry].text, true
 }
 
 // span is a byte range [start, end) of a text.
