@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestAnalyseReflection(t *testing.T) {
@@ -471,4 +472,161 @@ func corpusLines(t *testing.T) []string {
 		lines = append(lines, strings.Split(string(data), "\n")...)
 	}
 	return lines
+}
+
+// tokenizeGeneral is appendTokens as it was before plain words were
+// hashed while read: every word through wordAt, normWord and fnv64a.
+func tokenizeGeneral(s string) []token {
+	var toks []token
+	start := -1
+	plain := true
+	flush := func(end int) {
+		if start >= 0 {
+			if w := normWord(wordAt(s[start:end], plain)); w != "" {
+				toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
+			}
+			start = -1
+		}
+	}
+	for i, r := range s {
+		switch {
+		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+			if start < 0 {
+				start, plain = i, true
+			}
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+			plain = false
+		case r == '\'' || r == '’' || r == '‘':
+			plain = false
+		default:
+			flush(i)
+			if isClausePunct(r, s, i) {
+				toks = append(toks, token{start: i, end: i + utf8.RuneLen(r), boundary: true})
+			}
+		}
+	}
+	flush(len(s))
+	return toks
+}
+
+// The tokenizer's plain-word path (hashed while read, normWord only for
+// words that can change) gives the tokens of the general one, on every
+// corpus line and on the spellings normWord folds.
+func TestTokenizeFastPath(t *testing.T) {
+	texts := append(corpusLines(t), "", "a", "organize organizing labeled Labeled color COLOR Color's",
+		"modeling, modeled; rel el elz zel 'quoted' don't", "Hello—world - fine – ok", "behavior behaviors Behavior coworkers",
+		"realized realize catalog dialog izing ize ized", "9z 1el z9 Zz ÉCOLE école 'tis")
+	for w := range britishWords {
+		texts = append(texts, w, w+" x", strings.ToUpper(w[:1])+w[1:])
+	}
+	for _, s := range britishSuffixes {
+		texts = append(texts, "real"+s[0], "x"+s[0], s[0])
+	}
+	for _, s := range texts {
+		if got, want := tokenize(s), tokenizeGeneral(s); !slices.Equal(got, want) {
+			t.Fatalf("tokenize(%q) =\n%v, want\n%v", s, got, want)
+		}
+	}
+}
+
+// fuzzyFind's byte-set test only skips forms no edit or swap reaches:
+// every word of the corpora, and each with a letter changed, dropped,
+// added or swapped, finds what a search of every form finds.
+func TestFuzzyFindByteSets(t *testing.T) {
+	m := compiledPolicy(DefaultPolicy()).refl.classes
+	general := func(w string) (int, bool) {
+		if len(m.fuzzy) == 0 || len(w) < fuzzyMin {
+			return 0, false
+		}
+		for d := -1; d <= 1; d++ {
+			for _, f := range m.fuzzy[fuzzyKey(w[0], len(w)+d)] {
+				var near bool
+				if min(len(w), len(f.form)) < fuzzyAnyEdit {
+					near = len(w) == len(f.form) && swappedPair(w, f.form)
+				} else {
+					near = withinOneEdit(w, f.form)
+				}
+				if near {
+					if fuzzyExclude[w] {
+						return 0, false
+					}
+					return f.entry, true
+				}
+			}
+		}
+		return 0, false
+	}
+	seen := map[string]bool{}
+	var ws []string
+	for _, line := range corpusLines(t) {
+		ws = append(ws, words(line)...)
+	}
+	for _, fs := range m.fuzzy {
+		for _, f := range fs {
+			ws = append(ws, f.form)
+		}
+	}
+	found := 0
+	for _, w := range ws {
+		if len(w) < fuzzyMin-1 || seen[w] {
+			continue
+		}
+		seen[w] = true
+		variants := []string{w}
+		for i := 1; i < len(w); i++ {
+			variants = append(variants, w[:i]+w[i+1:], w[:i]+"x"+w[i:], w[:i]+"e"+w[i+1:])
+			if i+1 < len(w) {
+				variants = append(variants, w[:i]+w[i+1:i+2]+w[i:i+1]+w[i+2:])
+			}
+		}
+		for _, v := range variants {
+			gi, gok := m.fuzzyFind(v)
+			wi, wok := general(v)
+			if gi != wi || gok != wok {
+				t.Fatalf("fuzzyFind(%q) = %d %v, want %d %v", v, gi, gok, wi, wok)
+			}
+			if gok {
+				found++
+			}
+		}
+	}
+	if found < 100 {
+		t.Fatalf("only %d typos found: the test reaches too little", found)
+	}
+}
+
+// The tagger looks a word pair up in the lexicon only after a word in
+// lexiconFirsts: every pair of the corpora the lexicon holds must start
+// with one, and the tables' filters must let every key they hold through.
+func TestLexiconPairFilter(t *testing.T) {
+	lex := lexicon()
+	pairs := 0
+	for _, line := range corpusLines(t) {
+		toks := tokenize(line)
+		for i := 0; i+1 < len(toks); i++ {
+			if toks[i].boundary || toks[i+1].boundary {
+				continue
+			}
+			if _, ok := lex.get(fnv64a(fnv64a(toks[i].h, " "), toks[i+1].w)); !ok {
+				continue
+			}
+			pairs++
+			if _, ok := lexiconFirsts.get(toks[i].h); !ok {
+				t.Fatalf("%q %q is in the lexicon, but %q is not in lexiconFirsts", toks[i].w, toks[i+1].w, toks[i].w)
+			}
+		}
+	}
+	if pairs < 20 {
+		t.Fatalf("only %d lexicon pairs in the corpora", pairs)
+	}
+	for _, tb := range []*table[uint32]{lexiconTags, lexiconSlips} {
+		for _, s := range tb.slots {
+			if _, ok := tb.get(s.key); s.key != 0 && !ok {
+				t.Fatalf("key %x not found", s.key)
+			}
+		}
+	}
 }
