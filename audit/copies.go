@@ -223,8 +223,8 @@ func (sc *copyScratch) sharedShingles(items []copyItem) {
 		}
 	}
 	for i, k := range sc.keys {
-		if k != 0 {
-			pairs(sc.masks[i])
+		if m := sc.masks[i]; k != 0 && m&(m-1) != 0 { // shared by two items or more
+			pairs(m)
 		}
 	}
 	pairs(sc.zero)

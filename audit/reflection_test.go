@@ -630,3 +630,45 @@ func TestLexiconPairFilter(t *testing.T) {
 		}
 	}
 }
+
+// splitLineGeneral is splitLine decoding every rune, as it did before
+// ASCII bytes other than . ! ? were skipped.
+func splitLineGeneral(text string, s, e int, add func(int, int)) {
+	start := s
+	for i := s; i < e; {
+		r, n := utf8.DecodeRuneInString(text[i:e])
+		switch {
+		case r == '.' || r == '!' || r == '?':
+			j := i + n
+			for j < e && (text[j] == '.' || text[j] == '!' || text[j] == '?' || text[j] == '"' || text[j] == ')') {
+				j++
+			}
+			if (j == e || text[j] == ' ' || text[j] == '\t') && !(r == '.' && endsWithAbbreviation(text[start:i])) {
+				add(start, j)
+				start = j
+			}
+			i = j
+			continue
+		case r == '•' || r == '▪' || r == '●' || r == '◦' || r == '➢':
+			add(start, i)
+			start = i
+		}
+		i += n
+	}
+	add(start, e)
+}
+
+// The sentence splitter's ASCII path cuts every corpus line where the
+// general one does.
+func TestSplitLineFastPath(t *testing.T) {
+	texts := append(corpusLines(t), "", ".", "a. b", "e.g. this. And • that ▪ x● y◦ z➢ w", "Dr. Who? Yes! (Really.) \"Quoted.\" ok",
+		"é. è! ü? …. 1. 2) done.", "no.\tTab. end")
+	for _, s := range texts {
+		var got, want [][2]int
+		splitLine(s, 0, len(s), func(a, b int) { got = append(got, [2]int{a, b}) })
+		splitLineGeneral(s, 0, len(s), func(a, b int) { want = append(want, [2]int{a, b}) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("splitLine(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

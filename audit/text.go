@@ -230,6 +230,18 @@ type matcher struct {
 	lens, fuzzyLens [256]uint64
 	phrases         []phrase
 	fuzzy           map[uint64][]fuzzyForm // fuzzyKey(first letter, length) -> single-word forms for typo matching
+	// fuzzyBy is fuzzy by first byte and length (under 63), which
+	// fuzzyFind reads up to three times for every long word not in the
+	// lists: an array index instead of a map probe.
+	fuzzyBy [256]*[63][]fuzzyForm
+}
+
+// fuzzyForms is m.fuzzy[fuzzyKey(first, n)].
+func (m *matcher) fuzzyForms(first byte, n int) []fuzzyForm {
+	if b := m.fuzzyBy[first]; b != nil && n < len(b) {
+		return b[n]
+	}
+	return m.fuzzy[fuzzyKey(first, n)]
 }
 
 // fuzzyKey packs a first letter and a length into one integer: a map on it
@@ -365,6 +377,12 @@ func (m *matcher) done() *matcher {
 	for _, fs := range m.fuzzy {
 		for _, f := range fs {
 			m.fuzzyLens[f.form[0]] |= lenBit(len(f.form))
+			if n := len(f.form); n < 63 {
+				if m.fuzzyBy[f.form[0]] == nil {
+					m.fuzzyBy[f.form[0]] = new([63][]fuzzyForm)
+				}
+				m.fuzzyBy[f.form[0]][n] = fs
+			}
 		}
 	}
 	return m
@@ -434,7 +452,7 @@ func (m *matcher) fuzzyFind(w string) (int, bool) {
 		if set == 0 {
 			set = byteSet(w)
 		}
-		for _, f := range m.fuzzy[fuzzyKey(w[0], len(w)+d)] {
+		for _, f := range m.fuzzyForms(w[0], len(w)+d) {
 			if bits.OnesCount32(set&^f.bytes) > 1 || bits.OnesCount32(f.bytes&^set) > 1 {
 				continue
 			}
@@ -647,7 +665,19 @@ func isBullet(r rune) bool {
 func splitLine(text string, s, e int, add func(int, int)) {
 	start := s
 	for i := s; i < e; {
-		r, n := utf8.DecodeRuneInString(text[i:e])
+		// An ASCII byte other than . ! ? ends nothing (the inline bullets
+		// are not ASCII): no rune to decode.
+		var r rune
+		var n int
+		if c := text[i]; c < utf8.RuneSelf {
+			if c != '.' && c != '!' && c != '?' {
+				i++
+				continue
+			}
+			r, n = rune(c), 1
+		} else {
+			r, n = utf8.DecodeRuneInString(text[i:e])
+		}
 		switch {
 		case r == '.' || r == '!' || r == '?':
 			j := i + n
