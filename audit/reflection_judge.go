@@ -97,13 +97,16 @@ func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 		// The policy's lists win over WordNet: a word the policy classes
 		// otherwise is no person ("sooner" is also an Oklahoman).
 		h := t.h
-		if v, ok := j.lex.get(h); ok {
+		v, _ := j.lex.get(h)
+		first := v&lexStartsPhrase != 0
+		if v &^= lexStartsPhrase; v != 0 {
 			tags[i] |= lexTags(v, tags[i])
 		} else if tags[i] == 0 {
 			tags[i] |= lexiconSlip(t.w)
 		}
-		if _, first := lexiconFirsts.get(h); first && i+1 < len(toks) && !toks[i+1].boundary {
+		if first && i+1 < len(toks) && !toks[i+1].boundary {
 			if v, ok := j.lex.get(fnv64a(fnv64a(h, " "), toks[i+1].w)); ok {
+				v &^= lexStartsPhrase
 				tags[i] |= lexTags(v, tags[i])
 				tags[i+1] |= lexTags(v, tags[i+1])
 			}

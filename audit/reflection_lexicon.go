@@ -66,11 +66,15 @@ var (
 	// landscaper). Person nouns are left out: too many real words are one
 	// letter from one.
 	lexiconSlips *table[uint32]
-	// lexiconFirsts holds the first words of the lexicon's two-word
-	// phrases: the tagger hashes a word with the next and looks the pair
-	// up only after a word that starts one.
-	lexiconFirsts *table[bool]
 )
+
+// lexStartsPhrase marks, in lexiconTags, a word that starts one of the
+// lexicon's two-word phrases: the tagger hashes a word with the next and
+// looks the pair up only after such a word, and learns it from the same
+// lookup as the word's classes. A word marked only so has no classes: its
+// value is this bit alone, where every word the lexicon classes has some
+// class bit.
+const lexStartsPhrase uint32 = 1 << 31
 
 // slipMin is the shortest word matched despite a slip: shorter words have
 // too many real neighbours (learned, learner).
@@ -82,7 +86,7 @@ const slipMin = 8
 // one lookup a word.
 func lexicon() *table[uint32] {
 	lexiconOnce.Do(func() {
-		lexiconTags, lexiconSlips, lexiconFirsts = parseLexicon(reflectionLexicon)
+		lexiconTags, lexiconSlips = parseLexicon(reflectionLexicon)
 	})
 	return lexiconTags
 }
@@ -106,10 +110,9 @@ func lexiconSlip(w string) uint32 {
 	return t
 }
 
-func parseLexicon(data string) (*table[uint32], *table[uint32], *table[bool]) {
+func parseLexicon(data string) (*table[uint32], *table[uint32]) {
 	out := newTable[uint32](60000)
 	slips := newTable[uint32](100000)
-	firsts := newTable[bool](4000)
 	put := func(w string, t uint32) {
 		*out.ref(fnv64a(fnvOffset64, w)) |= t
 	}
@@ -132,7 +135,7 @@ func parseLexicon(data string) (*table[uint32], *table[uint32], *table[bool]) {
 		prefix := ""
 		if last == 1 {
 			prefix = ws[0] + " "
-			*firsts.ref(fnv64a(fnvOffset64, ws[0])) = true
+			*out.ref(fnv64a(fnvOffset64, ws[0])) |= lexStartsPhrase
 		}
 		for _, f := range lexiconForms(ws[last], class) {
 			t := class
@@ -156,8 +159,7 @@ func parseLexicon(data string) (*table[uint32], *table[uint32], *table[bool]) {
 	}
 	out.seal()
 	slips.seal()
-	firsts.seal()
-	return out, slips, firsts
+	return out, slips
 }
 
 // lexiconForms are w and the inflected forms a reflection may use: nouns

@@ -598,8 +598,8 @@ func TestFuzzyFindByteSets(t *testing.T) {
 	}
 }
 
-// The tagger looks a word pair up in the lexicon only after a word in
-// lexiconFirsts: every pair of the corpora the lexicon holds must start
+// The tagger looks a word pair up in the lexicon only after a word marked
+// lexStartsPhrase: every pair of the corpora the lexicon holds must start
 // with one, and the tables' filters must let every key they hold through.
 func TestLexiconPairFilter(t *testing.T) {
 	lex := lexicon()
@@ -614,8 +614,8 @@ func TestLexiconPairFilter(t *testing.T) {
 				continue
 			}
 			pairs++
-			if _, ok := lexiconFirsts.get(toks[i].h); !ok {
-				t.Fatalf("%q %q is in the lexicon, but %q is not in lexiconFirsts", toks[i].w, toks[i+1].w, toks[i].w)
+			if v, _ := lex.get(toks[i].h); v&lexStartsPhrase == 0 {
+				t.Fatalf("%q %q is in the lexicon, but %q is not marked as starting a phrase", toks[i].w, toks[i+1].w, toks[i].w)
 			}
 		}
 	}
@@ -626,6 +626,10 @@ func TestLexiconPairFilter(t *testing.T) {
 		for _, s := range tb.slots {
 			if _, ok := tb.get(s.key); s.key != 0 && !ok {
 				t.Fatalf("key %x not found", s.key)
+			}
+			// Words the lexicon classes keep a class besides the mark.
+			if tb == lexiconTags && s.key != 0 && s.val&^lexStartsPhrase == 0 && s.val != lexStartsPhrase {
+				t.Fatalf("key %x has no class", s.key)
 			}
 		}
 	}
