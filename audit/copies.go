@@ -169,30 +169,43 @@ type copyScratch struct {
 	// the hash 0 itself is counted in zero) and the bits of the items
 	// holding it; sizes[k] is item k's number of distinct shingles and
 	// both[i*n+j] the number item i shares with item j.
-	keys, masks []uint64
-	zero        uint64
-	sizes       []int
-	both        []int
+	keys, masks  []uint64
+	used, shared []uint32 // slots taken, and slots two items or more hold
+	zero         uint64
+	sizes        []int
+	both         []int
 }
 
 // sharedShingles counts, for up to 64 items, the distinct shingles of
 // each and those every two share: one pass over all the shingles, where
 // sorting each item's and merging every pair's took a quarter of the
 // audit. Duplicates within an item count once, as after slices.Compact.
+//
+// The table is kept from member to member, larger than needed when the
+// last was larger; only the slots used are cleared and only the shared
+// ones visited, so a member costs its shingles, not the table's size.
 func (sc *copyScratch) sharedShingles(items []copyItem) {
 	n, total := len(items), 0
 	for _, it := range items {
 		total += len(it.shingl)
 	}
-	size := 16
-	for size < 2*total {
-		size *= 2
+	if len(sc.keys) < 2*total {
+		size := 16
+		for size < 2*total {
+			size *= 2
+		}
+		sc.keys = make([]uint64, size)
+		sc.masks = make([]uint64, size)
+	} else {
+		for _, i := range sc.used {
+			sc.keys[i], sc.masks[i] = 0, 0
+		}
 	}
-	sc.keys = resize(sc.keys, size)
-	sc.masks = resize(sc.masks, size)
+	sc.used, sc.shared = sc.used[:0], sc.shared[:0]
 	sc.sizes = resize(sc.sizes, n)
 	sc.both = resize(sc.both, n*n)
 	sc.zero = 0
+	size := len(sc.keys)
 	mask, shift := uint64(size-1), uint(64-bits.Len(uint(size-1)))
 	for k, it := range items {
 		bit := uint64(1) << k
@@ -205,8 +218,12 @@ func (sc *copyScratch) sharedShingles(items []copyItem) {
 				}
 				if sc.keys[i] == 0 {
 					sc.keys[i] = h
+					sc.used = append(sc.used, uint32(i))
 				}
 				m = &sc.masks[i]
+				if *m != 0 && *m&bit == 0 && *m&(*m-1) == 0 {
+					sc.shared = append(sc.shared, uint32(i)) // its second item
+				}
 			}
 			if *m&bit == 0 {
 				*m |= bit
@@ -222,10 +239,8 @@ func (sc *copyScratch) sharedShingles(items []copyItem) {
 			}
 		}
 	}
-	for i, k := range sc.keys {
-		if m := sc.masks[i]; k != 0 && m&(m-1) != 0 { // shared by two items or more
-			pairs(m)
-		}
+	for _, i := range sc.shared {
+		pairs(sc.masks[i])
 	}
 	pairs(sc.zero)
 }

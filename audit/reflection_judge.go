@@ -83,7 +83,13 @@ func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 	sc.tags = slices.Grow(sc.tags[:0], len(toks))[:len(toks)]
 	tags := sc.tags
 	clear(tags)
-	sc.matches = j.classes.appendMatches(sc.matches[:0], toks)
+	memo := memoWords > 0 && j.classes.first != nil
+	if memo {
+		sc.lexv = slices.Grow(sc.lexv[:0], len(toks))[:len(toks)]
+		sc.matches = j.matchesMemo(sc, toks)
+	} else {
+		sc.matches = j.classes.appendMatches(sc.matches[:0], toks)
+	}
 	for _, m := range sc.matches {
 		t := j.classes.phrases[m.entry].tags
 		for k := m.i; k < m.j; k++ {
@@ -97,12 +103,21 @@ func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 		// The policy's lists win over WordNet: a word the policy classes
 		// otherwise is no person ("sooner" is also an Oklahoman).
 		h := t.h
-		v, _ := j.lex.get(h)
+		var v uint32
+		if memo {
+			v = sc.lexv[i]
+		} else {
+			v, _ = j.lex.get(h)
+		}
 		first := v&lexStartsPhrase != 0
 		if v &^= lexStartsPhrase; v != 0 {
 			tags[i] |= lexTags(v, tags[i])
 		} else if tags[i] == 0 {
-			tags[i] |= lexiconSlip(t.w)
+			if memo {
+				tags[i] |= sc.slip(t)
+			} else {
+				tags[i] |= lexiconSlip(t.w)
+			}
 		}
 		if first && i+1 < len(toks) && !toks[i+1].boundary {
 			if v, ok := j.lex.get(fnv64a(fnv64a(h, " "), toks[i+1].w)); ok {
@@ -128,6 +143,110 @@ func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 		tags[i] = t
 	}
 	return tags
+}
+
+// wordMemo is what the tagger looked up for one word: the entries of the
+// judge's lists it starts (firstKeys' index + 1, or 0), its lexicon value,
+// and, once needed, its typo match (fuzzy: an entry, or -1) and its
+// lexicon slip. A worker's judgeScratch keeps the words it met last in a
+// direct-mapped memo: a reflection's words are mostly words read before
+// (in the same reflection, the member's others, other members'), and the
+// memo, small enough to stay in the cache, answers for them instead of
+// the lists' and the lexicon's tables and the typo searches.
+type wordMemo struct {
+	h     uint64
+	w     string
+	first int32
+	fuzzy int32
+	lex   uint32
+	slip  uint32
+	done  uint8 // memoFuzzy, memoSlip: which of fuzzy and slip are set
+}
+
+const (
+	memoFuzzy = 1 << iota
+	memoSlip
+)
+
+// memoWords is the size of the memo (a power of two); 0 turns it off
+// (tests compare the two).
+var memoWords = 4096
+
+// memoOf returns w's memo slot, filled for t: the slot of another word
+// is taken over.
+func (sc *judgeScratch) memoOf(j *judge, t token) *wordMemo {
+	e := &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
+	if e.h == t.h && e.w == t.w {
+		return e
+	}
+	m := j.classes
+	*e = wordMemo{h: t.h, w: t.w}
+	// As entriesOf, which appendMatches calls only for words whose first
+	// byte and length some entry has.
+	if m.starts[t.w[0]] && m.lens[t.w[0]]&lenBit(len(t.w)) != 0 {
+		if v, ok := m.first.get(t.h); ok && m.firstKeys[v-1].w == t.w {
+			e.first = v
+		}
+	}
+	e.lex, _ = j.lex.get(t.h)
+	return e
+}
+
+// matchesMemo is j.classes.appendMatches(sc.matches[:0], toks) through
+// the memo; it also puts each word's lexicon value in sc.lexv.
+func (j *judge) matchesMemo(sc *judgeScratch, toks []token) []match {
+	if sc.memoJudge != j || len(sc.memo) != memoWords {
+		sc.memo = resize(sc.memo, memoWords) // another policy's words match otherwise
+		sc.memoJudge = j
+	}
+	m := j.classes
+	out := sc.matches[:0]
+	for i, t := range toks {
+		if t.boundary {
+			continue
+		}
+		e := sc.memoOf(j, t)
+		sc.lexv[i] = e.lex
+		if !m.starts[t.w[0]] {
+			continue
+		}
+		var ids []int
+		if e.first != 0 {
+			ids = m.firstKeys[e.first-1].ids
+		}
+		for _, id := range ids {
+			if k, ok := m.matchAt(toks, i, id); ok {
+				out = append(out, match{i, k, id})
+			}
+		}
+		if len(ids) == 0 {
+			if e.done&memoFuzzy == 0 {
+				e.fuzzy = -1
+				if id, ok := m.fuzzyFind(t.w); ok {
+					e.fuzzy = int32(id)
+				}
+				e.done |= memoFuzzy
+			}
+			if e.fuzzy >= 0 {
+				out = append(out, match{i, i + 1, int(e.fuzzy)})
+			}
+		}
+	}
+	return out
+}
+
+// slip is lexiconSlip(t.w) through the memo (its slot may have gone to
+// another word of the reflection since matchesMemo).
+func (sc *judgeScratch) slip(t token) uint32 {
+	e := &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
+	if e.h != t.h || e.w != t.w {
+		return lexiconSlip(t.w)
+	}
+	if e.done&memoSlip == 0 {
+		e.slip = lexiconSlip(t.w)
+		e.done |= memoSlip
+	}
+	return e.slip
 }
 
 // Facts about one sentence: the parts of a claim the judge found. Each is
@@ -758,6 +877,11 @@ type judgeScratch struct {
 	matches []match
 	sents   []sentence
 	text    []byte // a title's words (isYearRound)
+	lexv    []uint32
+	// The memo of words, for memoJudge's lists (see wordMemo). It stays
+	// with the scratch from reflection to reflection.
+	memo      []wordMemo
+	memoJudge *judge
 }
 
 var judgeScratches = sync.Pool{New: func() any { return new(judgeScratch) }}

@@ -327,6 +327,9 @@ func TestSharedShinglesAsJaccard(t *testing.T) {
 	for i := 0; i+1 < len(texts); i += 7 {
 		texts = append(texts, texts[i]+" "+texts[i+1][:len(texts[i+1])/4])
 	}
+	// One scratch for every check, as a worker reuses it from member to
+	// member: what one left in the table must not count for the next.
+	sc := new(copyScratch)
 	check := func(sets [][]uint64) {
 		t.Helper()
 		items := make([]copyItem, len(sets))
@@ -335,7 +338,6 @@ func TestSharedShinglesAsJaccard(t *testing.T) {
 			items[k].shingl = s
 			sorted[k] = slices.Compact(slices.Sorted(slices.Values(s)))
 		}
-		sc := new(copyScratch)
 		sc.sharedShingles(items)
 		for i := range sets {
 			for j := i + 1; j < len(sets); j++ {
@@ -673,6 +675,37 @@ func TestSplitLineFastPath(t *testing.T) {
 		splitLineGeneral(s, 0, len(s), func(a, b int) { want = append(want, [2]int{a, b}) })
 		if !slices.Equal(got, want) {
 			t.Fatalf("splitLine(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// The tagger's memo of words gives the tags the lookups give: on every
+// corpus line, read twice (the second time from the memo), with the
+// memo's usual size and with one of 8 words, where words of a reflection
+// take each other's slots.
+func TestTagMemo(t *testing.T) {
+	j := compiledPolicy(DefaultPolicy()).refl
+	lines := corpusLines(t)
+	defer func(n int) { memoWords = n }(memoWords)
+	tagsOf := func(size int) [][]uint32 {
+		memoWords = size
+		sc := new(judgeScratch)
+		var out [][]uint32
+		for range 2 {
+			for _, line := range lines {
+				toks := appendTokens(nil, line)
+				out = append(out, slices.Clone(j.tagInto(sc, toks)))
+			}
+		}
+		return out
+	}
+	want := tagsOf(0)
+	for _, size := range []int{4096, 8} {
+		got := tagsOf(size)
+		for i := range want {
+			if !slices.Equal(got[i], want[i]) {
+				t.Fatalf("memo of %d words: %q tagged %v, want %v", size, lines[i%len(lines)], got[i], want[i])
+			}
 		}
 	}
 }
