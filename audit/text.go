@@ -36,28 +36,24 @@ func appendTokens(toks []token, s string) []token {
 	plain := true // s[start:] so far is lowercase ASCII letters and digits only
 	h := fnvOffset64
 	var spelling bool // a plain word with a z or "el" so far
-	flush := func(end int) {
-		if start < 0 {
-			return
-		}
-		w := s[start:end]
-		if !plain {
-			if w = normWord(wordAt(w, false)); w != "" {
-				toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
-			}
-		} else if spelling || britishLens[w[0]]&lenBit(len(w)) != 0 {
-			if n := normWord(w); n != w {
-				w, h = n, fnv64a(fnvOffset64, n)
-			}
-			toks = append(toks, token{w: w, h: h, start: start, end: end})
+	for i := 0; i < len(s); {
+		// ASCII bytes are classed by a table; other runes decoded, as a
+		// range over s would (an invalid byte is utf8.RuneError, width 1).
+		r, n := rune(s[i]), 1
+		class := byte(classOther)
+		if r < utf8.RuneSelf {
+			class = asciiClass[r]
 		} else {
-			toks = append(toks, token{w: w, h: h, start: start, end: end})
+			r, n = utf8.DecodeRuneInString(s[i:])
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				class = classLetter
+			case r == '’' || r == '‘':
+				class = classApostrophe
+			}
 		}
-		start = -1
-	}
-	for i, r := range s {
-		switch {
-		case r < utf8.RuneSelf && ('a' <= r && r <= 'z' || '0' <= r && r <= '9'):
+		switch class {
+		case classPlain:
 			if start < 0 {
 				start, plain, h, spelling = i, true, fnvOffset64, false
 			}
@@ -65,24 +61,72 @@ func appendTokens(toks []token, s string) []token {
 				h = (h ^ uint64(r)) * fnvPrime64
 				spelling = spelling || r == 'z' || r == 'l' && i > start && s[i-1] == 'e'
 			}
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case classLetter:
 			if start < 0 {
 				start = i
 			}
 			plain = false
-		case r == '\'' || r == '’' || r == '‘':
+		case classApostrophe:
 			// Inside a word: dropped. Elsewhere: a quote, ignored.
 			plain = false
 		default:
-			flush(i)
+			if start >= 0 {
+				toks = appendWord(toks, s, start, i, plain, spelling, h)
+				start = -1
+			}
 			if isClausePunct(r, s, i) {
-				toks = append(toks, token{start: i, end: i + utf8.RuneLen(r), boundary: true})
+				toks = append(toks, token{start: i, end: i + n, boundary: true})
 			}
 		}
+		i += n
 	}
-	flush(len(s))
+	if start >= 0 {
+		toks = appendWord(toks, s, start, len(s), plain, spelling, h)
+	}
 	return toks
 }
+
+// appendWord appends the token of the word s[start:end]: plain says it
+// is lowercase ASCII letters and digits only, with h its hash and
+// spelling whether it has a z or "el".
+func appendWord(toks []token, s string, start, end int, plain, spelling bool, h uint64) []token {
+	w := s[start:end]
+	switch {
+	case !plain:
+		if w = normWord(wordAt(w, false)); w != "" {
+			toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
+		}
+		return toks
+	case spelling || britishLens[w[0]]&lenBit(len(w)) != 0:
+		if n := normWord(w); n != w {
+			w, h = n, fnv64a(fnvOffset64, n)
+		}
+	}
+	return append(toks, token{w: w, h: h, start: start, end: end})
+}
+
+// Classes of characters for the tokenizer.
+const (
+	classOther      = iota // ends a word; maybe a clause boundary
+	classPlain             // a-z, 0-9
+	classLetter            // any other letter or digit
+	classApostrophe        // ' ’ ‘
+)
+
+// asciiClass is the class of each ASCII byte.
+var asciiClass = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch r := rune(c); {
+		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9':
+			t[c] = classPlain
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			t[c] = classLetter
+		case r == '\'':
+			t[c] = classApostrophe
+		}
+	}
+	return t
+}()
 
 // wordAt is the word written as w (letters, digits and apostrophes only)
 // lowercased without its apostrophes. Most words are already plain, and
