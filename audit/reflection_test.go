@@ -650,7 +650,7 @@ func splitLineGeneral(text string, s, e int, add func(int, int)) {
 			for j < e && (text[j] == '.' || text[j] == '!' || text[j] == '?' || text[j] == '"' || text[j] == ')') {
 				j++
 			}
-			if (j == e || text[j] == ' ' || text[j] == '\t') && !(r == '.' && endsWithAbbreviation(text[start:i])) {
+			if (j == e || text[j] == ' ' || text[j] == '\t') && !(r == '.' && endsWithAbbreviationGeneral(text[start:i])) {
 				add(start, j)
 				start = j
 			}
@@ -665,11 +665,47 @@ func splitLineGeneral(text string, s, e int, add func(int, int)) {
 	add(start, e)
 }
 
+// endsWithAbbreviationGeneral is endsWithAbbreviation lowercasing every
+// word, however long.
+func endsWithAbbreviationGeneral(s string) bool {
+	k := len(s)
+	for k > 0 && s[k-1] != ' ' && s[k-1] != '(' {
+		k--
+	}
+	w := strings.ToLower(s[k:])
+	return abbreviations[w] || (utf8.RuneCountInString(w) == 1 && w != "i" && unicode.IsLetter([]rune(w)[0]))
+}
+
+// wordCount's ASCII path counts as the rune loop does.
+func TestWordCountFastPath(t *testing.T) {
+	general := func(s string) int {
+		n, in := 0, false
+		for _, r := range s {
+			switch {
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				if !in {
+					n++
+					in = true
+				}
+			case r == '\'' || r == '’' || r == '‘':
+			default:
+				in = false
+			}
+		}
+		return n
+	}
+	for _, s := range append(corpusLines(t), "", "a", "don't", "Ça va", "x–y", "naïve café", "ab\xffcd", "l'été 'x'") {
+		if got, want := wordCount(s), general(s); got != want {
+			t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
 // The sentence splitter's ASCII path cuts every corpus line where the
 // general one does.
 func TestSplitLineFastPath(t *testing.T) {
 	texts := append(corpusLines(t), "", ".", "a. b", "e.g. this. And • that ▪ x● y◦ z➢ w", "Dr. Who? Yes! (Really.) \"Quoted.\" ok",
-		"é. è! ü? …. 1. 2) done.", "no.\tTab. end")
+		"é. è! ü? …. 1. 2) done.", "no.\tTab. end", "At the UK. Mr. Smith, APPROX. 3 ÉTC. e.g. INCL. x \u212Ag. É. Ünïcödé.")
 	for _, s := range texts {
 		var got, want [][2]int
 		splitLine(s, 0, len(s), func(a, b int) { got = append(got, [2]int{a, b}) })

@@ -150,6 +150,29 @@ func wordAt(w string, plain bool) string {
 func wordCount(s string) int {
 	n := 0
 	in := false
+	for i := 0; i < len(s); i++ {
+		// ASCII bytes, nearly all, by the tokenizer's table.
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return n + wordCountRunes(s[i:], in)
+		}
+		switch asciiClass[c] {
+		case classPlain, classLetter:
+			if !in {
+				n++
+				in = true
+			}
+		case classApostrophe:
+		default:
+			in = false
+		}
+	}
+	return n
+}
+
+// wordCountRunes is wordCount of s, in a word already when in is true.
+func wordCountRunes(s string, in bool) int {
+	n := 0
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
@@ -749,6 +772,13 @@ func endsWithAbbreviation(s string) bool {
 	k := len(s)
 	for k > 0 && s[k-1] != ' ' && s[k-1] != '(' {
 		k--
+	}
+	// Every abbreviation is at most six ASCII bytes, and no rune that
+	// lowercases to ASCII is in one (only the Kelvin sign does, to k), so
+	// a longer word is neither one nor a single letter: no lowercased
+	// copy, which every capitalised word before a full stop made.
+	if len(s)-k > 6 {
+		return false
 	}
 	w := strings.ToLower(s[k:])
 	return abbreviations[w] || (utf8.RuneCountInString(w) == 1 && w != "i" && unicode.IsLetter([]rune(w)[0]))
