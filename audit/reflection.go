@@ -98,7 +98,7 @@ func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
 		if gate[0] && gate[1] {
 			continue
 		}
-		sink := featureSink{w: w}
+		sink := featureSink{w: w, memo: sc}
 		features(text, toks, tags, sents, i, &sink)
 		for e := range 2 {
 			if p := sigmoid(sink.score[e]); !gate[e] && p > prob[e] {

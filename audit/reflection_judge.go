@@ -161,6 +161,25 @@ type wordMemo struct {
 	lex   uint32
 	slip  uint32
 	done  uint8 // memoFuzzy, memoSlip: which of fuzzy and slip are set
+	// The word's feature for the model wm (nil: not looked up yet):
+	// whether it is a number (its feature is "w:0") and its weights.
+	num bool
+	wok bool
+	wv  [2]float32
+	wm  *table[[2]float32]
+}
+
+// memoFor returns t's memo slot, or nil when the slot holds another word
+// (or there is no memo).
+func (sc *judgeScratch) memoFor(t token) *wordMemo {
+	if len(sc.memo) == 0 || memoWords == 0 {
+		return nil
+	}
+	e := &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
+	if e.h != t.h || e.w != t.w {
+		return nil
+	}
+	return e
 }
 
 const (
@@ -631,10 +650,19 @@ func ownerAt(tags []uint32, owner []uint8, lo, hi, k int) uint8 {
 // (judging) or keeps their names (training).
 type featureSink struct {
 	w      *table[[2]float32] // nil when only naming
+	memo   *judgeScratch      // the tagger's memo, which keeps words' weights too; may be nil
 	score  [2]float32
 	naming bool
 	names  []string
 	hashes []uint64 // the hash given with each name (tests check them)
+}
+
+// memoFor is the tagger's memo slot of t, when judging with the memo.
+func (s *featureSink) memoFor(t token) *wordMemo {
+	if s.memo == nil || s.w == nil {
+		return nil
+	}
+	return s.memo.memoFor(t)
 }
 
 // add adds the feature whose hash is h, the FNV-1a hash of its name:
@@ -811,6 +839,26 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 				w = ","
 			}
 			pair, after = fnv2(after, fh.bigram, w)
+		} else if e := sink.memoFor(toks[k]); e != nil && !naming {
+			// The word's own weights from the memo: the same lookup,
+			// made once per word and model, and added in the same order.
+			if e.wm != sink.w {
+				e.num = isNumber(w)
+				fw := w
+				if e.num {
+					fw = "0"
+				}
+				e.wv, e.wok = sink.w.get(fnv64a(fh.word, fw))
+				e.wm = sink.w
+			}
+			if e.num {
+				w = "0"
+			}
+			pair, after = fnv2(after, fh.bigram, w)
+			if e.wok {
+				sink.score[0] += e.wv[0]
+				sink.score[1] += e.wv[1]
+			}
 		} else {
 			if isNumber(w) {
 				w = "0"

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -742,6 +743,44 @@ func TestTagMemo(t *testing.T) {
 		for i := range want {
 			if !slices.Equal(got[i], want[i]) {
 				t.Fatalf("memo of %d words: %q tagged %v, want %v", size, lines[i%len(lines)], got[i], want[i])
+			}
+		}
+	}
+}
+
+// The judge's findings are the same, to the bit of every probability,
+// with the memo of words (which keeps words' weights too) and without:
+// on every corpus line, twice, alternating two models so that weights
+// kept for one are never used for the other, with the memo's usual size
+// and with one of 8 words.
+func TestJudgeMemoFindings(t *testing.T) {
+	j := compiledPolicy(DefaultPolicy()).refl
+	other, err := ParseReflectionModel(DefaultReflectionModel().Format())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range other.Weights {
+		other.Weights[name] = [2]float64{w[1] * 1.5, w[0] - 0.25}
+	}
+	models := []*ReflectionModel{DefaultReflectionModel(), other}
+	lines := corpusLines(t)
+	defer func(n int) { memoWords = n }(memoWords)
+	findings := func(size int) []ReflectionFinding {
+		memoWords = size
+		var out []ReflectionFinding
+		for r := range 2 {
+			for i, line := range lines {
+				out = append(out, j.analyse(line, models[(i+r)%2]))
+			}
+		}
+		return out
+	}
+	want := findings(0)
+	for _, size := range []int{4096, 8} {
+		got := findings(size)
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Fatalf("memo of %d words: %q judged\n%+v, want\n%+v", size, lines[i%len(lines)], got[i], want[i])
 			}
 		}
 	}
