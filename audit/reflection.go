@@ -88,7 +88,7 @@ func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
 	sc := judgeScratches.Get().(*judgeScratch)
 	defer sc.release()
 	toks, tags, sents := j.sentencesInto(sc, text)
-	w := m.weights()
+	w, cw := m.weights(), m.constWeights()
 	var best [2]int
 	var prob [2]float64
 	var f ReflectionFinding
@@ -98,7 +98,7 @@ func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
 		if gate[0] && gate[1] {
 			continue
 		}
-		sink := featureSink{w: w, memo: sc}
+		sink := featureSink{w: w, cw: cw, memo: sc}
 		features(text, toks, tags, sents, i, &sink)
 		for e := range 2 {
 			if p := sigmoid(sink.score[e]); !gate[e] && p > prob[e] {

@@ -650,11 +650,67 @@ func ownerAt(tags []uint32, owner []uint8, lo, hi, k int) uint8 {
 // (judging) or keeps their names (training).
 type featureSink struct {
 	w      *table[[2]float32] // nil when only naming
+	cw     *constWeights      // w's weights of the constant features; nil when only naming
 	memo   *judgeScratch      // the tagger's memo, which keeps words' weights too; may be nil
 	score  [2]float32
 	naming bool
 	names  []string
 	hashes []uint64 // the hash given with each name (tests check them)
+}
+
+// addConst adds the constant feature whose hash is h, with its weight
+// from cw when judging: the same weight w holds under h.
+func (s *featureSink) addConst(cw *weight, h uint64) {
+	if s.cw != nil {
+		if cw.ok {
+			s.score[0] += cw.v[0]
+			s.score[1] += cw.v[1]
+		}
+	} else {
+		s.add(h)
+	}
+}
+
+// weight is a feature's weights, and whether the model has the feature.
+type weight struct {
+	v  [2]float32
+	ok bool
+}
+
+// constWeights are a model's weights of the features whose names are
+// constants (featureHashes): every sentence has a dozen or more, and an
+// array read is cheaper than a lookup in the model's large table.
+type constWeights struct {
+	bias, prevUser, nextReasonOpen, nextReasonOpenShort weight
+	fact, prev, next                                    [numFacts]weight
+	pair                                                [numFacts][numFacts]weight
+	order                                               [numTags][numTags]weight
+}
+
+// namingWeights stand in for constWeights when only naming.
+var namingWeights constWeights
+
+func newConstWeights(w *table[[2]float32]) *constWeights {
+	fh := &featureHashes
+	cw := new(constWeights)
+	get := func(h uint64) weight {
+		v, ok := w.get(h)
+		return weight{v, ok}
+	}
+	cw.bias, cw.prevUser = get(fh.bias), get(fh.prevUser)
+	cw.nextReasonOpen, cw.nextReasonOpenShort = get(fh.nextReasonOpen), get(fh.nextReasonOpenShort)
+	for f := range numFacts {
+		cw.fact[f], cw.prev[f], cw.next[f] = get(fh.fact[f]), get(fh.prev[f]), get(fh.next[f])
+		for g := range numFacts {
+			cw.pair[f][g] = get(fh.pair[f][g])
+		}
+	}
+	for a := range numTags {
+		for b := range numTags {
+			cw.order[a][b] = get(fh.order[a][b])
+		}
+	}
+	return cw
 }
 
 // memoFor is the tagger's memo slot of t, when judging with the memo.
@@ -732,14 +788,18 @@ var featureHashes = func() (fh struct {
 func features(text string, toks []token, tags []uint32, sents []sentence, i int, sink *featureSink) {
 	fh := &featureHashes
 	naming := sink.naming
+	cw := sink.cw
+	if cw == nil {
+		cw = &namingWeights // only naming: addConst reads none
+	}
 	s := sents[i]
-	sink.add(fh.bias)
+	sink.addConst(&cw.bias, fh.bias)
 	if naming {
 		sink.name(fh.bias, "bias")
 	}
 	for f := range numFacts {
 		if s.has(f) {
-			sink.add(fh.fact[f])
+			sink.addConst(&cw.fact[f], fh.fact[f])
 			if naming {
 				sink.name(fh.fact[f], "f:", factNames[f])
 			}
@@ -751,7 +811,7 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		}
 		for _, fb := range coreFacts[a+1:] {
 			if s.has(fb) {
-				sink.add(fh.pair[fa][fb])
+				sink.addConst(&cw.pair[fa][fb], fh.pair[fa][fb])
 				if naming {
 					sink.name(fh.pair[fa][fb], "p:", factNames[fa], "&", factNames[fb])
 				}
@@ -765,34 +825,34 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		p := sents[i-1]
 		for _, f := range contextFacts {
 			if p.has(f) && s.has(fReasonOpen) {
-				sink.add(fh.prev[f])
+				sink.addConst(&cw.prev[f], fh.prev[f])
 				if naming {
 					sink.name(fh.prev[f], "prev:", factNames[f], "&reasonOpen")
 				}
 			}
 		}
 		if p.has(fUser) {
-			sink.add(fh.prevUser)
+			sink.addConst(&cw.prevUser, fh.prevUser)
 			if naming {
 				sink.name(fh.prevUser, "prev:user")
 			}
 		}
 	}
 	if i+1 < len(sents) && sents[i+1].has(fReasonOpen) {
-		sink.add(fh.nextReasonOpen)
+		sink.addConst(&cw.nextReasonOpen, fh.nextReasonOpen)
 		if naming {
 			sink.name(fh.nextReasonOpen, "next:reasonOpen")
 		}
 		for _, g := range coreFacts {
 			if s.has(g) {
-				sink.add(fh.next[g])
+				sink.addConst(&cw.next[g], fh.next[g])
 				if naming {
 					sink.name(fh.next[g], "next:reasonOpen&", factNames[g])
 				}
 			}
 		}
 		if s.has(fShort) {
-			sink.add(fh.nextReasonOpenShort)
+			sink.addConst(&cw.nextReasonOpenShort, fh.nextReasonOpenShort)
 			if naming {
 				sink.name(fh.nextReasonOpenShort, "next:reasonOpen&short")
 			}
@@ -817,7 +877,7 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 	for a := range numTags {
 		for m := pairs[a]; m != 0; m &= m - 1 {
 			b := bits.TrailingZeros32(m)
-			sink.add(fh.order[a][b])
+			sink.addConst(&cw.order[a][b], fh.order[a][b])
 			if naming {
 				sink.name(fh.order[a][b], "o:", tagNames[a], "<", tagNames[b])
 			}

@@ -44,6 +44,7 @@ type ReflectionModel struct {
 
 	once     sync.Once
 	compiled *table[[2]float32]
+	consts   *constWeights
 }
 
 var (
@@ -72,8 +73,15 @@ func (m *ReflectionModel) weights() *table[[2]float32] {
 			*m.compiled.ref(fnv64a(fnvOffset64, name)) = [2]float32{float32(w[0]), float32(w[1])}
 		}
 		m.compiled.seal()
+		m.consts = newConstWeights(m.compiled)
 	})
 	return m.compiled
+}
+
+// constWeights returns the model's weights of the constant features.
+func (m *ReflectionModel) constWeights() *constWeights {
+	m.weights()
+	return m.consts
 }
 
 // ParseReflectionModel reads a model file: "#" comment lines, two "band"

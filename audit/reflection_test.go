@@ -785,3 +785,36 @@ func TestJudgeMemoFindings(t *testing.T) {
 		}
 	}
 }
+
+// The constant features' weights read from constWeights add up, to the
+// bit, as the same features looked up in the model's table: every
+// sentence of the corpora, under the committed model and another.
+func TestConstWeights(t *testing.T) {
+	j := compiledPolicy(DefaultPolicy()).refl
+	other, err := ParseReflectionModel(DefaultReflectionModel().Format())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range other.Weights {
+		other.Weights[name] = [2]float64{w[1] - 0.5, w[0] * 2}
+	}
+	n := 0
+	for _, m := range []*ReflectionModel{DefaultReflectionModel(), other} {
+		w, cw := m.weights(), m.constWeights()
+		for _, text := range corpusLines(t) {
+			toks, tags, sents := j.sentencesOf(text)
+			for i := range sents {
+				byTable, byConst := featureSink{w: w}, featureSink{w: w, cw: cw}
+				features(text, toks, tags, sents, i, &byTable)
+				features(text, toks, tags, sents, i, &byConst)
+				if byTable.score != byConst.score {
+					t.Fatalf("%q sentence %d: %v with constWeights, %v by the table", text, i, byConst.score, byTable.score)
+				}
+				n++
+			}
+		}
+	}
+	if n < 5000 {
+		t.Fatalf("only %d sentences", n)
+	}
+}
