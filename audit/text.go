@@ -641,16 +641,8 @@ func withinOneEdit(a, b string) bool {
 	}
 }
 
-// contains reports whether any entry of m occurs in toks (a tokenized text).
-func (m *matcher) contains(toks []token) (phrase string, ok bool) {
-	ms := m.find(toks)
-	if len(ms) == 0 {
-		return "", false
-	}
-	return m.phrases[ms[0].entry].text, true
-}
-
-// containsInto is contains with sc's buffer for the matches.
+// containsInto reports whether any entry of m occurs in toks (a
+// tokenized text), and the first; the matches go in sc's buffer.
 func (m *matcher) containsInto(sc *judgeScratch, toks []token) (phrase string, ok bool) {
 	sc.matches = m.appendMatches(sc.matches[:0], toks)
 	if len(sc.matches) == 0 {
