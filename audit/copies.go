@@ -15,7 +15,7 @@ import (
 type copyItem struct {
 	act    int
 	hash   uint64
-	shingl []uint64 // sorted hashes of its three-word sequences
+	shingl []uint64 // hashes of its three-word sequences (sorted and distinct only for nearSame)
 }
 
 // flagCopies flags reflections pasted onto several activities of the
