@@ -1,0 +1,78 @@
+package fastflate
+
+import (
+	"bytes"
+	"compress/gzip"
+	"compress/zlib"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// readGz is the inflated content of testdata/name.
+func readGz(b testing.TB, name string) []byte {
+	f, err := os.Open(filepath.Join("testdata", name))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		b.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
+}
+
+// The benchmarks compress as cpdaudit does: a pooled writer, Reset, one
+// Write, Close. "page" is a letter's first page content stream (zlib, as
+// fpdf writes it), "font" the letter's font subset, "json" a member's
+// line of results.jsonl.gz (gzip).
+func BenchmarkCompress(b *testing.B) {
+	page := readGz(b, "page1.stream.gz")
+	font := readGz(b, "fontsubset.stream.gz")
+	line := readGz(b, "memberline.json.gz")
+	var buf bytes.Buffer
+	run := func(b *testing.B, data []byte, w interface {
+		io.WriteCloser
+		Reset(io.Writer)
+	}) {
+		b.SetBytes(int64(len(data)))
+		b.ReportAllocs()
+		for b.Loop() {
+			buf.Reset()
+			w.Reset(&buf)
+			if _, err := w.Write(data); err != nil {
+				b.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for _, in := range []struct {
+		name string
+		data []byte
+	}{{"page", page}, {"font", font}} {
+		b.Run(in.name+"/stdlib", func(b *testing.B) {
+			w, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
+			run(b, in.data, w)
+		})
+		b.Run(in.name+"/fastflate", func(b *testing.B) {
+			w, _ := NewZlibWriterLevel(io.Discard, BestSpeed)
+			run(b, in.data, w)
+		})
+	}
+	b.Run("json/stdlib", func(b *testing.B) {
+		w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		run(b, line, w)
+	})
+	b.Run("json/fastflate", func(b *testing.B) {
+		w, _ := NewGzipWriterLevel(io.Discard, BestSpeed)
+		run(b, line, w)
+	})
+}

@@ -1,0 +1,306 @@
+package fastflate
+
+import (
+	"bytes"
+	"compress/flate"
+	"compress/gzip"
+	"compress/zlib"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+// The tests here compare every byte this package writes with what the
+// standard library writes for the same input at BestSpeed: that identity
+// is the package's whole contract (cpdaudit's PDFs and results file must
+// not change by a byte when the compressor is swapped).
+
+// stdWriters and ourWriters are reused across inputs with Reset, as
+// cpdaudit's pools reuse them, so state left by one input would show as a
+// difference on the next.
+type writers struct {
+	std struct {
+		f *flate.Writer
+		z *zlib.Writer
+		g *gzip.Writer
+	}
+	our struct {
+		f *Writer
+		z *ZlibWriter
+		g *GzipWriter
+	}
+}
+
+func newWriters(t testing.TB) *writers {
+	var w writers
+	var err error
+	if w.std.f, err = flate.NewWriter(io.Discard, flate.BestSpeed); err != nil {
+		t.Fatal(err)
+	}
+	if w.std.z, err = zlib.NewWriterLevel(io.Discard, zlib.BestSpeed); err != nil {
+		t.Fatal(err)
+	}
+	if w.std.g, err = gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); err != nil {
+		t.Fatal(err)
+	}
+	if w.our.f, err = NewWriter(io.Discard, BestSpeed); err != nil {
+		t.Fatal(err)
+	}
+	if w.our.z, err = NewZlibWriterLevel(io.Discard, BestSpeed); err != nil {
+		t.Fatal(err)
+	}
+	if w.our.g, err = NewGzipWriterLevel(io.Discard, BestSpeed); err != nil {
+		t.Fatal(err)
+	}
+	return &w
+}
+
+type flusher interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+// write sends data to w in pieces of the given sizes (the rest in one
+// piece), calling flush after the pieces whose index is in flushAt, and
+// closes it.
+func write(t testing.TB, w flusher, data []byte, pieces []int, flushAt map[int]bool) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	w.Reset(&buf)
+	for i, n := range pieces {
+		if n > len(data) {
+			n = len(data)
+		}
+		if _, err := w.Write(data[:n]); err != nil {
+			t.Fatal(err)
+		}
+		data = data[n:]
+		if flushAt[i] {
+			if f, ok := w.(interface{ Flush() error }); ok {
+				if err := f.Flush(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if len(data) > 0 {
+		if _, err := w.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// same fails t unless the three formats' bytes are the standard
+// library's for data written in the given pieces.
+func (w *writers) same(t testing.TB, name string, data []byte, pieces []int, flushAt map[int]bool) {
+	t.Helper()
+	pairs := []struct {
+		format   string
+		std, our flusher
+	}{
+		{"flate", w.std.f, w.our.f},
+		{"zlib", w.std.z, w.our.z},
+		{"gzip", w.std.g, w.our.g},
+	}
+	for _, p := range pairs {
+		if p.format != "flate" && len(flushAt) > 0 {
+			continue // only the flate writer has Flush here
+		}
+		want := write(t, p.std, data, pieces, flushAt)
+		got := write(t, p.our, data, pieces, flushAt)
+		if !bytes.Equal(got, want) {
+			at := 0
+			for at < len(got) && at < len(want) && got[at] == want[at] {
+				at++
+			}
+			t.Fatalf("%s, %s (%d bytes, pieces %v): %d bytes written, the standard library's %d; first difference at byte %d",
+				name, p.format, len(data), pieces, len(got), len(want), at)
+		}
+	}
+}
+
+// inputs are the generated inputs: random bytes, text-like bytes and
+// highly repetitive bytes at the sizes where the compressor changes path
+// (stored under 17 bytes, Huffman only under 128, a full window at 65,535,
+// matches across windows above it).
+func inputs() map[string][]byte {
+	r := rand.New(rand.NewPCG(18, 5))
+	sizes := []int{0, 1, 2, 3, 4, 5, 15, 16, 17, 18, 64, 127, 128, 129, 255, 256, 1000, 4095, 4096,
+		32767, 32768, 32769, 65534, 65535, 65536, 65537, 100000, 131070, 131071, 196605, 200000, 300000}
+	words := []string{"the ", "member ", "recorded ", "hours ", "CPD ", "reflection ", "on ", "practice ", "\n", "0.", "1", "2", "BT ", "ET\n", "Tf ", "Td "}
+	out := map[string][]byte{}
+	for _, n := range sizes {
+		random := make([]byte, n)
+		for i := range random {
+			random[i] = byte(r.Uint32())
+		}
+		out[fmt.Sprintf("random-%d", n)] = random
+
+		var text []byte
+		for len(text) < n {
+			text = append(text, words[r.IntN(len(words))]...)
+		}
+		out[fmt.Sprintf("text-%d", n)] = text[:n]
+
+		out[fmt.Sprintf("zeros-%d", n)] = make([]byte, n)
+
+		rep := make([]byte, n)
+		for i := range rep {
+			rep[i] = "abcabcabd"[i%9]
+		}
+		out[fmt.Sprintf("repeat-%d", n)] = rep
+
+		// Mostly repetitive with random bytes sprinkled in: long matches
+		// cut short at random places, and offsets up to the window.
+		mixed := make([]byte, n)
+		for i := range mixed {
+			switch {
+			case r.IntN(50) == 0:
+				mixed[i] = byte(r.Uint32())
+			case i >= 30000 && r.IntN(3) == 0:
+				mixed[i] = mixed[i-30000+r.IntN(100)]
+			case i > 0:
+				mixed[i] = mixed[i-1] + byte(i%3)
+			}
+		}
+		out[fmt.Sprintf("mixed-%d", n)] = mixed
+
+		// Few distinct bytes: Huffman codes of skewed frequencies, and
+		// literal counts that tie.
+		skew := make([]byte, n)
+		for i := range skew {
+			skew[i] = byte(r.ExpFloat64() * 3)
+		}
+		out[fmt.Sprintf("skew-%d", n)] = skew
+	}
+	return out
+}
+
+func TestSameAsStdlibGenerated(t *testing.T) {
+	w := newWriters(t)
+	r := rand.New(rand.NewPCG(5, 18))
+	for name, data := range inputs() {
+		w.same(t, name, data, nil, nil)
+		// Many small writes, as json.Encoder and fpdf's callers make.
+		var pieces []int
+		for total := 0; total < len(data); {
+			n := 1 + r.IntN(300)
+			pieces = append(pieces, n)
+			total += n
+		}
+		w.same(t, name+" in small pieces", data, pieces, nil)
+		// Flushes at random places (flate only).
+		flushAt := map[int]bool{}
+		for i := range pieces {
+			if r.IntN(20) == 0 {
+				flushAt[i] = true
+			}
+		}
+		w.same(t, name+" with flushes", data, pieces, flushAt)
+	}
+}
+
+// TestSameAsStdlibFixtures compresses every file under fixtures/: the
+// CSV and Excel exports, the reflection corpora, the review runs.
+func TestSameAsStdlibFixtures(t *testing.T) {
+	w := newWriters(t)
+	root := filepath.Join("..", "..", "fixtures")
+	n := 0
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		w.same(t, path, data, nil, nil)
+		n++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n < 50 {
+		t.Fatalf("only %d files under %s: the fixtures moved?", n, root)
+	}
+}
+
+// TestSameAsStdlibPDFStreams compresses the uncompressed streams of a
+// letter cpdaudit wrote (testdata/README): page content, a font subset,
+// a CIDToGIDMap.
+func TestSameAsStdlibPDFStreams(t *testing.T) {
+	w := newWriters(t)
+	streams := pdfStreams(t)
+	for _, name := range slices.Sorted(maps.Keys(streams)) {
+		w.same(t, name, streams[name], nil, nil)
+	}
+}
+
+// pdfStreams reads testdata/*.stream.gz, by file name.
+func pdfStreams(t testing.TB) map[string][]byte {
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.stream.gz"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(paths) < 4 {
+		t.Fatalf("%d testdata/*.stream.gz, want 4", len(paths))
+	}
+	out := map[string][]byte{}
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		data, err := io.ReadAll(zr)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		out[path] = data
+	}
+	return out
+}
+
+func TestOtherLevelsRefused(t *testing.T) {
+	for _, level := range []int{-2, -1, 0, 2, 6, 9, 10} {
+		if _, err := NewWriter(io.Discard, level); err == nil {
+			t.Errorf("NewWriter level %d: no error", level)
+		}
+		if _, err := NewZlibWriterLevel(io.Discard, level); err == nil {
+			t.Errorf("NewZlibWriterLevel level %d: no error", level)
+		}
+		if _, err := NewGzipWriterLevel(io.Discard, level); err == nil {
+			t.Errorf("NewGzipWriterLevel level %d: no error", level)
+		}
+	}
+}
+
+// FuzzSameAsStdlib: any input, written in two pieces split at any place,
+// gives the standard library's bytes in all three formats.
+func FuzzSameAsStdlib(f *testing.F) {
+	f.Add([]byte{}, uint16(0))
+	f.Add([]byte("BT /F1 12 Tf 72 720 Td (Hello) Tj ET\n"), uint16(10))
+	f.Add(bytes.Repeat([]byte("abcd"), 40000), uint16(65535))
+	for _, data := range pdfStreams(f) {
+		f.Add(data, uint16(len(data)/2))
+	}
+	w := newWriters(f)
+	f.Fuzz(func(t *testing.T, data []byte, split uint16) {
+		w.same(t, "fuzz", data, []int{int(split)}, nil)
+	})
+}
