@@ -25,31 +25,53 @@ type xmempool struct{ sync.Pool }
 // zwriters holds idle zlib writers (cpdaudit patch, see compress).
 var zwriters sync.Pool
 
-func (pool *xmempool) compress(data []byte) *membuffer {
-	mem := pool.Get().(*membuffer)
-	buf := &mem.buf
-	buf.Grow(len(data))
+// zlibCompress is the compressor of every stream (cpdaudit patch 14, see
+// SetZlibCompressor).
+var zlibCompress = stdZlibCompress
 
+// SetZlibCompressor makes fn compress every stream fpdf writes (page
+// content, fonts, images, attachments) instead of compress/zlib at
+// BestSpeed. fn must append to dst the zlib stream of src; if its bytes
+// are compress/zlib's, every PDF stays byte for byte the same. nil
+// restores compress/zlib. Call it before any document is written: it is
+// not synchronised with writers running (cpdaudit patch 14: cpdaudit sets
+// a faster implementation of the same algorithm once, at start).
+func SetZlibCompressor(fn func(dst *bytes.Buffer, src []byte) error) {
+	if fn == nil {
+		fn = stdZlibCompress
+	}
+	zlibCompress = fn
+}
+
+// stdZlibCompress is upstream's compression: compress/zlib at BestSpeed.
+func stdZlibCompress(buf *bytes.Buffer, data []byte) error {
 	// cpdaudit patch: reuse zlib writers. A new flate compressor allocates
 	// about 1 MB, and a PDF has a dozen streams; Reset gives the same bytes.
 	zw, _ := zwriters.Get().(*zlib.Writer)
 	if zw == nil {
 		var err error
 		if zw, err = zlib.NewWriterLevel(buf, zlib.BestSpeed); err != nil {
-			panic(fmt.Errorf("could not create zlib writer: %w", err))
+			return fmt.Errorf("could not create zlib writer: %w", err)
 		}
 	} else {
 		zw.Reset(buf)
 	}
 	defer zwriters.Put(zw)
-	_, err := zw.Write(data)
-	if err != nil {
-		panic(fmt.Errorf("could not zlib-compress slice: %w", err))
+	if _, err := zw.Write(data); err != nil {
+		return fmt.Errorf("could not zlib-compress slice: %w", err)
 	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("could not close zlib writer: %w", err)
+	}
+	return nil
+}
 
-	err = zw.Close()
-	if err != nil {
-		panic(fmt.Errorf("could not close zlib writer: %w", err))
+func (pool *xmempool) compress(data []byte) *membuffer {
+	mem := pool.Get().(*membuffer)
+	buf := &mem.buf
+	buf.Grow(len(data))
+	if err := zlibCompress(buf, data); err != nil {
+		panic(err)
 	}
 	return mem
 }
