@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/ies/cpdaudit/audit"
+	"github.com/ies/cpdaudit/internal/fastflate"
 )
 
 // ResultsFile is the file in a run folder that keeps every member's whole
@@ -81,7 +82,7 @@ func EncodeResult(r *audit.MemberResult) ([]byte, error) { return encodeLine(r) 
 
 // gzipWriters are reused: a gzip.Writer is large to allocate.
 var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+	zw, _ := fastflate.NewGzipWriterLevel(io.Discard, fastflate.BestSpeed)
 	return zw
 }}
 
@@ -90,7 +91,7 @@ var gzipWriters = sync.Pool{New: func() any {
 // The gzip header carries no time or name, so the bytes depend only on v.
 func encodeLine(v any) ([]byte, error) {
 	var buf bytes.Buffer
-	zw := gzipWriters.Get().(*gzip.Writer)
+	zw := gzipWriters.Get().(*fastflate.GzipWriter)
 	defer gzipWriters.Put(zw)
 	zw.Reset(&buf)
 	enc := json.NewEncoder(zw)

@@ -3,7 +3,6 @@ package report
 import (
 	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"errors"
 	"fmt"
 	"hash"
@@ -13,6 +12,8 @@ import (
 	"os"
 	"regexp"
 	"sort"
+
+	"github.com/ies/cpdaudit/internal/fastflate"
 )
 
 // sortedZip is an excelize ZipWriter that makes the archive's bytes depend
@@ -42,7 +43,7 @@ type zipEntry struct {
 	name   string
 	chunks []spoolChunk // the first compressed bytes, in the spool
 	buf    bytes.Buffer // the compressed bytes after them
-	fw     *flate.Writer
+	fw     *fastflate.Writer
 	crc    hash.Hash32
 	size   uint64
 	// raw holds the uncompressed bytes of an entry rewritten at Close.
@@ -135,7 +136,7 @@ func newSortedZip(w io.Writer) *sortedZip { return &sortedZip{out: w, spoolAt: d
 // to about a second of compression; the size cost is small for XML.
 func (z *sortedZip) Create(name string) (io.Writer, error) {
 	e := &zipEntry{z: z, name: name, crc: crc32.NewIEEE()}
-	fw, err := flate.NewWriter(&e.buf, flate.BestSpeed)
+	fw, err := fastflate.NewWriter(&e.buf, fastflate.BestSpeed)
 	if err != nil {
 		return nil, err
 	}
