@@ -4,7 +4,11 @@
 
 package fastflate
 
-import "math"
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+)
 
 // This encoding algorithm, which prioritizes speed over output size, is
 // based on Snappy's LZ77-style encoder: github.com/golang/snappy
@@ -220,12 +224,7 @@ func (e *deflateFast) matchLen(s, t int32, src []byte) int32 {
 		a := src[s:s1]
 		b = b[:len(a)]
 		// Extend the match to be as long as possible.
-		for i := range a {
-			if a[i] != b[i] {
-				return int32(i)
-			}
-		}
-		return int32(len(a))
+		return int32(commonPrefix(a, b))
 	}
 
 	// We found a match in the previous block.
@@ -241,10 +240,8 @@ func (e *deflateFast) matchLen(s, t int32, src []byte) int32 {
 		b = b[:len(a)]
 	}
 	a = a[:len(b)]
-	for i := range b {
-		if a[i] != b[i] {
-			return int32(i)
-		}
+	if i := commonPrefix(a, b); i < len(b) {
+		return int32(i)
 	}
 
 	// If we reached our limit, we matched everything we are
@@ -257,12 +254,28 @@ func (e *deflateFast) matchLen(s, t int32, src []byte) int32 {
 	// Continue looking for more matches in the current block.
 	a = src[s+n : s1]
 	b = src[:len(a)]
-	for i := range a {
-		if a[i] != b[i] {
-			return int32(i) + n
+	return int32(commonPrefix(a, b)) + n
+}
+
+// commonPrefix is the number of leading bytes a and b share; len(b) must
+// be at least len(a). fastflate: Go's loops compare a byte at a time; this
+// compares eight, and finds the first differing byte of a word from its
+// lowest set bit (the loads are little-endian, so byte i is bits 8i to
+// 8i+7).
+func commonPrefix(a, b []byte) int {
+	b = b[:len(a)]
+	n := 0
+	for ; len(a)-n >= 8; n += 8 {
+		if x := binary.LittleEndian.Uint64(a[n:]) ^ binary.LittleEndian.Uint64(b[n:]); x != 0 {
+			return n + bits.TrailingZeros64(x)>>3
 		}
 	}
-	return int32(len(a)) + n
+	for ; n < len(a); n++ {
+		if a[n] != b[n] {
+			return n
+		}
+	}
+	return n
 }
 
 // Reset resets the encoding history.

@@ -5,6 +5,7 @@
 package fastflate
 
 import (
+	"encoding/binary"
 	"io"
 )
 
@@ -34,8 +35,12 @@ const (
 	bufferSize = bufferFlushSize + 8
 )
 
+// fastflate: the four tables below are arrays of 32 (Go's are slices of
+// their 29 or 30 entries), so that indexes masked with 31 need no bounds
+// check; the entries past the codes are never used.
+
 // The number of extra bits needed by length code X - LENGTH_CODES_START.
-var lengthExtraBits = []int8{
+var lengthExtraBits = [32]int8{
 	/* 257 */ 0, 0, 0,
 	/* 260 */ 0, 0, 0, 0, 0, 1, 1, 1, 1, 2,
 	/* 270 */ 2, 2, 2, 3, 3, 3, 3, 4, 4, 4,
@@ -43,20 +48,20 @@ var lengthExtraBits = []int8{
 }
 
 // The length indicated by length code X - LENGTH_CODES_START.
-var lengthBase = []uint32{
+var lengthBase = [32]uint32{
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 10,
 	12, 14, 16, 20, 24, 28, 32, 40, 48, 56,
 	64, 80, 96, 112, 128, 160, 192, 224, 255,
 }
 
 // offset code word extra bits.
-var offsetExtraBits = []int8{
+var offsetExtraBits = [32]int8{
 	0, 0, 0, 0, 1, 1, 2, 2, 3, 3,
 	4, 4, 5, 5, 6, 6, 7, 7, 8, 8,
 	9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
 }
 
-var offsetBase = []uint32{
+var offsetBase = [32]uint32{
 	0x000000, 0x000001, 0x000002, 0x000003, 0x000004,
 	0x000006, 0x000008, 0x00000c, 0x000010, 0x000018,
 	0x000020, 0x000030, 0x000040, 0x000060, 0x000080,
@@ -565,34 +570,106 @@ func (w *huffmanBitWriter) indexTokens(tokens []token) (numLiterals, numOffsets 
 
 // writeTokens writes a slice of tokens to the output.
 // codes for literal and offset encoding must be supplied.
+//
+// fastflate: Go's version calls writeCode and writeBits for each code,
+// each loading and storing the bit buffer and checking w.err. Here the
+// buffer is in locals for the whole block and six finished bytes are
+// stored with one 8-byte store (the two extra bytes are overwritten by the
+// next store or ignored: bufferSize leaves room); the bits are the same.
 func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode) {
 	if w.err != nil {
 		return
 	}
+	bits, nbits, n := w.bits, w.nbits, w.nbytes
+	oeCodes = oeCodes[:offsetCodeCount]
 	for _, t := range tokens {
 		if t < matchType {
-			w.writeCode(leCodes[t.literal()])
+			c := leCodes[t.literal()]
+			bits |= uint64(c.code) << nbits
+			nbits += uint(c.len)
+			if nbits >= 48 {
+				binary.LittleEndian.PutUint64(w.bytes[n:], bits)
+				bits >>= 48
+				nbits -= 48
+				n += 6
+				if n >= bufferFlushSize {
+					if w.write(w.bytes[:n]); w.err != nil {
+						return
+					}
+					n = 0
+				}
+			}
 			continue
 		}
 		// Write the length
 		length := t.length()
-		lengthCode := lengthCode(length)
-		w.writeCode(leCodes[lengthCode+lengthCodesStart])
-		extraLengthBits := uint(lengthExtraBits[lengthCode])
-		if extraLengthBits > 0 {
-			extraLength := int32(length - lengthBase[lengthCode])
-			w.writeBits(extraLength, extraLengthBits)
+		lengthCode := lengthCodes[uint8(length)]
+		c := leCodes[lengthCode+lengthCodesStart]
+		bits |= uint64(c.code) << nbits
+		nbits += uint(c.len)
+		if nbits >= 48 {
+			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
+			bits >>= 48
+			nbits -= 48
+			n += 6
+			if n >= bufferFlushSize {
+				if w.write(w.bytes[:n]); w.err != nil {
+					return
+				}
+				n = 0
+			}
+		}
+		// The extra bits are 0 bits of value 0 for the codes without any,
+		// so they are written unconditionally.
+		lengthCode &= 31
+		bits |= uint64(length-lengthBase[lengthCode]) << nbits
+		nbits += uint(lengthExtraBits[lengthCode])
+		if nbits >= 48 {
+			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
+			bits >>= 48
+			nbits -= 48
+			n += 6
+			if n >= bufferFlushSize {
+				if w.write(w.bytes[:n]); w.err != nil {
+					return
+				}
+				n = 0
+			}
 		}
 		// Write the offset
 		offset := t.offset()
-		offsetCode := offsetCode(offset)
-		w.writeCode(oeCodes[offsetCode])
-		extraOffsetBits := uint(offsetExtraBits[offsetCode])
-		if extraOffsetBits > 0 {
-			extraOffset := int32(offset - offsetBase[offsetCode])
-			w.writeBits(extraOffset, extraOffsetBits)
+		offsetCode := offsetCode(offset) & 31
+		c = oeCodes[offsetCode]
+		bits |= uint64(c.code) << nbits
+		nbits += uint(c.len)
+		if nbits >= 48 {
+			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
+			bits >>= 48
+			nbits -= 48
+			n += 6
+			if n >= bufferFlushSize {
+				if w.write(w.bytes[:n]); w.err != nil {
+					return
+				}
+				n = 0
+			}
+		}
+		bits |= uint64(offset-offsetBase[offsetCode]) << nbits
+		nbits += uint(offsetExtraBits[offsetCode])
+		if nbits >= 48 {
+			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
+			bits >>= 48
+			nbits -= 48
+			n += 6
+			if n >= bufferFlushSize {
+				if w.write(w.bytes[:n]); w.err != nil {
+					return
+				}
+				n = 0
+			}
 		}
 	}
+	w.bits, w.nbits, w.nbytes = bits, nbits, n
 }
 
 // huffOffset is a static offset encoder used for huffman only encoding.

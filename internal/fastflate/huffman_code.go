@@ -7,7 +7,7 @@ package fastflate
 import (
 	"math"
 	"math/bits"
-	"sort"
+	"slices"
 )
 
 // hcode is a huffman code with a bit code and bit length.
@@ -19,8 +19,7 @@ type huffmanEncoder struct {
 	codes     []hcode
 	freqcache []literalNode
 	bitCount  [17]int32
-	lns       byLiteral // stored to avoid repeated allocation in generate
-	lfs       byFreq    // stored to avoid repeated allocation in generate
+	keys      []uint64 // sort keys of generate, kept to avoid allocation
 }
 
 type literalNode struct {
@@ -200,7 +199,12 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 			// more values in the level below
 			l.lastFreq = l.nextPairFreq
 			// Take leaf counts from the lower level, except counts[level] remains the same.
-			copy(leafCounts[level][:level], leafCounts[level-1][:level])
+			// fastflate: the whole row is copied (one fixed-size move instead
+			// of a call to memmove) and counts[level] put back; the entries
+			// above level are never read from this row.
+			keep := leafCounts[level][level]
+			leafCounts[level] = leafCounts[level-1]
+			leafCounts[level][level] = keep
 			levels[l.level-1].needed = 2
 		}
 
@@ -243,25 +247,35 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 
 // Look at the leaves and assign them a bit count and an encoding as specified
 // in RFC 1951 3.2.2
-func (h *huffmanEncoder) assignEncodingAndSize(bitCount []int32, list []literalNode) {
+//
+// fastflate: Go's version sorts each run of literals of one length by
+// literal and numbers them in that order. The same codes come from two
+// passes without a sort: the lengths first, then the literals in
+// increasing order, each taking the next code of its length (RFC 1951's
+// own construction of the canonical code). numSymbols is len(freq).
+func (h *huffmanEncoder) assignEncodingAndSize(bitCount []int32, list []literalNode, numSymbols int) {
+	var nextCode [maxBitsLimit + 1]uint16
 	code := uint16(0)
 	for n, bits := range bitCount {
 		code <<= 1
 		if n == 0 || bits == 0 {
 			continue
 		}
+		nextCode[n] = code
 		// The literals list[len(list)-bits] .. list[len(list)-bits]
-		// are encoded using "bits" bits, and get the values
-		// code, code + 1, ....  The code values are
-		// assigned in literal order (not frequency order).
-		chunk := list[len(list)-int(bits):]
-
-		h.lns.sort(chunk)
-		for _, node := range chunk {
-			h.codes[node.literal] = hcode{code: reverseBits(code, uint8(n)), len: uint16(n)}
-			code++
+		// are encoded using "bits" bits.
+		for _, node := range list[len(list)-int(bits):] {
+			h.codes[node.literal].len = uint16(n)
 		}
+		code += uint16(bits)
 		list = list[0 : len(list)-int(bits)]
+	}
+	codes := h.codes[:numSymbols]
+	for i := range codes {
+		if n := codes[i].len; n != 0 {
+			codes[i].code = reverseBits(nextCode[n], uint8(n))
+			nextCode[n]++
+		}
 	}
 }
 
@@ -299,46 +313,31 @@ func (h *huffmanEncoder) generate(freq []int32, maxBits int32) {
 		}
 		return
 	}
-	h.lfs.sort(list)
+	h.sortByFreq(list)
 
 	// Get the number of literals for each bit count
 	bitCount := h.bitCounts(list, maxBits)
 	// And do the assignment
-	h.assignEncodingAndSize(bitCount, list)
+	h.assignEncodingAndSize(bitCount, list, len(freq))
 }
 
-type byLiteral []literalNode
-
-func (s *byLiteral) sort(a []literalNode) {
-	*s = byLiteral(a)
-	sort.Sort(s)
-}
-
-func (s byLiteral) Len() int { return len(s) }
-
-func (s byLiteral) Less(i, j int) bool {
-	return s[i].literal < s[j].literal
-}
-
-func (s byLiteral) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
-
-type byFreq []literalNode
-
-func (s *byFreq) sort(a []literalNode) {
-	*s = byFreq(a)
-	sort.Sort(s)
-}
-
-func (s byFreq) Len() int { return len(s) }
-
-func (s byFreq) Less(i, j int) bool {
-	if s[i].freq == s[j].freq {
-		return s[i].literal < s[j].literal
+// sortByFreq sorts list by frequency, then literal: Go's byFreq order,
+// which is total (literals are unique), so any correct sort gives the same
+// list. fastflate: one integer key per node sorted by slices.Sort, instead
+// of sort.Sort through an interface.
+func (h *huffmanEncoder) sortByFreq(list []literalNode) {
+	if cap(h.keys) < len(list) {
+		h.keys = make([]uint64, maxNumLit+1)
 	}
-	return s[i].freq < s[j].freq
+	keys := h.keys[:len(list)]
+	for i, node := range list {
+		keys[i] = uint64(uint32(node.freq))<<16 | uint64(node.literal)
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		list[i] = literalNode{literal: uint16(k), freq: int32(k >> 16)}
+	}
 }
-
-func (s byFreq) Swap(i, j int) { s[i], s[j] = s[j], s[i] }
 
 func reverseBits(number uint16, bitLength byte) uint16 {
 	return bits.Reverse16(number << (16 - bitLength))
