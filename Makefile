@@ -95,10 +95,16 @@ lexicon:
 FUZZTIME ?= 60s
 FUZZFLAGS ?= -fuzzminimizetime=10s
 FUZZ_TARGETS := FuzzParseHours FuzzParseDate FuzzParseCategory FuzzReadCSV FuzzReadXLSX FuzzCSVStream FuzzMemberID FuzzReadRegister FuzzFastSheet
+# internal/fastflate's compressor against the standard library's bytes.
+FUZZ_FLATE_TARGETS := FuzzSameAsStdlib
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		echo "== $$t ($(FUZZTIME))"; \
 		$(GO) test ./importer -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
+	done
+	@for t in $(FUZZ_FLATE_TARGETS); do \
+		echo "== $$t ($(FUZZTIME))"; \
+		$(GO) test ./internal/fastflate -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $(FUZZFLAGS) || exit 1; \
 	done
 
 check: lint tidy-check test

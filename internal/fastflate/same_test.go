@@ -304,3 +304,33 @@ func FuzzSameAsStdlib(f *testing.F) {
 		w.same(t, "fuzz", data, []int{int(split)}, nil)
 	})
 }
+
+// TestSameNearOffsetWrap: a pooled writer's match offsets grow with every
+// block and Reset until shiftOffsets rebases them (after some 30,000
+// streams); the bytes must not change there either. The standard
+// library's writer starts fresh, ours just before the rebase.
+func TestSameNearOffsetWrap(t *testing.T) {
+	w := newWriters(t)
+	data := inputs()["mixed-300000"]
+	for _, before := range []int32{1, maxStoreBlockSize, maxStoreBlockSize + 1, 2 * maxStoreBlockSize, 3*maxStoreBlockSize + 7} {
+		for _, reset := range []bool{false, true} {
+			w.our.f.Reset(io.Discard)
+			w.our.f.d.bestSpeed.cur = bufferReset - before
+			var got bytes.Buffer
+			if reset {
+				w.our.f.Reset(&got)
+			} else {
+				w.our.f.d.w.writer = &got
+			}
+			w.our.f.Write(data)
+			w.our.f.Close()
+			var want bytes.Buffer
+			w.std.f.Reset(&want)
+			w.std.f.Write(data)
+			w.std.f.Close()
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("offsets %d before the rebase (Reset %v): bytes differ from the standard library's", before, reset)
+			}
+		}
+	}
+}
