@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // This encoding algorithm, which prioritizes speed over output size, is
@@ -202,9 +203,15 @@ emitRemainder:
 	return dst
 }
 
+// emitLiteral appends a literal token for each byte of lit. fastflate:
+// the slice is extended once, not checked by append per byte.
 func emitLiteral(dst []token, lit []byte) []token {
-	for _, v := range lit {
-		dst = append(dst, literalToken(uint32(v)))
+	n := len(dst)
+	dst = slices.Grow(dst, len(lit))[:n+len(lit)]
+	out := dst[n:]
+	out = out[:len(lit)]
+	for i, v := range lit {
+		out[i] = literalToken(uint32(v))
 	}
 	return dst
 }
