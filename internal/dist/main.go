@@ -154,6 +154,13 @@ func thirdPartyLicences() ([]byte, error) {
 		}
 		fmt.Fprintf(&b, "\n==== %s ====\n\n%s\n", p, bytes.TrimSpace(lic))
 	}
+	// internal/fastflate is a copy of Go's compress/flate, whose BSD
+	// licence asks that binaries carry its notice too.
+	lic, err := os.ReadFile(filepath.Join("internal", "fastflate", "LICENSE"))
+	if err != nil {
+		return nil, fmt.Errorf("the licence of internal/fastflate (copied from Go): %w", err)
+	}
+	fmt.Fprintf(&b, "\n==== %s ====\n\n%s\n", "Go's compress/flate, copied in internal/fastflate", bytes.TrimSpace(lic))
 	return b.Bytes(), nil
 }
 
