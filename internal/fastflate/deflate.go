@@ -22,9 +22,6 @@ import (
 const BestSpeed = 1
 
 const (
-	logWindowSize = 15
-	windowSize    = 1 << logWindowSize
-
 	// The LZ77 step produces a sequence of literal tokens and <length, offset>
 	// pair tokens. The offset is also known as distance. The underlying wire
 	// format limits the range of lengths and offsets. For example, there are
