@@ -1,0 +1,5 @@
+//go:build !race
+
+package fastflate
+
+const raceEnabled = false
