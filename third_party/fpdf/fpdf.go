@@ -3954,6 +3954,7 @@ func (f *Fpdf) Output(w io.Writer) error {
 	if err != nil {
 		f.err = err
 	}
+	f.releaseBuffers() // cpdaudit patch, see bufpool.go
 	return f.err
 }
 
@@ -3989,7 +3990,7 @@ func (f *Fpdf) beginpage(orientationStr string, size SizeType) {
 	// add the default page boxes, if any exist, to the page
 	f.pageBoxes[f.page] = make(map[string]PageBox)
 	maps.Copy(f.pageBoxes[f.page], f.defPageBoxes)
-	f.pages = append(f.pages, bytes.NewBufferString(""))
+	f.pages = append(f.pages, bytes.NewBuffer(pooledSlice(&pageBufs))) // cpdaudit patch: was bytes.NewBufferString("")
 	f.pageLinks = append(f.pageLinks, make([]linkType, 0))
 	f.pageAttachments = append(f.pageAttachments, []annotationAttach{})
 	f.state = 2
@@ -4394,6 +4395,10 @@ func (f *Fpdf) replaceAliases() {
 				// made twice per alias, found or not.
 				s := f.pages[n].Bytes()
 				if bytes.Contains(s, []byte(alias)) {
+					if r, ok := replaceInPlace(s, alias, replacement); ok {
+						f.pages[n].Truncate(len(r))
+						continue
+					}
 					s = bytes.ReplaceAll(s, []byte(alias), []byte(replacement))
 					f.pages[n].Truncate(0)
 					f.pages[n].Write(s)
@@ -4401,6 +4406,30 @@ func (f *Fpdf) replaceAliases() {
 			}
 		}
 	}
+}
+
+// replaceInPlace is bytes.ReplaceAll(s, old, repl) written over s, when
+// repl is no longer than old (cpdaudit patch): the page-count alias
+// "{nb}" becomes a number of a few digits on every page, and ReplaceAll
+// made a new copy of each page for it. What is written never passes what
+// is still to be read. ok is false, and s untouched, for an empty old or
+// a longer repl.
+func replaceInPlace(s []byte, old, repl string) (r []byte, ok bool) {
+	if len(old) == 0 || len(repl) > len(old) {
+		return s, false
+	}
+	w, rd := 0, 0
+	for {
+		i := bytes.Index(s[rd:], []byte(old))
+		if i < 0 {
+			break
+		}
+		w += copy(s[w:], s[rd:rd+i])
+		w += copy(s[w:], repl)
+		rd += i + len(old)
+	}
+	w += copy(s[w:], s[rd:])
+	return s[:w], true
 }
 
 func (f *Fpdf) putpages() {
@@ -5470,6 +5499,9 @@ func (f *Fpdf) enddoc() {
 		return
 	}
 	f.layerEndDoc()
+	if f.buffer.Len() == 0 { // cpdaudit patch, see bufpool.go
+		f.buffer.Buffer = *bytes.NewBuffer(pooledSlice(&outputBufs))
+	}
 	f.putheader()
 	// Embedded files
 	f.putAttachments()
