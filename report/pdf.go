@@ -365,21 +365,32 @@ func yearText(y int) string {
 // split wraps text to width w in the current font, at most max lines (the
 // last one ending in an ellipsis when text was cut).
 func (d *feedback) split(text string, w float64, max int) []string {
-	var lines []string
-	for _, para := range strings.Split(text, "\n") {
-		if para == "" {
+	return d.appendSplit(nil, text, w, max)
+}
+
+// appendSplit appends split(text, w, max) to lines. A table row keeps the
+// lines of all its cells in one slice: a slice per paragraph, per cell and
+// per wrapping was most of a letter's allocations.
+func (d *feedback) appendSplit(lines []string, text string, w float64, max int) []string {
+	start := len(lines)
+	for {
+		para, rest, more := strings.Cut(text, "\n")
+		switch {
+		case para == "":
 			lines = append(lines, "")
-			continue
-		}
-		if d.fonts.plain(para) {
-			lines = append(lines, d.p.SplitText(para, w)...)
-		} else {
+		case d.fonts.plain(para):
+			lines = d.p.AppendSplitText(lines, para, w)
+		default:
 			lines = append(lines, d.wrap(para, w)...)
 		}
+		if !more {
+			break
+		}
+		text = rest
 	}
-	if len(lines) > max {
-		lines = lines[:max]
-		lines[max-1] = strings.TrimRight(lines[max-1], " ") + " …"
+	if len(lines)-start > max {
+		lines = lines[:start+max]
+		lines[start+max-1] = strings.TrimRight(lines[start+max-1], " ") + " …"
 	}
 	return lines
 }
@@ -442,13 +453,30 @@ func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebr
 // row's height, padding included.
 func (d *feedback) wrapRow(widths []float64, cells []tcell) ([][]string, float64) {
 	wrapped := make([][]string, len(cells))
+	d.wrapLines(widths, cells, wrapped)
 	h := lineH
 	for i, c := range cells {
-		d.cellFont(c)
-		wrapped[i] = d.split(clean(c.text), widths[i], maxLinesInCell)
 		h = max(h, float64(len(wrapped[i]))*c.lineHeight())
 	}
 	return wrapped, h + 2*cellPad
+}
+
+// wrapLines sets wrapped[i] to cells[i]'s text wrapped to widths[i] in
+// its font (which it selects), all in one slice.
+func (d *feedback) wrapLines(widths []float64, cells []tcell, wrapped [][]string) {
+	var endsArr [8]int
+	ends := endsArr[:0]
+	all := make([]string, 0, 2*len(cells)+4)
+	for i, c := range cells {
+		d.cellFont(c)
+		all = d.appendSplit(all, clean(c.text), widths[i], maxLinesInCell)
+		ends = append(ends, len(all))
+	}
+	start := 0
+	for i, end := range ends {
+		wrapped[i] = all[start:end:end]
+		start = end
+	}
 }
 
 // rowHeight is the height tableRow gives a row of cells.
@@ -794,10 +822,9 @@ func (d *feedback) bullets(title string, items []string) {
 func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
 	p := d.p
 	wrapped := make([][]string, len(cells))
+	d.wrapLines(widths, cells, wrapped)
 	lines := 1
-	for i, c := range cells {
-		d.cellFont(c)
-		wrapped[i] = d.split(clean(c.text), widths[i], maxLinesInCell)
+	for i := range cells {
 		lines = max(lines, len(wrapped[i]))
 	}
 	h := float64(lines)*lineH + 0.8

@@ -1124,7 +1124,11 @@ func (f *Fpdf) SetLineWidth(width float64) {
 func (f *Fpdf) setLineWidth(width float64) {
 	f.lineWidth = width
 	if f.page > 0 {
-		f.out(f.fmtF64(width*f.k, 2) + " w")
+		// cpdaudit patch: was f.out(f.fmtF64(width*f.k, 2) + " w"), two
+		// strings made for each of a letter's hundreds of calls.
+		b := strconv.AppendFloat(f.fmt.line[:0], width*f.k, 'f', 2, 64)
+		f.fmt.line = append(b, " w"...)
+		f.outBytes(f.fmt.line)
 	}
 }
 
@@ -1291,7 +1295,10 @@ func (f *Fpdf) Rect(x, y, w, h float64, styleStr string) {
 	f.putF64(w*f.k, prec)
 	f.put(" ")
 	f.putF64(-h*f.k, prec)
-	f.put(" re " + fillDrawOp(styleStr) + "\n")
+	// cpdaudit patch: was f.put(" re " + fillDrawOp(styleStr) + "\n").
+	f.put(" re ")
+	f.put(fillDrawOp(styleStr))
+	f.put("\n")
 }
 
 // RoundedRect outputs a rectangle of width w and height h with the upper left
@@ -4280,8 +4287,20 @@ func (f *Fpdf) outf(fmtStr string, args ...any) {
 	f.out(sprintf(fmtStr, args...))
 }
 
+// putF64 writes fmtF64(v, prec) (cpdaudit patch: without making it a
+// string; a letter writes some 10,000 numbers).
 func (f *Fpdf) putF64(v float64, prec int) {
-	f.put(f.fmtF64(v, prec))
+	f.fmt.buf = strconv.AppendFloat(f.fmt.buf[:0], v, 'f', prec, 64)
+	f.putBytes(f.fmt.buf)
+}
+
+// putBytes is put for bytes (cpdaudit patch).
+func (f *Fpdf) putBytes(b []byte) {
+	if f.state == 2 {
+		f.pages[f.page].Write(b)
+	} else {
+		f.buffer.Write(b)
+	}
 }
 
 // fmtF64 converts the floating-point number f to a string with precision prec.

@@ -1,5 +1,6 @@
 // cpdaudit patch: SplitText's fast path for valid UTF-8 must split as
-// upstream's code (splitTextRunes) does.
+// upstream's code (splitTextRunes) does, and AppendSplitText append the
+// same lines.
 
 package fpdf
 
@@ -31,6 +32,11 @@ func TestSplitTextAsUpstream(t *testing.T) {
 		got, want := pdf.SplitText(txt, w), pdf.splitTextRunes(txt, w)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("SplitText(%q, %g) = %q, want %q", txt, w, got, want)
+		}
+		// AppendSplitText adds the same lines after what is there.
+		prefix := []string{"kept", ""}
+		if app := pdf.AppendSplitText(prefix, txt, w); !reflect.DeepEqual(app[:2], prefix) || !reflect.DeepEqual(app[2:], append([]string{}, want...)) {
+			t.Fatalf("AppendSplitText(%q, %q, %g) = %q, want the prefix and %q", prefix, txt, w, app, want)
 		}
 	}
 }

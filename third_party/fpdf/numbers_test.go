@@ -1,0 +1,42 @@
+// cpdaudit patch 17: Line, Rect and SetLineWidth write their numbers
+// without making strings; the page must read as upstream's put(fmtF64(...))
+// and out(fmtF64(...) + " w") wrote it.
+
+package fpdf
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+)
+
+func TestNumbersWrittenAsUpstream(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	values := []float64{0, math.Copysign(0, -1), 0.005, -0.005, 1e-9, 123456.789, -2.675, 1e21}
+	for range 500 {
+		values = append(values, (rng.Float64()-0.5)*math.Pow(10, float64(rng.Intn(8))))
+	}
+	pdf := New("P", "mm", "A4", "")
+	pdf.AddPage()
+	page := pdf.pages[pdf.page]
+	num := func(v float64) string { return pdf.fmtF64(v, 2) } // upstream's formatting
+	k, h := pdf.k, pdf.h
+	for i := 0; i+3 < len(values); i++ {
+		a, b, c, d := values[i], values[i+1], values[i+2], values[i+3]
+		page.Reset()
+		pdf.Line(a, b, c, d)
+		if want := num(a*k) + " " + num((h-b)*k) + " m " + num(c*k) + " " + num((h-d)*k) + " l S\n"; page.String() != want {
+			t.Fatalf("Line(%v, %v, %v, %v) wrote %q, want %q", a, b, c, d, page.String(), want)
+		}
+		page.Reset()
+		pdf.Rect(a, b, c, d, "F")
+		if want := num(a*k) + " " + num((h-b)*k) + " " + num(c*k) + " " + num(-d*k) + " re f\n"; page.String() != want {
+			t.Fatalf("Rect(%v, %v, %v, %v) wrote %q, want %q", a, b, c, d, page.String(), want)
+		}
+		page.Reset()
+		pdf.SetLineWidth(a)
+		if want := num(a*k) + " w\n"; page.String() != want {
+			t.Fatalf("SetLineWidth(%v) wrote %q, want %q", a, page.String(), want)
+		}
+	}
+}
