@@ -1126,7 +1126,7 @@ func (f *Fpdf) setLineWidth(width float64) {
 	if f.page > 0 {
 		// cpdaudit patch: was f.out(f.fmtF64(width*f.k, 2) + " w"), two
 		// strings made for each of a letter's hundreds of calls.
-		b := strconv.AppendFloat(f.fmt.line[:0], width*f.k, 'f', 2, 64)
+		b := appendFixed(f.fmt.line[:0], width*f.k, 2)
 		f.fmt.line = append(b, " w"...)
 		f.outBytes(f.fmt.line)
 	}
@@ -4248,7 +4248,7 @@ func (f *Fpdf) outBytes(b []byte) {
 // patch). fmt formats with strconv too, but drops the sign of +Inf.
 func appendFloat(b []byte, v float64, prec int) []byte {
 	n := len(b)
-	b = strconv.AppendFloat(b, v, 'f', prec, 64)
+	b = appendFixed(b, v, prec) // cpdaudit patch 19: was strconv.AppendFloat
 	if b[n] == '+' {
 		b = append(b[:n], b[n+1:]...)
 	}
@@ -4290,7 +4290,7 @@ func (f *Fpdf) outf(fmtStr string, args ...any) {
 // putF64 writes fmtF64(v, prec) (cpdaudit patch: without making it a
 // string; a letter writes some 10,000 numbers).
 func (f *Fpdf) putF64(v float64, prec int) {
-	f.fmt.buf = strconv.AppendFloat(f.fmt.buf[:0], v, 'f', prec, 64)
+	f.fmt.buf = appendFixed(f.fmt.buf[:0], v, prec)
 	f.putBytes(f.fmt.buf)
 }
 
@@ -4305,7 +4305,7 @@ func (f *Fpdf) putBytes(b []byte) {
 
 // fmtF64 converts the floating-point number f to a string with precision prec.
 func (f *Fpdf) fmtF64(v float64, prec int) string {
-	return string(strconv.AppendFloat(f.fmt.buf[:0], v, 'f', prec, 64))
+	return string(appendFixed(f.fmt.buf[:0], v, prec)) // cpdaudit patch 19: was strconv.AppendFloat
 }
 
 func (f *Fpdf) putInt(v int) {

@@ -7,6 +7,7 @@ package fpdf
 import (
 	"math"
 	"math/rand"
+	"strconv"
 	"testing"
 )
 
@@ -19,7 +20,7 @@ func TestNumbersWrittenAsUpstream(t *testing.T) {
 	pdf := New("P", "mm", "A4", "")
 	pdf.AddPage()
 	page := pdf.pages[pdf.page]
-	num := func(v float64) string { return pdf.fmtF64(v, 2) } // upstream's formatting
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) } // upstream's fmtF64
 	k, h := pdf.k, pdf.h
 	for i := 0; i+3 < len(values); i++ {
 		a, b, c, d := values[i], values[i+1], values[i+2], values[i+3]
