@@ -2696,9 +2696,14 @@ func (f *Fpdf) SetWordSpacing(space float64) {
 // This method is demonstrated in the SetTextRenderingMode example.
 func (f *Fpdf) SetTextRenderingMode(mode int) {
 	if mode >= 0 && mode <= 7 {
-		f.out(strconv.Itoa(mode) + " Tr") // cpdaudit patch: was sprintf("%d Tr", mode)
+		// cpdaudit patch: was sprintf("%d Tr", mode); a letter sets the
+		// mode with every font, so the eight operators are constants.
+		f.out(textRenderingOps[mode])
 	}
 }
+
+// textRenderingOps are SetTextRenderingMode's operators (cpdaudit patch).
+var textRenderingOps = [8]string{"0 Tr", "1 Tr", "2 Tr", "3 Tr", "4 Tr", "5 Tr", "6 Tr", "7 Tr"}
 
 // SetAcceptPageBreakFunc allows the application to control where page breaks
 // occur.
@@ -4416,11 +4421,13 @@ func (f *Fpdf) replaceAliases() {
 				// cpdaudit patch: was the same on a string copy of each page,
 				// made twice per alias, found or not.
 				s := f.pages[n].Bytes()
+				// In place, the search is the replacement's own: a page
+				// without the alias is left as it is.
+				if r, ok := replaceInPlace(s, alias, replacement); ok {
+					f.pages[n].Truncate(len(r))
+					continue
+				}
 				if bytes.Contains(s, []byte(alias)) {
-					if r, ok := replaceInPlace(s, alias, replacement); ok {
-						f.pages[n].Truncate(len(r))
-						continue
-					}
 					s = bytes.ReplaceAll(s, []byte(alias), []byte(replacement))
 					f.pages[n].Truncate(0)
 					f.pages[n].Write(s)

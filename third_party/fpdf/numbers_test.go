@@ -1,10 +1,11 @@
-// cpdaudit patch 17: Line, Rect and SetLineWidth write their numbers
-// without making strings; the page must read as upstream's put(fmtF64(...))
-// and out(fmtF64(...) + " w") wrote it.
+// cpdaudit patches 17 and 21: Line, Rect and SetLineWidth write their
+// numbers without making strings, and SetTextRenderingMode writes constant
+// operators; the page must read as upstream's code wrote it.
 
 package fpdf
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"strconv"
@@ -38,6 +39,23 @@ func TestNumbersWrittenAsUpstream(t *testing.T) {
 		pdf.SetLineWidth(a)
 		if want := num(a*k) + " w\n"; page.String() != want {
 			t.Fatalf("SetLineWidth(%v) wrote %q, want %q", a, page.String(), want)
+		}
+	}
+}
+
+func TestTextRenderingModeAsUpstream(t *testing.T) {
+	pdf := New("P", "mm", "A4", "")
+	pdf.AddPage()
+	page := pdf.pages[pdf.page]
+	for mode := -2; mode <= 9; mode++ {
+		page.Reset()
+		pdf.SetTextRenderingMode(mode)
+		want := ""
+		if mode >= 0 && mode <= 7 {
+			want = fmt.Sprintf("%d Tr\n", mode)
+		}
+		if page.String() != want {
+			t.Errorf("SetTextRenderingMode(%d) wrote %q, want %q", mode, page.String(), want)
 		}
 	}
 }

@@ -44,7 +44,12 @@ func (f *Fpdf) AppendSplitText(lines []string, txt string, w float64) []string {
 	l := 0
 
 	for i < nb {
-		c, size := utf8.DecodeRuneInString(s[i:])
+		// ASCII (most of a letter) without decoding: one byte, and a
+		// space exactly when unicode.IsSpace says so.
+		c, size := rune(s[i]), 1
+		if c >= utf8.RuneSelf {
+			c, size = utf8.DecodeRuneInString(s[i:])
+		}
 
 		if int(c) >= len(cw) {
 			// Decimal representation of c is greater than the font width's array size so it can't be used as index.
@@ -53,7 +58,11 @@ func (f *Fpdf) AppendSplitText(lines []string, txt string, w float64) []string {
 			l += cw[c]
 		}
 
-		if unicode.IsSpace(c) || isChinese(c) {
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				sep, sepEnd = i, i+1
+			}
+		} else if unicode.IsSpace(c) || isChinese(c) {
 			sep, sepEnd = i, i+size
 		}
 		if c == '\n' || l > wmax {
@@ -129,3 +138,7 @@ func (f *Fpdf) splitTextRunes(txt string, w float64) (lines []string) {
 	}
 	return lines
 }
+
+// asciiSpace says which ASCII characters unicode.IsSpace reports as
+// spaces (cpdaudit patch).
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestSplitTextAsUpstream(t *testing.T) {
@@ -20,7 +21,7 @@ func TestSplitTextAsUpstream(t *testing.T) {
 	pdf := New("P", "mm", "A4", "")
 	pdf.AddUTF8FontFromBytes("dejavu", "", b)
 	pdf.SetFont("dejavu", "", 9)
-	alpha := []string{"a", "word", "W", " ", " ", "  ", "\n", "\t", "\u00a0", "\u3000", "中", "文", "é", "—", "’", "…", "ﬁ", "\U0001F600", "x-y"}
+	alpha := []string{"a", "word", "W", " ", " ", "  ", "\n", "\t", "\u00a0", "\u3000", "中", "文", "é", "—", "’", "…", "ﬁ", "\U0001F600", "x-y", "\r", "\v", "\f", "\u0085", "\x1c"}
 	rng := rand.New(rand.NewSource(1))
 	for range 50000 {
 		var sb strings.Builder
@@ -37,6 +38,15 @@ func TestSplitTextAsUpstream(t *testing.T) {
 		prefix := []string{"kept", ""}
 		if app := pdf.AppendSplitText(prefix, txt, w); !reflect.DeepEqual(app[:2], prefix) || !reflect.DeepEqual(app[2:], append([]string{}, want...)) {
 			t.Fatalf("AppendSplitText(%q, %q, %g) = %q, want the prefix and %q", prefix, txt, w, app, want)
+		}
+	}
+}
+
+// asciiSpace, SplitText's table for ASCII, must be unicode.IsSpace.
+func TestASCIISpaceAsUnicode(t *testing.T) {
+	for c := range rune(len(asciiSpace)) {
+		if asciiSpace[c] != unicode.IsSpace(c) {
+			t.Errorf("asciiSpace[%q] = %v, unicode.IsSpace says %v", c, asciiSpace[c], unicode.IsSpace(c))
 		}
 	}
 }
