@@ -22,7 +22,7 @@ import (
 // timing: a result that finishes early waits in a reorder buffer until
 // every earlier one has been added, and is dropped once added.
 func (j *auditJob) auditStage(ctx context.Context, t *tables) error {
-	fonts, err := report.LoadFonts()
+	fonts, err := j.warm.loadFonts()
 	if err != nil {
 		return fmt.Errorf("internal error, please report it: loading the PDF fonts: %w", err)
 	}

@@ -77,6 +77,8 @@ func Run(ctx context.Context, o Options) (*RunResult, error) {
 		return nil, err
 	}
 	defer lock.release()
+	// The fixed costs of the audit overlap the import.
+	warm := startWarmUp(policy)
 	var res *RunResult
 	err = withInputs(ctx, &o, found, rep, func(im *imported, tmp string) error {
 		if err := nothingRead(im); err != nil {
@@ -87,6 +89,7 @@ func Run(ctx context.Context, o Options) (*RunResult, error) {
 		if err != nil {
 			return err
 		}
+		job.warm = warm
 		res, err = job.run(ctx)
 		return err
 	})

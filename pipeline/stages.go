@@ -208,6 +208,9 @@ type auditJob struct {
 	// all was.
 	unread string
 	rep    reporter
+	// warm holds the fonts and has compiled the policy, started before
+	// the import; nil to do both when the audit starts.
+	warm *warmUp
 }
 
 // run indexes the reflections, then audits every member into a staged
