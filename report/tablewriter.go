@@ -43,6 +43,7 @@ type TableWriter struct {
 	activities *table // the Activities sheet being written
 	actSheets  int    // how many Activities sheets there are so far
 	vals       []any  // reused for each activity row
+	inserts    *sheetInserts
 
 	summaryCSV, activitiesCSV *gocsv.SafeCSVWriter
 	actRows                   []ActivityRow // one member's, reused
@@ -93,6 +94,7 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 		if err := t.startWorkbook(); err != nil {
 			if t.f != nil {
 				t.f.Close()
+				t.inserts.close()
 			}
 			return nil, err
 		}
@@ -108,6 +110,7 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 // created as they are needed and the three sheets after them at Close.
 func (t *TableWriter) startWorkbook() error {
 	t.f = excelize.NewFile(excelize.Options{TmpDir: t.in.TempDir})
+	t.inserts = &sheetInserts{dir: t.in.TempDir}
 	if err := t.f.SetSheetName("Sheet1", runfolder.SheetSummary); err != nil {
 		return err
 	}
@@ -120,11 +123,11 @@ func (t *TableWriter) startWorkbook() error {
 	}
 	// excelize keeps one StreamWriter per sheet, each with its own buffer
 	// and temporary file, so both sheets can be open at once.
-	if t.summary, err = openTable(t.f, t.st, runfolder.SheetSummary, summaryColumns(t.st, t.previous)); err != nil {
+	if t.summary, err = openTable(t.f, t.st, runfolder.SheetSummary, summaryColumns(t.st, t.previous), t.inserts); err != nil {
 		return err
 	}
 	t.actSheets = 1
-	t.activities, err = openTable(t.f, t.st, runfolder.SheetActivities, activityColumns(t.st))
+	t.activities, err = openTable(t.f, t.st, runfolder.SheetActivities, activityColumns(t.st), t.inserts)
 	return err
 }
 
@@ -204,7 +207,7 @@ func (t *TableWriter) addActivity(r *ActivityRow) error {
 			return err
 		}
 		var err error
-		if t.activities, err = openTable(t.f, t.st, name, activityColumns(t.st)); err != nil {
+		if t.activities, err = openTable(t.f, t.st, name, activityColumns(t.st), t.inserts); err != nil {
 			return err
 		}
 	}
@@ -226,6 +229,7 @@ func (t *TableWriter) Abort() {
 	}
 	if t.f != nil {
 		t.f.Close()
+		t.inserts.close()
 	}
 }
 
@@ -238,6 +242,7 @@ func (t *TableWriter) Close() error {
 	t.closed = true
 	if t.f != nil {
 		defer t.f.Close() // removes the stream writers' temporary files
+		defer t.inserts.close()
 	}
 	if t.err != nil {
 		return t.err
@@ -274,7 +279,7 @@ func (t *TableWriter) close() error {
 			}
 			return nil
 		},
-		func() error { return writeIssuesSheet(t.f, t.st, IssueRows(t.in.Issues)) },
+		func() error { return writeIssuesSheet(t.f, t.st, IssueRows(t.in.Issues), t.inserts) },
 		func() error { return writeComplianceSheet(t.f, t.st, t.in, t.tally.rates()) },
 		func() error { return writeRunSheet(t.f, t.st, t.in, t.RunRecord()) },
 		func() error { return setDocProps(t.f, t.in.Version, t.in.Year, t.in.Created) },
@@ -291,7 +296,7 @@ func (t *TableWriter) close() error {
 	// streamed sheet (the whole Activities sheet at 1,000 members), and
 	// its marks on streamed sheets are dropped at save, which writes their
 	// streamed bytes: all cost, no change to the file.
-	return save(t.f, t.workbook)
+	return saveWith(t.f, t.workbook, t.inserts)
 }
 
 // RunRecord is the run.json record of the input and the results added so

@@ -107,9 +107,21 @@ func WriteWorkbook(w io.Writer, in Input) error {
 // workbook is not held in memory twice. (excelize's only other use of the
 // buffer, patching zip64 local headers of entries over 4 GiB, finds nothing
 // to patch; archive/zip writes those headers itself.)
-func save(f *excelize.File, w io.Writer) error {
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return newSortedZip(w) })
-	_, err := f.WriteTo(w)
+func save(f *excelize.File, w io.Writer) error { return saveWith(f, w, nil) }
+
+// saveWith is save with the data rows of the streamed tables of ins put
+// into their sheets.
+func saveWith(f *excelize.File, w io.Writer, ins *sheetInserts) error {
+	inserts, err := ins.readers()
+	if err != nil {
+		return err
+	}
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
+		z := newSortedZip(w)
+		z.inserts = inserts
+		return z
+	})
+	_, err = f.WriteTo(w)
 	return err
 }
 
@@ -291,23 +303,30 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// table is one streamed table sheet being written, row by row.
+// table is one streamed table sheet being written, row by row: excelize
+// writes the sheet and its header row, appendSheetRow the data rows into
+// data, which go into the sheet as the workbook is saved.
 type table struct {
 	f     *excelize.File
 	sheet string
 	cols  []column
 	sw    *excelize.StreamWriter
-	rows  int   // data rows written so far, the header not counted
-	cells []any // reused for each row: the stream writer keeps none of it
-	wrap  int   // the style of the columns whose text wraps
+	rows  int // data rows written so far, the header not counted
+	wrap  int // the style of the columns whose text wraps
+	data  *rowSpool
+	buf   []byte // one row's XML, reused
 }
 
-func openTable(f *excelize.File, st *styles, sheet string, cols []column) (*table, error) {
+func openTable(f *excelize.File, st *styles, sheet string, cols []column, ins *sheetInserts) (*table, error) {
 	sw, err := startTable(f, st, sheet, cols)
 	if err != nil {
 		return nil, err
 	}
-	return &table{f: f, sheet: sheet, cols: cols, sw: sw, cells: make([]any, len(cols)), wrap: st.wrap}, nil
+	data, err := ins.add(f, sheet)
+	if err != nil {
+		return nil, err
+	}
+	return &table{f: f, sheet: sheet, cols: cols, sw: sw, wrap: st.wrap, data: data}, nil
 }
 
 // add writes the next data row, as high as its wrapped text needs. nil
@@ -315,14 +334,12 @@ func openTable(f *excelize.File, st *styles, sheet string, cols []column) (*tabl
 // wrapping.
 func (t *table) add(vals []any) error {
 	t.rows++
-	for i, v := range vals {
-		t.cells[i] = excelize.Cell{StyleID: t.cols[i].style, Value: v}
+	var err error
+	t.buf, err = appendSheetRow(t.buf[:0], t.rows+1, vals, t.cols, wrappedHeight(vals, t.cols, t.wrap))
+	if err != nil {
+		return err
 	}
-	h := wrappedHeight(vals, t.cols, t.wrap)
-	if h == 0 {
-		return t.sw.SetRow(cellName(1, t.rows+1), t.cells[:len(vals)])
-	}
-	return t.sw.SetRow(cellName(1, t.rows+1), t.cells[:len(vals)], excelize.RowOpts{Height: h})
+	return t.data.write(t.buf)
 }
 
 // finish adds the autofilter, then extra (conditional formats and the
@@ -376,13 +393,13 @@ func finishActivitiesSheet(f *excelize.File, st *styles, t *table) error {
 	})
 }
 
-func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow) error {
+func writeIssuesSheet(f *excelize.File, st *styles, rows []IssueRow, ins *sheetInserts) error {
 	cols := []column{
 		{"Source file", 30, st.wrap}, {"Sheet", 14, st.wrap}, {"Row", 7, st.integer},
 		{"Column", 18, st.wrap}, {"Value", 24, st.wrap}, {"Problem and what to do", 70, st.wrap},
 		{"Member ID", 12, st.text},
 	}
-	t, err := openTable(f, st, runfolder.SheetIssues, cols)
+	t, err := openTable(f, st, runfolder.SheetIssues, cols, ins)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,10 @@ type sortedZip struct {
 	spoolAt int      // compressed bytes an entry keeps in memory at most
 	spool   *os.File // nil until an entry outgrows spoolAt
 	end     int64    // bytes written to spool
+	// inserts are bytes to put into entries before their first
+	// </sheetData>: the data rows of the streamed tables (sheetrows.go).
+	// Each must find its entry.
+	inserts map[string]io.Reader
 }
 
 type zipEntry struct {
@@ -48,6 +52,8 @@ type zipEntry struct {
 	size   uint64
 	// raw holds the uncompressed bytes of an entry rewritten at Close.
 	raw *bytes.Buffer
+	// insert goes into raw before its first </sheetData> at Close.
+	insert io.Reader
 }
 
 type spoolChunk struct{ off, n int64 }
@@ -144,8 +150,34 @@ func (z *sortedZip) Create(name string) (io.Writer, error) {
 	if name == contentTypesName {
 		e.raw = new(bytes.Buffer)
 	}
+	if r, ok := z.inserts[name]; ok {
+		e.raw, e.insert = new(bytes.Buffer), r
+		delete(z.inserts, name)
+	}
 	z.entries = append(z.entries, e)
 	return e, nil
+}
+
+// writeInserted writes a sheet held in raw with its insert before its
+// first </sheetData>, where its data rows belong.
+func (e *zipEntry) writeInserted() error {
+	raw := e.raw.Bytes()
+	at := bytes.Index(raw, []byte("</sheetData>"))
+	if at < 0 {
+		return fmt.Errorf("internal error, please report it: %s of the workbook has no sheetData for its table rows", e.name)
+	}
+	e.raw = nil
+	if _, err := e.Write(raw[:at]); err != nil {
+		return err
+	}
+	// In pieces, as excelize copies a sheet, so the compressed bytes
+	// spill to the spool as they grow rather than after the whole sheet.
+	if _, err := io.CopyBuffer(struct{ io.Writer }{e}, struct{ io.Reader }{e.insert}, make([]byte, 32<<10)); err != nil {
+		return err
+	}
+	e.insert = nil
+	_, err := e.Write(raw[at:])
+	return err
 }
 
 // AddFS is part of excelize's ZipWriter interface; excelize does not call
@@ -163,10 +195,22 @@ func (z *sortedZip) Close() error {
 			z.spool = nil
 		}
 	}()
+	if len(z.inserts) > 0 {
+		var missing []string
+		for name := range z.inserts {
+			missing = append(missing, name)
+		}
+		sort.Strings(missing)
+		return fmt.Errorf("internal error, please report it: the workbook has no %v for its table rows", missing)
+	}
 	sort.SliceStable(z.entries, func(i, j int) bool { return z.entries[i].name < z.entries[j].name })
 	zw := zip.NewWriter(z.out)
 	for _, e := range z.entries {
-		if e.raw != nil {
+		if e.insert != nil {
+			if err := e.writeInserted(); err != nil {
+				return err
+			}
+		} else if e.raw != nil {
 			raw := sortDefaults(e.raw.Bytes())
 			e.raw = nil
 			if _, err := e.Write(raw); err != nil {

@@ -1,0 +1,413 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// The data rows of the streamed sheets (Summary, Activities, Import
+// issues) are written here rather than by excelize's StreamWriter.SetRow,
+// which was most of the tables' CPU: for every cell it parses and formats
+// cell names, copies the value twice while escaping it and matches a
+// regular expression, all under the lock that orders the results. The
+// bytes are exactly SetRow's (TestSheetRowsAsExcelize compares them on
+// every kind of value the tables write, and on random ones); excelize
+// still writes everything else of the sheet, its header row included, and
+// the rows are put in before its </sheetData> as the workbook is saved
+// (sortedZip's inserts).
+
+// appendSheetRow appends row number row as excelize's StreamWriter.SetRow
+// writes it with cells excelize.Cell{StyleID: cols[i].style, Value:
+// vals[i]} and RowOpts{Height: height}. The values are those the tables
+// hold: nil, string, int, float64 and time.Time (in a styled column); any
+// other is an error rather than a guess at excelize's form of it.
+func appendSheetRow(b []byte, row int, vals []any, cols []column, height float64) ([]byte, error) {
+	if height > excelize.MaxRowHeight {
+		return b, excelize.ErrMaxRowHeight
+	}
+	b = append(b, `<row r="`...)
+	b = strconv.AppendInt(b, int64(row), 10)
+	b = append(b, '"')
+	if height > 0 {
+		b = append(b, ` ht="`...)
+		b = strconv.AppendFloat(b, height, 'f', -1, 64)
+		b = append(b, `" customHeight="1"`...)
+	}
+	b = append(b, '>')
+	for i, v := range vals {
+		b = append(b, `<c r="`...)
+		b = appendCellName(b, i+1, row)
+		b = append(b, '"')
+		if s := cols[i].style; s != 0 {
+			b = append(b, ` s="`...)
+			b = strconv.AppendInt(b, int64(s), 10)
+			b = append(b, '"')
+		}
+		switch v := v.(type) {
+		case nil:
+			b = append(b, '>')
+		case string:
+			b = appendInlineString(b, v)
+		case int:
+			b = append(b, `><v>`...)
+			b = strconv.AppendInt(b, int64(v), 10)
+			b = append(b, `</v>`...)
+		case float64:
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				b = appendInlineString(b, fmt.Sprint(v))
+				break
+			}
+			b = append(b, `><v>`...)
+			b = append(b, formatCellFloat(v)...)
+			b = append(b, `</v>`...)
+		case time.Time:
+			if cols[i].style == 0 {
+				// excelize would add a date style to the workbook.
+				return b, fmt.Errorf("internal error, please report it: a workbook date in a column without a style")
+			}
+			b = appendCellTime(b, v)
+		default:
+			return b, fmt.Errorf("internal error, please report it: a workbook cell of type %T", v)
+		}
+		b = append(b, `</c>`...)
+	}
+	return append(b, `</row>`...), nil
+}
+
+// appendCellName appends a cell's name, A1 style, as
+// excelize.CoordinatesToCellName makes it.
+func appendCellName(b []byte, col, row int) []byte {
+	var letters [8]byte
+	n := len(letters)
+	for col > 0 {
+		col--
+		n--
+		letters[n] = byte('A' + col%26)
+		col /= 26
+	}
+	b = append(b, letters[n:]...)
+	return strconv.AppendInt(b, int64(row), 10)
+}
+
+// appendInlineString finishes a cell's start tag and writes s as an
+// inline string, as excelize's setInlineStr and writeCell do: cut to
+// Excel's 32,767 UTF-16 units, XML-escaped but for line feeds, Excel's
+// _xHHHH_ escapes escaped, and xml:space="preserve" when it starts or
+// ends with white space.
+func appendInlineString(b []byte, s string) []byte {
+	if len(s) > excelize.TotalCellChars && countUTF16(s) > excelize.TotalCellChars {
+		s = truncateUTF16(s, excelize.TotalCellChars)
+	}
+	b = append(b, ` t="inlineStr"><is><t`...)
+	if s != "" && (isXMLSpace(s[0]) || isXMLSpace(s[len(s)-1])) {
+		b = append(b, ` xml:space="preserve"`...)
+	}
+	b = append(b, '>')
+	if plainText(s) {
+		b = append(b, s...)
+	} else {
+		var sb strings.Builder
+		_ = xml.EscapeText(&sb, []byte(s))
+		b = append(b, bstrMarshal(strings.ReplaceAll(sb.String(), "&#xA;", "\n"))...)
+	}
+	return append(b, `</t></is>`...)
+}
+
+func isXMLSpace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == ' ' }
+
+// plainText reports whether s comes out of excelize's escaping unchanged:
+// printable ASCII and line feeds, none of XML's special characters, and
+// no underscore (which might start an _xHHHH_ escape).
+func plainText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\n' || c >= 0x7f {
+			return false
+		}
+		switch c {
+		case '"', '&', '\'', '<', '>', '_':
+			return false
+		}
+	}
+	return true
+}
+
+func countUTF16(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+func truncateUTF16(s string, length int) string {
+	n := 0
+	for i, r := range s {
+		if n += utf16.RuneLen(r); n > length {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+var (
+	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
+)
+
+// bstrMarshal escapes the text of s that Excel would read as its
+// _xHHHH_ escape of a character, as excelize's bstrMarshal does (it is
+// that function, from excelize v2.11.1, BSD 3-clause licence).
+func bstrMarshal(s string) (result string) {
+	if !strings.Contains(s, "_x") {
+		return s // no match of bstrExp is possible
+	}
+	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+	for _, match := range matches {
+		result += s[cursor:match[0]]
+		subStr := s[match[0]:match[1]]
+		if subStr == "_x005F_" {
+			cursor = match[1]
+			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
+				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
+				if err == nil {
+					result += subStr + "x005F" + subStr
+					continue
+				}
+			}
+			result += subStr + "x005F_"
+			continue
+		}
+		if bstrExp.MatchString(subStr) {
+			cursor = match[1]
+			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
+				result += "_x005F" + subStr
+				continue
+			}
+		}
+	}
+	if cursor < l {
+		result += s[cursor:]
+	}
+	return result
+}
+
+// formatCellFloat is excelize's form of a float64 cell: as many decimals
+// as it needs, cut to 15 significant digits (excelize's formatCellFloat
+// with precision -1).
+func formatCellFloat(value float64) string {
+	str := strconv.FormatFloat(value, 'f', -1, 64)
+	if math.Abs(value) == math.MaxFloat64 {
+		return str
+	}
+	const maxPrec = 15
+	decimal := strings.IndexByte(str, '.')
+	significant := 0
+	for idx := range str {
+		if str[idx] < '0' || str[idx] > '9' || significant == 0 && str[idx] == '0' {
+			continue
+		}
+		significant++
+		if significant <= maxPrec {
+			continue
+		}
+		if decimal >= 0 && idx > decimal {
+			return strings.TrimSuffix(str[:idx], ".")
+		}
+		if decimal < 0 {
+			decimal = len(str)
+		}
+		truncated := []byte(str[:decimal])
+		for ; idx < len(truncated); idx++ {
+			truncated[idx] = '0'
+		}
+		return string(truncated)
+	}
+	return str
+}
+
+// Excel's day zero and the day after its fictitious 29 February 1900, as
+// excelize counts them (1900 date system: the workbook is new).
+var (
+	excelMinTime1900      = time.Date(1899, time.December, 31, 0, 0, 0, 0, time.UTC)
+	excelBuggyPeriodStart = time.Date(1900, time.March, 1, 0, 0, 0, 0, time.UTC).Add(-time.Nanosecond)
+)
+
+const (
+	dayNanoseconds = 24 * time.Hour
+	maxDuration    = 290 * 364 * dayNanoseconds
+)
+
+// appendCellTime finishes a date cell as excelize's StreamWriter writes a
+// time.Time in a styled cell: the Excel serial day of its wall clock, or
+// before 1900 the RFC 3339 text as an inline string.
+func appendCellTime(b []byte, value time.Time) []byte {
+	_, offset := value.In(value.Location()).Zone()
+	value = value.Add(time.Duration(offset) * time.Second)
+	if x := excelTime(value); x > 0 {
+		b = append(b, `><v>`...)
+		b = strconv.AppendFloat(b, x, 'f', -1, 64)
+		return append(b, `</v>`...)
+	}
+	s := value.Format(time.RFC3339Nano)
+	b = append(b, ` t="inlineStr"><is><t`...)
+	if s != "" && (isXMLSpace(s[0]) || isXMLSpace(s[len(s)-1])) {
+		b = append(b, ` xml:space="preserve"`...)
+	}
+	b = append(b, '>')
+	b = append(b, s...)
+	return append(b, `</t></is>`...)
+}
+
+// excelTime is excelize's timeToExcelTime in the 1900 date system.
+func excelTime(t time.Time) float64 {
+	date := excelMinTime1900
+	if t.Before(date) {
+		return 0
+	}
+	tt, diff, result := t, t.Sub(date), 0.0
+	for diff >= maxDuration {
+		result += float64(maxDuration / dayNanoseconds)
+		tt = tt.Add(-maxDuration)
+		diff = tt.Sub(date)
+	}
+	rem := diff % dayNanoseconds
+	result += float64(diff-rem)/float64(dayNanoseconds) + float64(rem)/float64(dayNanoseconds)
+	if t.After(excelBuggyPeriodStart) {
+		result++
+	}
+	return result
+}
+
+// rowSpool holds a sheet's data rows until the workbook is saved: in
+// memory up to rowSpoolChunk bytes, then in a temporary file, as excelize's
+// stream writer held them, so memory does not grow with the membership.
+type rowSpool struct {
+	dir  string
+	buf  bytes.Buffer
+	file *os.File
+	err  error
+}
+
+// rowSpoolChunk is excelize's StreamChunkSize.
+var rowSpoolChunk = excelize.StreamChunkSize
+
+func (s *rowSpool) write(p []byte) error {
+	if s.err != nil {
+		return s.err
+	}
+	s.buf.Write(p)
+	if s.buf.Len() < rowSpoolChunk {
+		return nil
+	}
+	if s.file == nil {
+		if s.file, s.err = os.CreateTemp(s.dir, "cpdaudit-rows-"); s.err != nil {
+			return s.err
+		}
+	}
+	_, s.err = s.buf.WriteTo(s.file)
+	return s.err
+}
+
+// reader returns every row written, in order.
+func (s *rowSpool) reader() (io.Reader, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	if s.file == nil {
+		return bytes.NewReader(s.buf.Bytes()), nil
+	}
+	end, err := s.file.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	return io.MultiReader(io.NewSectionReader(s.file, 0, end), bytes.NewReader(s.buf.Bytes())), nil
+}
+
+// close removes the temporary file.
+func (s *rowSpool) close() error {
+	s.buf = bytes.Buffer{}
+	if s.file == nil {
+		return nil
+	}
+	name := s.file.Name()
+	err := errors.Join(s.file.Close(), os.Remove(name))
+	s.file = nil
+	return err
+}
+
+// sheetInserts are the data rows of a workbook's streamed tables, by the
+// zip entry of their sheet.
+type sheetInserts struct {
+	dir    string // for the spools' temporary files
+	spools map[string]*rowSpool
+	order  []string
+}
+
+// add starts the rows of sheet, a sheet just made by NewSheet (or the
+// renamed first sheet), which excelize keeps at xl/worksheets/sheetN.xml
+// for its sheet ID N. Should a later excelize name it otherwise, saving
+// fails rather than drop the rows (sortedZip checks that every insert
+// found its entry).
+func (ins *sheetInserts) add(f *excelize.File, sheet string) (*rowSpool, error) {
+	id := 0
+	if f.WorkBook != nil {
+		for _, s := range f.WorkBook.Sheets.Sheet {
+			if s.Name == sheet {
+				id = s.SheetID
+			}
+		}
+	}
+	if id == 0 {
+		return nil, fmt.Errorf("internal error, please report it: no sheet %q in the new workbook", sheet)
+	}
+	path := "xl/worksheets/sheet" + strconv.Itoa(id) + ".xml"
+	if ins.spools == nil {
+		ins.spools = map[string]*rowSpool{}
+	}
+	if ins.spools[path] != nil {
+		return nil, fmt.Errorf("internal error, please report it: two tables in %s", path)
+	}
+	s := &rowSpool{dir: ins.dir}
+	ins.spools[path] = s
+	ins.order = append(ins.order, path)
+	return s, nil
+}
+
+// readers returns each sheet's rows by entry name; nil for no inserts.
+func (ins *sheetInserts) readers() (map[string]io.Reader, error) {
+	if ins == nil || len(ins.spools) == 0 {
+		return nil, nil
+	}
+	out := make(map[string]io.Reader, len(ins.spools))
+	for path, s := range ins.spools {
+		r, err := s.reader()
+		if err != nil {
+			return nil, err
+		}
+		out[path] = r
+	}
+	return out, nil
+}
+
+// close removes the spools' temporary files.
+func (ins *sheetInserts) close() {
+	if ins == nil {
+		return
+	}
+	for _, path := range ins.order {
+		ins.spools[path].close()
+	}
+}

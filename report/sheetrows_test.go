@@ -1,0 +1,252 @@
+package report
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"io"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// excelizeRows writes rows with excelize's StreamWriter.SetRow, as the
+// tables did before appendSheetRow, and returns the sheet XML between
+// <sheetData> and </sheetData>.
+func excelizeRows(t testing.TB, cols []column, rows [][]any, heights []float64) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, vals := range rows {
+		cells := make([]any, len(vals))
+		for j, v := range vals {
+			cells[j] = excelize.Cell{StyleID: cols[j].style, Value: v}
+		}
+		if err := sw.SetRow(cellName(1, i+2), cells, excelize.RowOpts{Height: heights[i]}); err != nil {
+			t.Fatalf("row %d: %v", i+2, err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, err := zr.Open("xl/worksheets/sheet1.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := io.ReadAll(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := bytes.Index(sheet, []byte("<sheetData>")) + len("<sheetData>")
+	end := bytes.Index(sheet, []byte("</sheetData>"))
+	return sheet[start:end]
+}
+
+func ourRows(t testing.TB, cols []column, rows [][]any, heights []float64) []byte {
+	t.Helper()
+	var out []byte
+	for i, vals := range rows {
+		var err error
+		if out, err = appendSheetRow(out, i+2, vals, cols, heights[i]); err != nil {
+			t.Fatalf("row %d: %v", i+2, err)
+		}
+	}
+	return out
+}
+
+// firstDiff shows where two sheets' rows part.
+func firstDiff(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	lo := max(i-80, 0)
+	return "excelize: ..." + string(a[lo:min(i+80, len(a))]) + "\nours:     ..." + string(b[lo:min(i+80, len(b))])
+}
+
+// Awkward strings: everything excelize's escaping treats specially.
+var awkwardStrings = []string{
+	"", " ", "plain text", " leading", "trailing ", "\tTab", "line\nfeed", "cr\r\nlf", "ends\n",
+	`<b>&"quotes'</b>`, "a_b", "_x0041_", "_x005F_", "_x005F_x0041_", "_x005F_x12", "_xD800_", "_x12G4_",
+	"__x0041__x0042_", "x0041_", "_X0041_", "naïve café", "Zoë Ł", "日本語のテキスト", "emoji 😀 here",
+	"ctl\x01char", "del\x7f", "bad utf8 \xff\xfe", "\uFFFE", "\uFFFD", "=SUM(A1)", "+44 1234", "-3", "@x",
+	strings.Repeat("é", 20000), strings.Repeat("😀", 17000), strings.Repeat("a", 32767), strings.Repeat("a", 32768) + "tail",
+	"mixed _x0009_ and\ttab", "&#xA; literal",
+}
+
+func TestSheetRowsAsExcelize(t *testing.T) {
+	cols := []column{{style: 1}, {style: 0}, {style: 3}, {style: 12}, {style: 2}}
+	var rows [][]any
+	var heights []float64
+	add := func(h float64, vals ...any) {
+		for len(vals) < len(cols) {
+			vals = append(vals, nil)
+		}
+		rows = append(rows, vals)
+		heights = append(heights, h)
+	}
+	for _, s := range awkwardStrings {
+		add(0, s, s, nil, s)
+	}
+	for _, f := range []float64{0, 1, -1, 0.5, 37.25, 0.1 + 0.2, 1.0 / 3, 2.675, 1e-7, 1e21, 123456789012345678, -0.0,
+		math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(1), math.Inf(-1)} {
+		add(15, f, int(f), f)
+	}
+	for _, n := range []int{0, 1, -1, 7, 1 << 40, math.MinInt64, math.MaxInt64} {
+		add(30.75, n)
+	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		london = time.FixedZone("BST", 3600)
+	}
+	for _, d := range []time.Time{
+		time.Date(2025, 3, 14, 0, 0, 0, 0, time.UTC), time.Date(2025, 7, 1, 13, 30, 15, 500, london),
+		time.Date(1900, 2, 28, 0, 0, 0, 0, time.UTC), time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC), time.Date(1899, 12, 30, 23, 0, 0, 0, time.UTC),
+		time.Date(1066, 10, 14, 9, 0, 0, 0, time.FixedZone("x", -5*3600)), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2024, 2, 29, 12, 0, 0, 0, time.FixedZone("y", 5*3600+1800)), {},
+	} {
+		add(409, d, d.String(), d)
+	}
+	// Random rows of the kinds the tables write.
+	rng := rand.New(rand.NewPCG(18, 5))
+	alphabet := []rune("abc XYZ_x0F5\n\t\r<>&\"'é😀\x00\x1f-=+@.")
+	for range 3000 {
+		vals := make([]any, len(cols))
+		for j := range vals {
+			switch rng.IntN(6) {
+			case 0:
+				vals[j] = nil
+			case 1:
+				vals[j] = rng.IntN(2000) - 1000
+			case 2:
+				vals[j] = math.Round(rng.Float64()*40000) / 100
+			case 3:
+				if cols[j].style == 0 {
+					continue // excelize adds a style; the tables never ask it to
+				}
+				vals[j] = time.Date(1890+rng.IntN(200), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), 0, 0, 0, time.UTC)
+			default:
+				var sb strings.Builder
+				for range rng.IntN(40) {
+					sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
+				}
+				vals[j] = sb.String()
+			}
+		}
+		rows = append(rows, vals)
+		heights = append(heights, float64(rng.IntN(4))*12.75)
+	}
+	want := excelizeRows(t, cols, rows, heights)
+	got := ourRows(t, cols, rows, heights)
+	if !bytes.Equal(got, want) {
+		t.Fatalf("rows differ from excelize's:\n%s", firstDiff(want, got))
+	}
+}
+
+// A row too high for Excel is refused with excelize's own error.
+func TestSheetRowTooHigh(t *testing.T) {
+	_, err := appendSheetRow(nil, 2, []any{"x"}, []column{{style: 1}}, excelize.MaxRowHeight+1)
+	if !errors.Is(err, excelize.ErrMaxRowHeight) {
+		t.Fatalf("err = %v, want excelize.ErrMaxRowHeight", err)
+	}
+	if _, err := appendSheetRow(nil, 2, []any{true}, []column{{style: 1}}, 0); err == nil {
+		t.Fatal("a bool cell was written; only the types excelize's form is known for may be")
+	}
+	if _, err := appendSheetRow(nil, 2, []any{time.Now()}, []column{{style: 0}}, 0); err == nil {
+		t.Fatal("a date was written in a column without a style, where excelize would add one")
+	}
+}
+
+// Cell names past column Z and in high rows are excelize's.
+func TestAppendCellName(t *testing.T) {
+	for _, c := range [][2]int{{1, 1}, {26, 2}, {27, 3}, {52, 10}, {53, 99}, {702, 1048576}, {703, 5}, {16384, 7}} {
+		want, err := excelize.CoordinatesToCellName(c[0], c[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(appendCellName(nil, c[0], c[1])); got != want {
+			t.Errorf("appendCellName(%d, %d) = %q, want %q", c[0], c[1], got, want)
+		}
+	}
+}
+
+// FuzzSheetRowString compares one string cell with excelize's.
+func FuzzSheetRowString(f *testing.F) {
+	for _, s := range awkwardStrings {
+		if len(s) < 1000 {
+			f.Add(s)
+		}
+	}
+	cols := []column{{style: 4}}
+	f.Fuzz(func(t *testing.T, s string) {
+		rows, heights := [][]any{{s}}, []float64{0}
+		want := excelizeRows(t, cols, rows, heights)
+		if got := ourRows(t, cols, rows, heights); !bytes.Equal(got, want) {
+			t.Fatalf("%q: rows differ from excelize's:\n%s", s, firstDiff(want, got))
+		}
+	})
+}
+
+// Rows that outgrow memory go to a temporary file and come back in order:
+// the workbook is the same whether its rows were spooled or not, and the
+// file is gone after Close.
+func TestRowSpoolToFile(t *testing.T) {
+	in := sampleInput()
+	var want bytes.Buffer
+	if err := WriteWorkbook(&want, in); err != nil {
+		t.Fatal(err)
+	}
+	defer func(n int) { rowSpoolChunk = n }(rowSpoolChunk)
+	rowSpoolChunk = 100
+	in.TempDir = t.TempDir()
+	var got bytes.Buffer
+	tw, err := NewTableWriter(in, &got, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range in.Results {
+		if err := tw.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	spooled := 0
+	for _, s := range tw.inserts.spools {
+		if s.file != nil {
+			spooled++
+		}
+	}
+	if spooled == 0 {
+		t.Fatal("no rows went to a temporary file; the test checks nothing")
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Error("the workbook with its rows spooled to a file differs from the one held in memory")
+	}
+	left, err := os.ReadDir(in.TempDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		t.Errorf("%s left in the temporary folder", e.Name())
+	}
+}
