@@ -221,3 +221,39 @@ func problemText(is runfolder.Issue) string {
 		return p + ". " + a
 	}
 }
+
+// The CSV records of the table rows, field by field as gocsv lays out
+// their csv-tagged fields (a MarshalCSV method, else the string, "true" or
+// "false", or the decimal integer), without its reflection on every row.
+// TestCSVRecordsAsGocsv holds them to gocsv's, and fails when a field is
+// added to a row without being added here.
+
+// summaryRecord is r's line of summary.csv; previous adds
+// previous_outcome. rec is reused.
+func summaryRecord(rec []string, r *SummaryRow, previous bool) []string {
+	rec = append(rec[:0],
+		r.MemberID.csv(), r.Name.csv(), r.Grade.csv(),
+		audit.FormatHours(float64(r.CountedHours)), audit.FormatHours(float64(r.RequiredHours)),
+		strconv.Itoa(r.SubstantiveCategories), strconv.Itoa(r.RequiredCategories),
+		string(r.Standard1), string(r.Standard2), string(r.Standard3), string(r.Standard4),
+		string(r.Outcome), r.Flags.csv(),
+	)
+	if previous {
+		rec = append(rec, string(r.PreviousOutcome))
+	}
+	return rec
+}
+
+// activityRecord is r's line of activities.csv. rec is reused.
+func activityRecord(rec []string, r *ActivityRow) []string {
+	date, _ := r.Date.MarshalCSV()
+	return append(rec[:0],
+		r.MemberID.csv(), r.Source.csv(), r.Title.csv(), string(r.Category), date,
+		audit.FormatHours(float64(r.Hours)), strconv.FormatBool(r.Counted), string(r.Reflection),
+		strconv.FormatBool(r.Quality), strconv.FormatBool(r.Users),
+		r.QualityEvidence.csv(), r.UsersEvidence.csv(),
+	)
+}
+
+// csv is MarshalCSV without its error, which is always nil.
+func (t Text) csv() string { return runfolder.Defuse(string(t)) }

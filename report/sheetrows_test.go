@@ -12,7 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gocarina/gocsv"
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ies/cpdaudit/audit"
 )
 
 // excelizeRows writes rows with excelize's StreamWriter.SetRow, as the
@@ -214,8 +217,9 @@ func TestRowSpoolToFile(t *testing.T) {
 	if err := WriteWorkbook(&want, in); err != nil {
 		t.Fatal(err)
 	}
-	defer func(n int) { rowSpoolChunk = n }(rowSpoolChunk)
-	rowSpoolChunk = 100
+	defer func(n, b int) { rowSpoolChunk, rowBlock = n, b }(rowSpoolChunk, rowBlock)
+	// Rows cross blocks, and the file is written more than once.
+	rowSpoolChunk, rowBlock = 1000, 37
 	in.TempDir = t.TempDir()
 	var got bytes.Buffer
 	tw, err := NewTableWriter(in, &got, nil, nil)
@@ -248,5 +252,85 @@ func TestRowSpoolToFile(t *testing.T) {
 	}
 	for _, e := range left {
 		t.Errorf("%s left in the temporary folder", e.Name())
+	}
+}
+
+// csvLines lays records out as the TableWriter's CSVs do.
+func csvLines(t *testing.T, records [][]string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	w := newCSVWriter(&buf)
+	for _, r := range records {
+		if err := w.Write(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestCSVRecordsAsGocsv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(18, 6))
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	var summary []SummaryRow
+	var activities []ActivityRow
+	for _, in := range []Input{sampleInput(), previousInput()} {
+		summary = append(summary, SummaryRows(in.Results)...)
+		activities = append(activities, ActivityRows(in.Results)...)
+	}
+	hours := []float64{0, 0.5, 1.25, 2.675, 1.0 / 3, 37.5, 1e-9, 1234.5678, -1}
+	verdicts := []string{"MET", "REVIEW", "NOT_MET", "EXEMPT", ""}
+	for range 500 {
+		summary = append(summary, SummaryRow{
+			MemberID: Text(pick(awkwardStrings)), Name: Text(pick(awkwardStrings)), Grade: Text(pick(awkwardStrings)),
+			CountedHours: Hours(hours[rng.IntN(len(hours))]), RequiredHours: Hours(hours[rng.IntN(len(hours))]),
+			SubstantiveCategories: rng.IntN(9) - 1, RequiredCategories: rng.IntN(5),
+			Standard1: audit.Verdict(pick(verdicts)), Standard2: audit.Verdict(pick(verdicts)), Standard3: audit.Verdict(pick(verdicts)),
+			Standard4: audit.Verdict(pick(verdicts)), Outcome: audit.Verdict(pick(verdicts)), Flags: Text(pick(awkwardStrings)),
+			PreviousOutcome: audit.Verdict(pick(verdicts)),
+		})
+		var date time.Time
+		if rng.IntN(3) > 0 {
+			date = time.Date(1990+rng.IntN(40), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), 0, 0, 0, 0, time.UTC)
+		}
+		activities = append(activities, ActivityRow{
+			MemberID: Text(pick(awkwardStrings)), Source: Text(pick(awkwardStrings)), Title: Text(pick(awkwardStrings)),
+			Category: audit.Category(pick(awkwardStrings)), Date: Date(date), Hours: Hours(hours[rng.IntN(len(hours))]),
+			Counted: rng.IntN(2) == 0, Reflection: audit.ReflectionLevel(pick(verdicts)), Quality: rng.IntN(2) == 0, Users: rng.IntN(2) == 0,
+			QualityEvidence: Text(pick(awkwardStrings)), UsersEvidence: Text(pick(awkwardStrings)),
+			NotCountedReason: "x", Advice: "y", Flags: "z",
+		})
+	}
+	gocsvLines := func(rows any) string {
+		var buf bytes.Buffer
+		if err := gocsv.MarshalCSVWithoutHeaders(rows, newCSVWriter(&buf)); err != nil {
+			t.Fatal(err)
+		}
+		return buf.String()
+	}
+	var recs, recsPrev, actRecs [][]string
+	withPrev := make([]summaryRowWithPrevious, len(summary))
+	for i := range summary {
+		recs = append(recs, summaryRecord(nil, &summary[i], false))
+		recsPrev = append(recsPrev, summaryRecord(nil, &summary[i], true))
+		withPrev[i] = summaryRowWithPrevious{SummaryRow: summary[i], PreviousOutcome: summary[i].PreviousOutcome}
+	}
+	for i := range activities {
+		actRecs = append(actRecs, activityRecord(nil, &activities[i]))
+	}
+	for _, c := range []struct {
+		name      string
+		got, want string
+	}{
+		{"summary.csv", csvLines(t, recs), gocsvLines(summary)},
+		{"summary.csv with previous_outcome", csvLines(t, recsPrev), gocsvLines(withPrev)},
+		{"activities.csv", csvLines(t, actRecs), gocsvLines(activities)},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: lines differ from gocsv's:\n%s", c.name, firstDiff([]byte(c.want), []byte(c.got)))
+		}
 	}
 }

@@ -47,6 +47,7 @@ type TableWriter struct {
 
 	summaryCSV, activitiesCSV *gocsv.SafeCSVWriter
 	actRows                   []ActivityRow // one member's, reused
+	record                    []string      // one CSV line's fields, reused
 	// summaryHash hashes summary.csv as it is written (when it is not
 	// written, as it would be): its SHA-256 is the run ID.
 	summaryHash hash.Hash
@@ -159,11 +160,10 @@ func (t *TableWriter) add(r *audit.MemberResult) error {
 		}
 	}
 	if t.summaryCSV != nil {
-		var rows any = []SummaryRow{row}
-		if t.previous {
-			rows = []summaryRowWithPrevious{{SummaryRow: row, PreviousOutcome: row.PreviousOutcome}}
-		}
-		if err := gocsv.MarshalCSVWithoutHeaders(rows, t.summaryCSV); err != nil {
+		// No flush a member: csv.Writer's buffer goes out as it fills, and
+		// a failed write is the error of the next Write.
+		t.record = summaryRecord(t.record, &row, t.previous)
+		if err := t.summaryCSV.Write(t.record); err != nil {
 			return err
 		}
 	}
@@ -182,9 +182,12 @@ func (t *TableWriter) add(r *audit.MemberResult) error {
 			}
 		}
 	}
-	if t.activitiesCSV != nil && len(t.actRows) > 0 {
-		if err := gocsv.MarshalCSVWithoutHeaders(t.actRows, t.activitiesCSV); err != nil {
-			return err
+	if t.activitiesCSV != nil {
+		for j := range t.actRows {
+			t.record = activityRecord(t.record, &t.actRows[j])
+			if err := t.activitiesCSV.Write(t.record); err != nil {
+				return err
+			}
 		}
 	}
 	// The rows hold the result's strings; let them go with the result.
@@ -252,8 +255,8 @@ func (t *TableWriter) Close() error {
 }
 
 func (t *TableWriter) close() error {
-	// The CSV writers are flushed after every Add; Error reports a failed
-	// write of any of them.
+	// Flush writes what the CSV writers hold; Error reports a failed write
+	// of any of them.
 	for _, cw := range []*gocsv.SafeCSVWriter{t.summaryCSV, t.activitiesCSV} {
 		if cw == nil {
 			continue
