@@ -94,15 +94,34 @@ func encodeLine(v any) ([]byte, error) {
 	zw := gzipWriters.Get().(*fastflate.GzipWriter)
 	defer gzipWriters.Put(zw)
 	zw.Reset(&buf)
-	enc := json.NewEncoder(zw)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := writeJSONLine(zw, v); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// jsonLines are reused buffers for appendResultJSON.
+var jsonLines = sync.Pool{New: func() any { return new([]byte) }}
+
+// writeJSONLine writes v as one line of JSON, as encoding/json's Encoder
+// does without HTML escaping; a member's result through
+// appendResultJSON, which makes the same bytes without reflection.
+func writeJSONLine(w io.Writer, v any) error {
+	if r, ok := v.(*audit.MemberResult); ok {
+		p := jsonLines.Get().(*[]byte)
+		defer jsonLines.Put(p)
+		var fits bool
+		if *p, fits = appendResultJSON((*p)[:0], r); fits {
+			_, err := w.Write(*p)
+			return err
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
 }
 
 // ReadResults reads a run folder's results file and calls fn with each
