@@ -334,3 +334,15 @@ func TestCSVRecordsAsGocsv(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkActivitiesStart is the fixed cost of compressing the
+// Activities sheet as it is written: a workbook started and saved empty.
+func BenchmarkActivitiesStart(b *testing.B) {
+	in := sampleInput()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := activitiesStart(in, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package report
 
 import (
+	"archive/zip"
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -92,7 +94,11 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 		}
 	}
 	if workbook != nil {
-		if err := t.startWorkbook(); err != nil {
+		path, prefix, err := activitiesStart(in, t.previous)
+		if err != nil {
+			return nil, err
+		}
+		if err := t.startWorkbook(map[string][]byte{path: prefix}); err != nil {
 			if t.f != nil {
 				t.f.Close()
 				t.inserts.close()
@@ -109,9 +115,15 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 // streamed sheet that has been flushed cannot be (it crashed a 100,000-member
 // run as the Activities sheet filled). So the Activities sheets are
 // created as they are needed and the three sheets after them at Close.
-func (t *TableWriter) startWorkbook() error {
+//
+// early is what the sheets compressed as their rows are written start
+// with, by zip entry (activitiesStart); nil for none.
+func (t *TableWriter) startWorkbook(early map[string][]byte) error {
 	t.f = excelize.NewFile(excelize.Options{TmpDir: t.in.TempDir})
 	t.inserts = &sheetInserts{dir: t.in.TempDir}
+	if early != nil {
+		t.inserts.zip, t.inserts.early = newSortedZip(t.workbook), early
+	}
 	if err := t.f.SetSheetName("Sheet1", runfolder.SheetSummary); err != nil {
 		return err
 	}
@@ -130,6 +142,59 @@ func (t *TableWriter) startWorkbook() error {
 	t.actSheets = 1
 	t.activities, err = openTable(t.f, t.st, runfolder.SheetActivities, activityColumns(t.st), t.inserts)
 	return err
+}
+
+// activitiesStart is the first Activities sheet's zip entry and its XML
+// before its first </sheetData>, as excelize writes them for a workbook
+// started for in, so that its rows can be compressed as they come
+// (deflateRows): what excelize writes there is fixed once the sheet's
+// header row is written, and does not depend on the results. It is found
+// by starting such a workbook and saving it, a few milliseconds; should
+// the real sheet start otherwise, saving fails, so this can never write a
+// different workbook (TestTableWriterMatchesWholeInput and the others
+// compare workbooks with and without it).
+func activitiesStart(in Input, previous bool) (path string, prefix []byte, err error) {
+	s := &TableWriter{in: in, previous: previous}
+	s.in.TempDir = ""
+	defer func() {
+		if s.f != nil {
+			s.f.Close()
+		}
+		s.inserts.close()
+	}()
+	if err := s.startWorkbook(nil); err != nil {
+		return "", nil, err
+	}
+	if path, err = sheetPath(s.f, runfolder.SheetActivities); err != nil {
+		return "", nil, err
+	}
+	for _, tb := range []*table{s.summary, s.activities} {
+		if err := tb.sw.Flush(); err != nil {
+			return "", nil, err
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := s.f.WriteTo(&buf); err != nil {
+		return "", nil, err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return "", nil, err
+	}
+	rc, err := zr.Open(path)
+	if err != nil {
+		return "", nil, err
+	}
+	defer rc.Close()
+	sheet, err := io.ReadAll(rc)
+	if err != nil {
+		return "", nil, err
+	}
+	at := bytes.Index(sheet, []byte("</sheetData>"))
+	if at < 0 {
+		return "", nil, fmt.Errorf("internal error, please report it: %s has no sheetData", path)
+	}
+	return path, sheet[:at], nil
 }
 
 // Add writes one member's rows. Results must come in member order (the

@@ -116,11 +116,17 @@ func saveWith(f *excelize.File, w io.Writer, ins *sheetInserts) error {
 	if err != nil {
 		return err
 	}
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		z := newSortedZip(w)
-		z.inserts = inserts
-		return z
-	})
+	z := newSortedZip(w)
+	if ins != nil {
+		if err := ins.finish(); err != nil {
+			return err
+		}
+		if ins.zip != nil {
+			z = ins.zip
+		}
+	}
+	z.inserts = inserts
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return z })
 	_, err = f.WriteTo(w)
 	return err
 }
@@ -313,7 +319,7 @@ type table struct {
 	sw    *excelize.StreamWriter
 	rows  int // data rows written so far, the header not counted
 	wrap  int // the style of the columns whose text wraps
-	data  *rowSpool
+	data  rowSink
 	buf   []byte // one row's XML, reused
 }
 

@@ -40,6 +40,9 @@ type sortedZip struct {
 	// </sheetData>: the data rows of the streamed tables (sheetrows.go).
 	// Each must find its entry.
 	inserts map[string]io.Reader
+	// early are the entries started before the workbook is saved
+	// (startEntry), by name.
+	early map[string]*zipEntry
 }
 
 type zipEntry struct {
@@ -54,6 +57,10 @@ type zipEntry struct {
 	raw *bytes.Buffer
 	// insert goes into raw before its first </sheetData> at Close.
 	insert io.Reader
+	// prefix is what an entry started early was started with, which
+	// excelize must write before its first </sheetData>; raw then holds
+	// what excelize writes, and only the rest of it is written at Close.
+	prefix []byte
 }
 
 type spoolChunk struct{ off, n int64 }
@@ -141,6 +148,17 @@ func newSortedZip(w io.Writer) *sortedZip { return &sortedZip{out: w, spoolAt: d
 // Create starts a new entry. BestSpeed keeps a 150,000-row Activities sheet
 // to about a second of compression; the size cost is small for XML.
 func (z *sortedZip) Create(name string) (io.Writer, error) {
+	if e := z.early[name]; e != nil {
+		if e.raw != nil {
+			return nil, fmt.Errorf("sortedZip: %s created twice", name)
+		}
+		e.raw = new(bytes.Buffer)
+		return e.raw, nil
+	}
+	return z.create(name)
+}
+
+func (z *sortedZip) create(name string) (*zipEntry, error) {
 	e := &zipEntry{z: z, name: name, crc: crc32.NewIEEE()}
 	fw, err := fastflate.NewWriter(&e.buf, fastflate.BestSpeed)
 	if err != nil {
@@ -156,6 +174,54 @@ func (z *sortedZip) Create(name string) (io.Writer, error) {
 	}
 	z.entries = append(z.entries, e)
 	return e, nil
+}
+
+// startEntry starts entry name with prefix before the workbook is saved,
+// so that a large sheet's rows can be compressed as they are made rather
+// than all at the end: the caller writes the rows to the entry it
+// returns, then excelize writes the whole sheet at save, as it has it
+// (its first rows and the end), and the entry takes from it what follows
+// prefix. That must be prefix exactly up to its first </sheetData>, or
+// the archive is not written.
+func (z *sortedZip) startEntry(name string, prefix []byte) (*zipEntry, error) {
+	e, err := z.create(name)
+	if err != nil {
+		return nil, err
+	}
+	if z.early == nil {
+		z.early = map[string]*zipEntry{}
+	}
+	z.early[name] = e
+	e.prefix = prefix
+	if _, err := e.Write(prefix); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// writeEnd writes the end of an entry started early: what excelize wrote
+// after the prefix the entry was started with.
+func (e *zipEntry) writeEnd() error {
+	if e.raw == nil {
+		return fmt.Errorf("internal error, please report it: the workbook has no %s for its table rows", e.name)
+	}
+	raw := e.raw.Bytes()
+	at := bytes.Index(raw, []byte("</sheetData>"))
+	if at < 0 || !bytes.Equal(raw[:at], e.prefix) {
+		return fmt.Errorf("internal error, please report it: %s of the workbook does not start as its rows were written for", e.name)
+	}
+	e.raw, e.prefix = nil, nil
+	_, err := e.Write(raw[at:])
+	return err
+}
+
+// abandon releases what the archive holds without writing it.
+func (z *sortedZip) abandon() {
+	if z.spool != nil {
+		z.spool.Close()
+		z.spool = nil
+	}
+	z.entries, z.early = nil, nil
 }
 
 // writeInserted writes a sheet held in raw with its insert before its
@@ -206,7 +272,11 @@ func (z *sortedZip) Close() error {
 	sort.SliceStable(z.entries, func(i, j int) bool { return z.entries[i].name < z.entries[j].name })
 	zw := zip.NewWriter(z.out)
 	for _, e := range z.entries {
-		if e.insert != nil {
+		if e.prefix != nil {
+			if err := e.writeEnd(); err != nil {
+				return err
+			}
+		} else if e.insert != nil {
 			if err := e.writeInserted(); err != nil {
 				return err
 			}

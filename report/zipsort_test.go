@@ -76,3 +76,55 @@ func TestSortedZipSpool(t *testing.T) {
 		t.Fatalf("entry order %v", names)
 	}
 }
+
+// An entry started early, its rows written, then finished from what
+// excelize writes, is the entry written whole; rows inserted at Close
+// are too. A sheet that does not start as the early entry was started is
+// an error, never a different archive.
+func TestSortedZipEarlyAndInserted(t *testing.T) {
+	const start, rows, end = `<worksheet><cols/><sheetData><row r="1"/>`, `<row r="2"/><row r="3"/>`, `</sheetData><pageSetup/></worksheet>`
+	whole := func() []byte {
+		var out bytes.Buffer
+		z := newSortedZip(&out)
+		for _, name := range []string{"b.xml", "a.xml"} {
+			w, err := z.Create(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, start+rows+end)
+		}
+		if err := z.Close(); err != nil {
+			t.Fatal(err)
+		}
+		return out.Bytes()
+	}()
+	split := func(excelizeStart string) ([]byte, error) {
+		var out bytes.Buffer
+		z := newSortedZip(&out)
+		e, err := z.startEntry("b.xml", []byte(start))
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(e, rows)
+		z.inserts = map[string]io.Reader{"a.xml": bytes.NewReader([]byte(rows))}
+		for _, name := range []string{"b.xml", "a.xml"} {
+			w, err := z.Create(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			io.WriteString(w, excelizeStart+end)
+		}
+		err = z.Close()
+		return out.Bytes(), err
+	}
+	got, err := split(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, whole) {
+		t.Error("the archive with an early and an inserted entry differs from the one written whole")
+	}
+	if _, err := split(`<worksheet><cols width="2"/><sheetData><row r="1"/>`); err == nil {
+		t.Error("a sheet that does not start as its early entry was written")
+	}
+}
