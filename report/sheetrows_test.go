@@ -108,7 +108,7 @@ func TestSheetRowsAsExcelize(t *testing.T) {
 	for _, s := range awkwardStrings {
 		add(0, s, s, nil, s)
 	}
-	for _, f := range []float64{0, 1, -1, 0.5, 37.25, 0.1 + 0.2, 1.0 / 3, 2.675, 1e-7, 1e21, 123456789012345678, -0.0,
+	for _, f := range []float64{0, 1, -1, 0.5, 37.25, 0.1 + 0.2, 1.0 / 3, 2.675, 1e-7, 1e21, 123456789012345678, math.Copysign(0, -1),
 		math.MaxFloat64, -math.MaxFloat64, math.SmallestNonzeroFloat64, math.NaN(), math.Inf(1), math.Inf(-1)} {
 		add(15, f, int(f), f)
 	}
