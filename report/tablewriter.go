@@ -27,8 +27,10 @@ var MaxSheetRows = excelize.TotalRows
 // results arrive in member order, so a run need not hold every result until
 // the end. Of each result it keeps only the counts the Compliance and Run
 // sheets need, nothing per activity. The rows go straight to the CSVs and
-// to the workbook's stream writers, which hold at most StreamChunkSize (16
-// MiB) of a sheet in memory and put the rest in a temporary file; the
+// to the workbook's sheets: the first Activities sheet is compressed into
+// the workbook's archive as its rows come (deflateRows), the others hold
+// at most StreamChunkSize (16 MiB) of their rows in memory and put the
+// rest in a temporary file, as excelize's stream writers did; the
 // workbook itself is assembled and written at Close.
 //
 // WriteWorkbook, WriteSummaryCSV and WriteActivitiesCSV are this writer fed
@@ -155,7 +157,6 @@ func (t *TableWriter) startWorkbook(early map[string][]byte) error {
 // compare workbooks with and without it).
 func activitiesStart(in Input, previous bool) (path string, prefix []byte, err error) {
 	s := &TableWriter{in: in, previous: previous}
-	s.in.TempDir = ""
 	defer func() {
 		if s.f != nil {
 			s.f.Close()
