@@ -54,14 +54,7 @@ func (e *jsonEnc) result(r *audit.MemberResult) {
 	e.key("CountedHours")
 	e.float(r.CountedHours)
 	e.key("CategoryHours")
-	e.b = append(e.b, '[')
-	for i, h := range r.CategoryHours {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.float(h)
-	}
-	e.b = append(e.b, ']')
+	jsonList(e, r.CategoryHours[:], func(h *float64) { e.float(*h) })
 	e.key("SubstantiveThreshold")
 	e.float(r.SubstantiveThreshold)
 	e.key("SubstantiveCategories")
@@ -69,14 +62,7 @@ func (e *jsonEnc) result(r *audit.MemberResult) {
 	e.key("RequiredCategories")
 	e.int(r.RequiredCategories)
 	e.key("Standards")
-	e.b = append(e.b, '[')
-	for i := range r.Standards {
-		if i > 0 {
-			e.b = append(e.b, ',')
-		}
-		e.standard(&r.Standards[i])
-	}
-	e.b = append(e.b, ']')
+	jsonList(e, r.Standards[:], e.standard)
 	e.key("Outcome")
 	e.string(string(r.Outcome))
 	e.key("Flags")
@@ -84,18 +70,7 @@ func (e *jsonEnc) result(r *audit.MemberResult) {
 	e.key("Notes")
 	e.strings(r.Notes)
 	e.key("Activities")
-	if r.Activities == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i := range r.Activities {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			e.activity(&r.Activities[i])
-		}
-		e.b = append(e.b, ']')
-	}
+	jsonList(e, r.Activities, e.activity)
 	e.b = append(e.b, '}')
 }
 
@@ -137,28 +112,18 @@ func (e *jsonEnc) standard(s *audit.StandardResult) {
 	e.key("NextSteps")
 	e.strings(s.NextSteps)
 	e.key("Evidence")
-	if s.Evidence == nil {
-		e.b = append(e.b, "null"...)
-	} else {
-		e.b = append(e.b, '[')
-		for i := range s.Evidence {
-			if i > 0 {
-				e.b = append(e.b, ',')
-			}
-			ev := &s.Evidence[i]
-			e.b = append(e.b, '{')
-			e.key("Source")
-			e.source(&ev.Source)
-			e.key("Activity")
-			e.string(ev.Activity)
-			e.key("Text")
-			e.string(ev.Text)
-			e.key("Note")
-			e.string(ev.Note)
-			e.b = append(e.b, '}')
-		}
-		e.b = append(e.b, ']')
-	}
+	jsonList(e, s.Evidence, func(ev *audit.Evidence) {
+		e.b = append(e.b, '{')
+		e.key("Source")
+		e.source(&ev.Source)
+		e.key("Activity")
+		e.string(ev.Activity)
+		e.key("Text")
+		e.string(ev.Text)
+		e.key("Note")
+		e.string(ev.Note)
+		e.b = append(e.b, '}')
+	})
 	e.b = append(e.b, '}')
 }
 
@@ -277,16 +242,22 @@ func (e *jsonEnc) time(t time.Time) {
 }
 
 func (e *jsonEnc) strings(ss []string) {
-	if ss == nil {
+	jsonList(e, ss, func(s *string) { e.string(*s) })
+}
+
+// jsonList is xs as a JSON array, item writing each element; a nil slice
+// is null, as encoding/json writes it.
+func jsonList[T any](e *jsonEnc, xs []T, item func(*T)) {
+	if xs == nil {
 		e.b = append(e.b, "null"...)
 		return
 	}
 	e.b = append(e.b, '[')
-	for i, s := range ss {
+	for i := range xs {
 		if i > 0 {
 			e.b = append(e.b, ',')
 		}
-		e.string(s)
+		item(&xs[i])
 	}
 	e.b = append(e.b, ']')
 }
