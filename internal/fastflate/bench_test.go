@@ -84,3 +84,67 @@ func BenchmarkCompress(b *testing.B) {
 		run(b, line, w)
 	})
 }
+
+// BenchmarkCompressCold is BenchmarkCompress's page stream through 64
+// pooled writers in turn, so that each finds its tables out of the cache,
+// as in a run, where the layout of a letter passes between two streams.
+func BenchmarkCompressCold(b *testing.B) {
+	page := readGz(b, "page1.stream.gz")
+	line := readGz(b, "memberline.json.gz")
+	type resetter interface {
+		io.WriteCloser
+		Reset(io.Writer)
+	}
+	run := func(b *testing.B, data []byte, ws []resetter) {
+		var buf bytes.Buffer
+		b.SetBytes(int64(len(data)))
+		cpu0 := userCPU()
+		defer func() {
+			if cpu := userCPU() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(cpu)/float64(b.N), "user-ns/op")
+			}
+		}()
+		i := 0
+		for b.Loop() {
+			w := ws[i%len(ws)]
+			i++
+			buf.Reset()
+			w.Reset(&buf)
+			if _, err := w.Write(data); err != nil {
+				b.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	const n = 64
+	b.Run("page/stdlib", func(b *testing.B) {
+		ws := make([]resetter, n)
+		for i := range ws {
+			ws[i], _ = zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
+		}
+		run(b, page, ws)
+	})
+	b.Run("page/fastflate", func(b *testing.B) {
+		ws := make([]resetter, n)
+		for i := range ws {
+			ws[i], _ = NewZlibWriterLevel(io.Discard, BestSpeed)
+		}
+		run(b, page, ws)
+	})
+	b.Run("json/stdlib", func(b *testing.B) {
+		ws := make([]resetter, n)
+		for i := range ws {
+			ws[i], _ = gzip.NewWriterLevel(io.Discard, gzip.BestSpeed)
+		}
+		run(b, line, ws)
+	})
+	b.Run("json/fastflate", func(b *testing.B) {
+		ws := make([]resetter, n)
+		for i := range ws {
+			ws[i], _ = NewGzipWriterLevel(io.Discard, BestSpeed)
+		}
+		run(b, line, ws)
+	})
+}

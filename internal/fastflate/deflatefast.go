@@ -63,6 +63,14 @@ type deflateFast struct {
 	table [tableSize]tableEntry
 	prev  []byte // Previous block, zero length if unknown.
 	cur   int32  // Current match offset.
+
+	// fastflate: a block with no history (the first of a stream, which
+	// for cpdaudit is nearly every block) is matched with fresh instead
+	// of table; see encodeFresh. freshCur is e.cur of that block, and
+	// tableStale says table has not yet been brought up to date with it.
+	fresh      [tableSize]uint16
+	freshCur   int32
+	tableStale bool
 }
 
 func newDeflateFast() *deflateFast {
@@ -72,6 +80,12 @@ func newDeflateFast() *deflateFast {
 // encode encodes a block given in src and appends tokens
 // to dst and returns the result.
 func (e *deflateFast) encode(dst []token, src []byte) []token {
+	// fastflate: the block after one matched by encodeFresh matches
+	// against table, which must first hold what that block wrote.
+	if len(e.prev) > 0 && e.tableStale {
+		e.syncTable()
+	}
+
 	// Ensure that e.cur doesn't wrap.
 	if e.cur >= bufferReset {
 		e.shiftOffsets()
@@ -83,6 +97,10 @@ func (e *deflateFast) encode(dst []token, src []byte) []token {
 		e.cur += maxStoreBlockSize
 		e.prev = e.prev[:0]
 		return emitLiteral(dst, src)
+	}
+
+	if len(e.prev) == 0 && len(src) <= maxStoreBlockSize {
+		return e.encodeFresh(dst, src)
 	}
 
 	// sLimit is when to stop looking for offset/length copies. The inputMargin
@@ -201,6 +219,122 @@ emitRemainder:
 	e.prev = e.prev[:len(src)]
 	copy(e.prev, src)
 	return dst
+}
+
+// encodeFresh is encode for a block with no history: the first block
+// after NewWriter, Reset or a block of under 17 bytes (len(e.prev) == 0).
+// Every entry of table is then out of reach (its offset more than
+// maxMatchOffset behind the block's first byte: reset and the short
+// block move e.cur on by at least that much), so only the entries the
+// block itself writes can match. They are kept in fresh, a position plus
+// one per hash (0: none) in 2 bytes instead of table's 8, cleared here:
+// 32 KB that stay in the first-level cache, where table's 128 KB is cold
+// after the layout work between two streams. The value table keeps
+// beside each offset is read back from src, where it came from. The
+// entries are read, compared and written in the order encode uses, so
+// the same matches are found and the tokens are the same.
+func (e *deflateFast) encodeFresh(dst []token, src []byte) []token {
+	clear(e.fresh[:])
+	e.freshCur = e.cur
+	e.tableStale = true
+
+	sLimit := int32(len(src) - inputMargin)
+	nextEmit := int32(0)
+	s := int32(0)
+	cv := load32(src, s)
+	nextHash := hash(cv)
+
+	for {
+		// Heuristic match skipping, as in encode.
+		skip := int32(32)
+
+		nextS := s
+		var candidate int32
+		for {
+			s = nextS
+			bytesBetweenHashLookups := skip >> 5
+			nextS = s + bytesBetweenHashLookups
+			skip += bytesBetweenHashLookups
+			if nextS > sLimit {
+				goto emitRemainder
+			}
+			p := e.fresh[nextHash&tableMask]
+			now := load32(src, nextS)
+			e.fresh[nextHash&tableMask] = uint16(s + 1)
+			nextHash = hash(now)
+
+			candidate = int32(p) - 1
+			if p == 0 || s-candidate > maxMatchOffset || cv != load32(src, candidate) {
+				// None, out of range or not matched.
+				cv = now
+				continue
+			}
+			break
+		}
+
+		dst = emitLiteral(dst, src[nextEmit:s])
+
+		for {
+			// A 4-byte match at s with candidate; extend it (matchLen
+			// within the block).
+			s += 4
+			t := candidate + 4
+			s1 := min(int(s)+maxMatchLength-4, len(src))
+			l := int32(commonPrefix(src[s:s1], src[t:]))
+
+			dst = append(dst, matchToken(uint32(l+4-baseMatchLength), uint32(s-t-baseMatchOffset)))
+			s += l
+			nextEmit = s
+			if s >= sLimit {
+				goto emitRemainder
+			}
+
+			// The hashes at s-1 and s, as in encode.
+			x := load64(src, s-1)
+			prevHash := hash(uint32(x))
+			e.fresh[prevHash&tableMask] = uint16(s) // s-1, plus one
+			x >>= 8
+			currHash := hash(uint32(x))
+			p := e.fresh[currHash&tableMask]
+			e.fresh[currHash&tableMask] = uint16(s + 1)
+
+			candidate = int32(p) - 1
+			if p == 0 || s-candidate > maxMatchOffset || uint32(x) != load32(src, candidate) {
+				cv = uint32(x >> 8)
+				nextHash = hash(cv)
+				s++
+				break
+			}
+		}
+	}
+
+emitRemainder:
+	if int(nextEmit) < len(src) {
+		dst = emitLiteral(dst, src[nextEmit:])
+	}
+	e.cur += int32(len(src))
+	e.prev = e.prev[:len(src)]
+	copy(e.prev, src)
+	return dst
+}
+
+// syncTable writes into table what encode would have left there after
+// the block encodeFresh matched (now e.prev): that block's entries, with
+// their offsets and values, and zero elsewhere. A zero entry is out of
+// reach like the stale one it replaces (e.cur is always above
+// maxMatchOffset), and shiftOffsets maps both to zero, so no later match
+// can tell them apart.
+func (e *deflateFast) syncTable() {
+	prev := e.prev
+	for i, p := range e.fresh {
+		if p == 0 {
+			e.table[i] = tableEntry{}
+			continue
+		}
+		pos := int32(p) - 1
+		e.table[i] = tableEntry{offset: pos + e.freshCur, val: load32(prev, pos)}
+	}
+	e.tableStale = false
 }
 
 // emitLiteral appends a literal token for each byte of lit. fastflate:
