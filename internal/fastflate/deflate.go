@@ -155,6 +155,10 @@ func (d *compressor) init(w io.Writer, level int) (err error) {
 	d.w = newHuffmanBitWriter(w)
 	d.window = make([]byte, maxStoreBlockSize)
 	d.bestSpeed = newDeflateFast()
+	// fastflate: encode counts the codes where writeBlockDynamic reads
+	// them (writeBlockHuff clears and fills them itself).
+	d.w.literalFreq = d.bestSpeed.litFreq[:]
+	d.w.offsetFreq = d.bestSpeed.offFreq[:offsetCodeCount]
 	d.tokens = make([]token, maxStoreBlockSize)
 	return nil
 }

@@ -71,6 +71,13 @@ type deflateFast struct {
 	fresh      [tableSize]uint16
 	freshCur   int32
 	tableStale bool
+
+	// fastflate: the frequencies of the literal/length and offset codes of
+	// the tokens of the last encode, counted as they are made (Go counts
+	// them in a second pass over the tokens, indexTokens). They are the
+	// huffmanBitWriter's literalFreq and offsetFreq (compressor.init).
+	litFreq [maxNumLit]int32
+	offFreq [32]int32
 }
 
 func newDeflateFast() *deflateFast {
@@ -91,12 +98,15 @@ func (e *deflateFast) encode(dst []token, src []byte) []token {
 		e.shiftOffsets()
 	}
 
+	clear(e.litFreq[:])
+	clear(e.offFreq[:])
+
 	// This check isn't in the Snappy implementation, but there, the caller
 	// instead of the callee handles this case.
 	if len(src) < minNonLiteralBlockSize {
 		e.cur += maxStoreBlockSize
 		e.prev = e.prev[:0]
-		return emitLiteral(dst, src)
+		return e.emitLiteral(dst, src)
 	}
 
 	if len(e.prev) == 0 && len(src) <= maxStoreBlockSize {
@@ -159,7 +169,7 @@ func (e *deflateFast) encode(dst []token, src []byte) []token {
 		// A 4-byte match has been found. We'll later see if more than 4 bytes
 		// match. But, prior to the match, src[nextEmit:s] are unmatched. Emit
 		// them as literal bytes.
-		dst = emitLiteral(dst, src[nextEmit:s])
+		dst = e.emitLiteral(dst, src[nextEmit:s])
 
 		// Call emitCopy, and then see if another emitCopy could be our next
 		// move. Repeat until we find no match for the input immediately after
@@ -180,7 +190,7 @@ func (e *deflateFast) encode(dst []token, src []byte) []token {
 			l := e.matchLen(s, t, src)
 
 			// matchToken is flate's equivalent of Snappy's emitCopy. (length,offset)
-			dst = append(dst, matchToken(uint32(l+4-baseMatchLength), uint32(s-t-baseMatchOffset)))
+			dst = e.emitMatch(dst, uint32(l+4-baseMatchLength), uint32(s-t-baseMatchOffset))
 			s += l
 			nextEmit = s
 			if s >= sLimit {
@@ -213,7 +223,7 @@ func (e *deflateFast) encode(dst []token, src []byte) []token {
 
 emitRemainder:
 	if int(nextEmit) < len(src) {
-		dst = emitLiteral(dst, src[nextEmit:])
+		dst = e.emitLiteral(dst, src[nextEmit:])
 	}
 	e.cur += int32(len(src))
 	e.prev = e.prev[:len(src)]
@@ -272,7 +282,7 @@ func (e *deflateFast) encodeFresh(dst []token, src []byte) []token {
 			break
 		}
 
-		dst = emitLiteral(dst, src[nextEmit:s])
+		dst = e.emitLiteral(dst, src[nextEmit:s])
 
 		for {
 			// A 4-byte match at s with candidate; extend it (matchLen
@@ -282,7 +292,7 @@ func (e *deflateFast) encodeFresh(dst []token, src []byte) []token {
 			s1 := min(int(s)+maxMatchLength-4, len(src))
 			l := int32(commonPrefix(src[s:s1], src[t:]))
 
-			dst = append(dst, matchToken(uint32(l+4-baseMatchLength), uint32(s-t-baseMatchOffset)))
+			dst = e.emitMatch(dst, uint32(l+4-baseMatchLength), uint32(s-t-baseMatchOffset))
 			s += l
 			nextEmit = s
 			if s >= sLimit {
@@ -310,7 +320,7 @@ func (e *deflateFast) encodeFresh(dst []token, src []byte) []token {
 
 emitRemainder:
 	if int(nextEmit) < len(src) {
-		dst = emitLiteral(dst, src[nextEmit:])
+		dst = e.emitLiteral(dst, src[nextEmit:])
 	}
 	e.cur += int32(len(src))
 	e.prev = e.prev[:len(src)]
@@ -337,17 +347,28 @@ func (e *deflateFast) syncTable() {
 	e.tableStale = false
 }
 
-// emitLiteral appends a literal token for each byte of lit. fastflate:
-// the slice is extended once, not checked by append per byte.
-func emitLiteral(dst []token, lit []byte) []token {
+// emitLiteral appends a literal token for each byte of lit and counts
+// them. fastflate: the slice is extended once, not checked by append per
+// byte.
+func (e *deflateFast) emitLiteral(dst []token, lit []byte) []token {
 	n := len(dst)
 	dst = slices.Grow(dst, len(lit))[:n+len(lit)]
 	out := dst[n:]
 	out = out[:len(lit)]
+	freq := (*[256]int32)(e.litFreq[:256])
 	for i, v := range lit {
 		out[i] = literalToken(uint32(v))
+		freq[v]++
 	}
 	return dst
+}
+
+// emitMatch appends a match token and counts its length and offset codes.
+func (e *deflateFast) emitMatch(dst []token, xlength, xoffset uint32) []token {
+	oc := offsetCode(xoffset) & 31
+	e.litFreq[lengthCodesStart+lengthCodes[uint8(xlength)]]++
+	e.offFreq[oc]++
+	return append(dst, matchToken(xlength, xoffset, oc))
 }
 
 // matchLen returns the match length between src[s:] and src[t:].

@@ -384,6 +384,8 @@ func (w *huffmanBitWriter) writeStoredHeader(length int, isEof bool) {
 }
 
 // writeBlockDynamic encodes a block using a dynamic Huffman table.
+// fastflate: literalFreq and offsetFreq must hold the frequencies of
+// tokens' codes (see indexTokens).
 // This should be used if the symbols used have a disproportionate
 // histogram distribution.
 // If input is supplied and the compression savings are below 1/16th of the
@@ -394,7 +396,7 @@ func (w *huffmanBitWriter) writeBlockDynamic(tokens []token, eof bool, input []b
 	}
 
 	tokens = append(tokens, endBlockMarker)
-	numLiterals, numOffsets := w.indexTokens(tokens)
+	numLiterals, numOffsets := w.indexTokens()
 
 	// Generate codegen and codegenFrequencies, which indicates how to encode
 	// the literalEncoding and the offsetEncoding.
@@ -416,24 +418,14 @@ func (w *huffmanBitWriter) writeBlockDynamic(tokens []token, eof bool, input []b
 	w.writeTokens(tokens, w.literalEncoding.codes, w.offsetEncoding.codes)
 }
 
-// indexTokens indexes a slice of tokens, and updates
-// literalFreq and offsetFreq, and generates literalEncoding
-// and offsetEncoding.
-// The number of literal and offset tokens is returned.
-func (w *huffmanBitWriter) indexTokens(tokens []token) (numLiterals, numOffsets int) {
-	clear(w.literalFreq)
-	clear(w.offsetFreq)
-
-	for _, t := range tokens {
-		if t < matchType {
-			w.literalFreq[t.literal()]++
-			continue
-		}
-		length := t.length()
-		offset := t.offset()
-		w.literalFreq[lengthCodesStart+lengthCode(length)]++
-		w.offsetFreq[offsetCode(offset)]++
-	}
+// indexTokens generates literalEncoding and offsetEncoding from
+// literalFreq and offsetFreq and returns the number of literal and offset
+// codes. fastflate: the frequencies are counted by deflateFast.encode as
+// it makes the tokens (which share these arrays); Go counts them here in
+// a pass over the tokens. Only the end of block, appended to tokens by
+// writeBlockDynamic, is counted here.
+func (w *huffmanBitWriter) indexTokens() (numLiterals, numOffsets int) {
+	w.literalFreq[endBlockMarker]++
 
 	// get the number of literals
 	numLiterals = len(w.literalFreq)
@@ -526,7 +518,7 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 		}
 		// Write the offset
 		offset := t.offset()
-		offsetCode := offsetCode(offset) & 31
+		offsetCode := t.offsetCode()
 		c = oeCodes[offsetCode]
 		bits |= uint64(c.code) << nbits
 		nbits += uint(c.len)

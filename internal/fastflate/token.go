@@ -8,8 +8,13 @@ const (
 	// 2 bits:   type   0 = literal  1=EOF  2=Match   3=Unused
 	// 8 bits:   xlength = length - MIN_MATCH_LENGTH
 	// 22 bits   xoffset = offset - MIN_OFFSET_SIZE, or literal
-	lengthShift = 22
-	offsetMask  = 1<<lengthShift - 1
+	//
+	// fastflate: of the 22 bits of a match, xoffset (at most 32767) takes
+	// the low 16 and the offset's code (offsetCode) the next 5, computed
+	// once when the match is made instead of again by writeTokens.
+	lengthShift     = 22
+	offsetMask      = 1<<16 - 1
+	offsetCodeShift = 16
 	typeMask    = 3 << 30
 	literalType = 0 << 30
 	matchType   = 1 << 30
@@ -70,9 +75,10 @@ type token uint32
 // Convert a literal into a literal token.
 func literalToken(literal uint32) token { return token(literalType + literal) }
 
-// Convert a < xlength, xoffset > pair into a match token.
-func matchToken(xlength uint32, xoffset uint32) token {
-	return token(matchType + xlength<<lengthShift + xoffset)
+// Convert a < xlength, xoffset > pair into a match token; ocode is
+// offsetCode(xoffset).
+func matchToken(xlength, xoffset, ocode uint32) token {
+	return token(matchType + xlength<<lengthShift + ocode<<offsetCodeShift + xoffset)
 }
 
 // Returns the literal of a literal token.
@@ -80,6 +86,9 @@ func (t token) literal() uint32 { return uint32(t - literalType) }
 
 // Returns the extra offset of a match token.
 func (t token) offset() uint32 { return uint32(t) & offsetMask }
+
+// Returns the offset code of a match token (offsetCode of its offset).
+func (t token) offsetCode() uint32 { return uint32(t) >> offsetCodeShift & 31 }
 
 func (t token) length() uint32 { return uint32((t - matchType) >> lengthShift) }
 
