@@ -99,7 +99,7 @@ FUZZ ?= importer:FuzzParseHours importer:FuzzParseDate importer:FuzzParseCategor
 	importer:FuzzReadCSV importer:FuzzReadXLSX importer:FuzzCSVStream importer:FuzzMemberID \
 	importer:FuzzReadRegister importer:FuzzFastSheet \
 	report:FuzzPDFText report:FuzzSheetRowString \
-	internal/fastflate:FuzzSameAsStdlib
+	internal/fastflate:FuzzSameAsStdlib internal/fastflate:FuzzAdler32
 fuzz:
 	@for pt in $(FUZZ); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

@@ -2,8 +2,6 @@ package fastflate
 
 import (
 	"encoding/binary"
-	stdhash "hash"
-	"hash/adler32"
 	"hash/crc32"
 	"io"
 )
@@ -13,7 +11,7 @@ import (
 type ZlibWriter struct {
 	w           io.Writer
 	compressor  *Writer
-	digest      stdhash.Hash32
+	digest      uint32 // Adler-32 (adler32Update instead of hash/adler32)
 	wroteHeader bool
 	err         error
 	scratch     [4]byte
@@ -25,7 +23,7 @@ func NewZlibWriterLevel(w io.Writer, level int) (*ZlibWriter, error) {
 	if level != BestSpeed {
 		return nil, errLevel(level)
 	}
-	return &ZlibWriter{w: w}, nil
+	return &ZlibWriter{w: w, digest: 1}, nil
 }
 
 // Reset makes z write to w as if new, keeping its compressor's memory.
@@ -34,9 +32,7 @@ func (z *ZlibWriter) Reset(w io.Writer) {
 	if z.compressor != nil {
 		z.compressor.Reset(w)
 	}
-	if z.digest != nil {
-		z.digest.Reset()
-	}
+	z.digest = 1
 	z.err = nil
 	z.wroteHeader = false
 }
@@ -58,7 +54,6 @@ func (z *ZlibWriter) writeHeader() (err error) {
 		if err != nil {
 			return err
 		}
-		z.digest = adler32.New()
 	}
 	return nil
 }
@@ -79,7 +74,7 @@ func (z *ZlibWriter) Write(p []byte) (n int, err error) {
 		z.err = err
 		return
 	}
-	z.digest.Write(p)
+	z.digest = adler32Update(z.digest, p)
 	return
 }
 
@@ -96,7 +91,7 @@ func (z *ZlibWriter) Close() error {
 	if z.err != nil {
 		return z.err
 	}
-	checksum := z.digest.Sum32()
+	checksum := z.digest
 	// ZLIB (RFC 1950) is big-endian, unlike GZIP (RFC 1952).
 	binary.BigEndian.PutUint32(z.scratch[:], checksum)
 	_, z.err = z.w.Write(z.scratch[0:4])
