@@ -94,6 +94,10 @@ type huffmanBitWriter struct {
 	offsetEncoding  *huffmanEncoder
 	codegenEncoding *huffmanEncoder
 	err             error
+
+	// writeTokens' tables of a block's length and offset codes.
+	lenTab [256]lenCode
+	offTab [32]offCode
 }
 
 func newHuffmanBitWriter(w io.Writer) *huffmanBitWriter {
@@ -453,15 +457,36 @@ func (w *huffmanBitWriter) indexTokens() (numLiterals, numOffsets int) {
 //
 // fastflate: Go's version calls writeCode and writeBits for each code,
 // each loading and storing the bit buffer and checking w.err. Here the
-// buffer is in locals for the whole block and six finished bytes are
-// stored with one 8-byte store (the two extra bytes are overwritten by the
-// next store or ignored: bufferSize leaves room); the bits are the same.
+// buffer is in locals for the whole block, and finished bytes are stored
+// with one 8-byte store (bufferSize leaves room for the bytes past them,
+// which the next store overwrites or nobody reads). A match is written
+// as two pieces instead of four: its length's code with the length's
+// extra bits, and its offset's code with the offset's extra bits, both
+// taken from tables made once for the block (at most 20 and 28 bits).
+// Before a match all whole bytes are stored (at most 7 bits stay), so the
+// 48 bits of a match fit the 64-bit buffer. The bits written are the same.
 func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode) {
 	if w.err != nil {
 		return
 	}
+	// The length codes with their extra bits, by length - 3, and the
+	// offset codes with their base and extra bit count.
+	lenTab := &w.lenTab
+	for xl := range lenTab {
+		lc := lengthCodes[xl] & 31
+		c := leCodes[lc+lengthCodesStart]
+		lenTab[xl] = lenCode{
+			bits: uint32(c.code) | (uint32(xl)-lengthBase[lc])<<c.len,
+			n:    uint32(c.len) + uint32(lengthExtraBits[lc]),
+		}
+	}
+	offTab := &w.offTab
+	for oc := range offsetCodeCount {
+		c := oeCodes[oc]
+		offTab[oc] = offCode{code: uint32(c.code), codeLen: uint32(c.len), n: uint32(c.len) + uint32(offsetExtraBits[oc]), base: offsetBase[oc]}
+	}
+
 	bits, nbits, n := w.bits, w.nbits, w.nbytes
-	oeCodes = oeCodes[:offsetCodeCount]
 	for _, t := range tokens {
 		if t < matchType {
 			c := leCodes[t.literal()]
@@ -481,61 +506,25 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 			}
 			continue
 		}
-		// Write the length
-		length := t.length()
-		lengthCode := lengthCodes[uint8(length)]
-		c := leCodes[lengthCode+lengthCodesStart]
-		bits |= uint64(c.code) << nbits
-		nbits += uint(c.len)
-		if nbits >= 48 {
-			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
-			bits >>= 48
-			nbits -= 48
-			n += 6
-			if n >= bufferFlushSize {
-				if w.write(w.bytes[:n]); w.err != nil {
-					return
-				}
-				n = 0
+		// Store the whole bytes, keeping nbits&7 bits.
+		binary.LittleEndian.PutUint64(w.bytes[n:], bits)
+		k := nbits >> 3
+		n += int(k)
+		bits >>= k << 3
+		nbits &= 7
+		if n >= bufferFlushSize {
+			if w.write(w.bytes[:n]); w.err != nil {
+				return
 			}
+			n = 0
 		}
-		// The extra bits are 0 bits of value 0 for the codes without any,
-		// so they are written unconditionally.
-		lengthCode &= 31
-		bits |= uint64(length-lengthBase[lengthCode]) << nbits
-		nbits += uint(lengthExtraBits[lengthCode])
-		if nbits >= 48 {
-			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
-			bits >>= 48
-			nbits -= 48
-			n += 6
-			if n >= bufferFlushSize {
-				if w.write(w.bytes[:n]); w.err != nil {
-					return
-				}
-				n = 0
-			}
-		}
-		// Write the offset
-		offset := t.offset()
-		offsetCode := t.offsetCode()
-		c = oeCodes[offsetCode]
-		bits |= uint64(c.code) << nbits
-		nbits += uint(c.len)
-		if nbits >= 48 {
-			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
-			bits >>= 48
-			nbits -= 48
-			n += 6
-			if n >= bufferFlushSize {
-				if w.write(w.bytes[:n]); w.err != nil {
-					return
-				}
-				n = 0
-			}
-		}
-		bits |= uint64(offset-offsetBase[offsetCode]) << nbits
-		nbits += uint(offsetExtraBits[offsetCode])
+		// The length, then the offset.
+		lc := lenTab[uint8(t.length())]
+		bits |= uint64(lc.bits) << nbits
+		nbits += uint(lc.n)
+		oc := &offTab[t.offsetCode()]
+		bits |= uint64(oc.code|(t.offset()-oc.base)<<oc.codeLen) << nbits
+		nbits += uint(oc.n)
 		if nbits >= 48 {
 			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
 			bits >>= 48
@@ -550,6 +539,17 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 		}
 	}
 	w.bits, w.nbits, w.nbytes = bits, nbits, n
+}
+
+// lenCode is a match length's code and extra bits, n bits in all.
+type lenCode struct {
+	bits, n uint32
+}
+
+// offCode is an offset code (code, codeLen bits) and its base; with the
+// extra bits it is n bits.
+type offCode struct {
+	code, codeLen, n, base uint32
 }
 
 // huffOffset is a static offset encoder used for huffman only encoding.
