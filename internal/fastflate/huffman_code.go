@@ -19,7 +19,8 @@ type huffmanEncoder struct {
 	codes     []hcode
 	freqcache []literalNode
 	bitCount  [17]int32
-	keys      []uint64 // sort keys of generate, kept to avoid allocation
+	keys      []uint64    // sort keys of generate, kept to avoid allocation
+	chain     []chainNode // bitCounts' nodes, kept to avoid allocation
 }
 
 type literalNode struct {
@@ -104,11 +105,19 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 	// level1.prev.needed==0.  This makes level1.nextPairFreq
 	// be a legitimate value that never gets chosen.
 	var levels [maxBitsLimit]levelInfo
-	// leafCounts[i] counts the number of literals at the left
-	// of ancestors of the rightmost node at level i.
-	// leafCounts[i][j] is the number of literals at the left
-	// of the level j ancestor.
-	var leafCounts [maxBitsLimit][maxBitsLimit]int32
+	// Go keeps leafCounts[i][j], the number of literals at the left of
+	// the level j ancestor of the rightmost node at level i, and copies
+	// row i-1 into row i at every pair. fastflate: the same numbers as a
+	// chain: count[i] is leafCounts[i][i], and tail[i] the node holding
+	// leafCounts[i][i-1] and the node of row i-1 in its turn (0: none,
+	// all zero); a pair adds one node instead of copying a row.
+	var count [maxBitsLimit]int32
+	var tail [maxBitsLimit]int32
+	if bound := 1 + 2*int(n)*int(maxBits); cap(h.chain) < bound {
+		// At most one node per item, and a level has fewer than 2n items.
+		h.chain = make([]chainNode, 0, bound)
+	}
+	nodes := h.chain[:1]
 
 	for level := int32(1); level <= maxBits; level++ {
 		// For every level, the first two items are the first two characters.
@@ -119,7 +128,7 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 			nextCharFreq: list[2].freq,
 			nextPairFreq: list[0].freq + list[1].freq,
 		}
-		leafCounts[level][level] = 2
+		count[level] = 2
 		if level == 1 {
 			levels[level].nextPairFreq = math.MaxInt32
 		}
@@ -145,10 +154,10 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 		prevFreq := l.lastFreq
 		if l.nextCharFreq < l.nextPairFreq {
 			// The next item on this row is a leaf node.
-			n := leafCounts[level][level] + 1
+			n := count[level] + 1
 			l.lastFreq = l.nextCharFreq
 			// Lower leafCounts are the same of the previous node.
-			leafCounts[level][level] = n
+			count[level] = n
 			l.nextCharFreq = list[n].freq
 		} else {
 			// The next item on this row is a pair from the previous row.
@@ -156,12 +165,8 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 			// more values in the level below
 			l.lastFreq = l.nextPairFreq
 			// Take leaf counts from the lower level, except counts[level] remains the same.
-			// fastflate: the whole row is copied (one fixed-size move instead
-			// of a call to memmove) and counts[level] put back; the entries
-			// above level are never read from this row.
-			keep := leafCounts[level][level]
-			leafCounts[level] = leafCounts[level-1]
-			leafCounts[level][level] = keep
+			nodes = append(nodes, chainNode{count: count[level-1], tail: tail[level-1]})
+			tail[level] = int32(len(nodes) - 1)
 			levels[l.level-1].needed = 2
 		}
 
@@ -183,16 +188,24 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 			}
 		}
 	}
+	h.chain = nodes[:0]
 
 	// Somethings is wrong if at the end, the top level is null or hasn't used
 	// all of the leaves.
-	if leafCounts[maxBits][maxBits] != n {
+	if count[maxBits] != n {
 		panic("leafCounts[maxBits][maxBits] != n")
+	}
+
+	// counts is leafCounts[maxBits], read down the chain.
+	var counts [maxBitsLimit]int32
+	counts[maxBits] = count[maxBits]
+	for i, t := maxBits-1, tail[maxBits]; i > 0 && t != 0; i-- {
+		counts[i] = nodes[t].count
+		t = nodes[t].tail
 	}
 
 	bitCount := h.bitCount[:maxBits+1]
 	bits := 1
-	counts := &leafCounts[maxBits]
 	for level := maxBits; level > 0; level-- {
 		// chain.leafCount gives the number of literals requiring at least "bits"
 		// bits to encode.
@@ -200,6 +213,12 @@ func (h *huffmanEncoder) bitCounts(list []literalNode, maxBits int32) []int32 {
 		bits++
 	}
 	return bitCount
+}
+
+// chainNode is a row of Go's leafCounts in bitCounts: count is its last
+// entry, tail the node of the rest (0: all zero).
+type chainNode struct {
+	count, tail int32
 }
 
 // Look at the leaves and assign them a bit count and an encoding as specified

@@ -15,9 +15,9 @@ const (
 	lengthShift     = 22
 	offsetMask      = 1<<16 - 1
 	offsetCodeShift = 16
-	typeMask    = 3 << 30
-	literalType = 0 << 30
-	matchType   = 1 << 30
+	typeMask        = 3 << 30
+	literalType     = 0 << 30
+	matchType       = 1 << 30
 )
 
 // The length code for length X (MIN_MATCH_LENGTH <= X <= MAX_MATCH_LENGTH)
