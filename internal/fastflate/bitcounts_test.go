@@ -200,3 +200,54 @@ func BenchmarkBitCounts(b *testing.B) {
 		}
 	})
 }
+
+// TestSortByFreqSameOrder: sortByFreq (radix sort for long lists) orders
+// random lists in literal order as Go's byFreq does (frequency, then
+// literal), including ties, frequencies under 256 (one pass) and at 2^16
+// and above (the fallback).
+func TestSortByFreqSameOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	var h huffmanEncoder
+	for i := range 5000 {
+		n := 1 + r.IntN(maxNumLit)
+		limit := []int32{3, 255, 256, 5000, 1<<16 - 1, 1 << 16, 1 << 20}[i%7]
+		var list []literalNode
+		for lit := range maxNumLit {
+			if len(list) < n && r.IntN(maxNumLit) < n {
+				list = append(list, literalNode{uint16(lit), 1 + r.Int32N(limit)})
+			}
+		}
+		want := slices.Clone(list)
+		slices.SortFunc(want, func(a, b literalNode) int {
+			if a.freq != b.freq {
+				return int(a.freq - b.freq)
+			}
+			return int(a.literal) - int(b.literal)
+		})
+		h.sortByFreq(list)
+		if !slices.Equal(list, want) {
+			t.Fatalf("list %d (%d nodes, frequencies to %d): order differs from byFreq's", i, len(list), limit)
+		}
+	}
+}
+
+// BenchmarkSortByFreq: the literal/length codes of a letter's page stream.
+func BenchmarkSortByFreq(b *testing.B) {
+	data := readGz(b, "page1.stream.gz")
+	e := newDeflateFast()
+	e.encode(nil, data)
+	var list []literalNode
+	for i, f := range e.litFreq {
+		if f != 0 {
+			list = append(list, literalNode{uint16(i), f})
+		}
+	}
+	work := make([]literalNode, len(list))
+	var h huffmanEncoder
+	b.Run("radix", func(b *testing.B) {
+		for b.Loop() {
+			copy(work, list)
+			h.sortByFreq(work)
+		}
+	})
+}

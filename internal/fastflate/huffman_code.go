@@ -19,8 +19,9 @@ type huffmanEncoder struct {
 	codes     []hcode
 	freqcache []literalNode
 	bitCount  [17]int32
-	keys      []uint64    // sort keys of generate, kept to avoid allocation
-	chain     []chainNode // bitCounts' nodes, kept to avoid allocation
+	keys      []uint64      // sort keys of generate, kept to avoid allocation
+	chain     []chainNode   // bitCounts' nodes, kept to avoid allocation
+	radixTmp  []literalNode // sortByFreq's second buffer
 }
 
 type literalNode struct {
@@ -299,9 +300,16 @@ func (h *huffmanEncoder) generate(freq []int32, maxBits int32) {
 
 // sortByFreq sorts list by frequency, then literal: Go's byFreq order,
 // which is total (literals are unique), so any correct sort gives the same
-// list. fastflate: one integer key per node sorted by slices.Sort, instead
-// of sort.Sort through an interface.
+// list. fastflate: list comes in literal order, so a stable sort by
+// frequency alone gives that order: a radix sort, a byte of the frequency
+// at a time, for the long lists (the literal/length codes; frequencies
+// under 2^16, as a block has at most 65,536 tokens); for the others one
+// integer key per node sorted by slices.Sort, instead of sort.Sort
+// through an interface.
 func (h *huffmanEncoder) sortByFreq(list []literalNode) {
+	if len(list) >= 64 && h.radixSortByFreq(list) {
+		return
+	}
 	if cap(h.keys) < len(list) {
 		h.keys = make([]uint64, maxNumLit+1)
 	}
@@ -312,6 +320,49 @@ func (h *huffmanEncoder) sortByFreq(list []literalNode) {
 	slices.Sort(keys)
 	for i, k := range keys {
 		list[i] = literalNode{literal: uint16(k), freq: int32(k >> 16)}
+	}
+}
+
+// radixSortByFreq sorts list, in literal order, stably by frequency, and
+// reports whether it could (every frequency under 2^16).
+func (h *huffmanEncoder) radixSortByFreq(list []literalNode) bool {
+	maxFreq := int32(0)
+	for _, node := range list {
+		maxFreq = max(maxFreq, node.freq)
+	}
+	if maxFreq >= 1<<16 {
+		return false
+	}
+	if len(h.radixTmp) < len(list) {
+		h.radixTmp = make([]literalNode, maxNumLit+1)
+	}
+	tmp := h.radixTmp[:len(list)]
+	radixPass(tmp, list, 0)
+	if maxFreq < 1<<8 {
+		copy(list, tmp)
+		return true
+	}
+	radixPass(list, tmp, 8)
+	return true
+}
+
+// radixPass puts src into dst stably ordered by the byte of the frequency
+// at shift.
+func radixPass(dst, src []literalNode, shift uint) {
+	var start [256]int32
+	for _, node := range src {
+		start[uint8(node.freq>>shift)]++
+	}
+	sum := int32(0)
+	for i, c := range start {
+		start[i] = sum
+		sum += c
+	}
+	dst = dst[:len(src)]
+	for _, node := range src {
+		b := uint8(node.freq >> shift)
+		dst[start[b]] = node
+		start[b]++
 	}
 }
 
