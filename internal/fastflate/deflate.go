@@ -110,6 +110,12 @@ func (d *compressor) encSpeed() {
 	}
 	d.err = d.w.err
 	d.windowEnd = 0
+	// fastflate: the window is now the encoder's prev (deflateFast.keep);
+	// the next block goes into prev's old array.
+	if spare := d.bestSpeed.spare; spare != nil {
+		d.window = spare[:maxStoreBlockSize]
+		d.bestSpeed.spare = nil
+	}
 }
 
 func (d *compressor) fillStore(b []byte) int {

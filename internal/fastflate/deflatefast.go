@@ -64,6 +64,10 @@ type deflateFast struct {
 	prev  []byte // Previous block, zero length if unknown.
 	cur   int32  // Current match offset.
 
+	// fastflate: the array prev had before encode took the block it
+	// encoded as prev (keep); the compressor's next window.
+	spare []byte
+
 	// fastflate: a block with no history (the first of a stream, which
 	// for cpdaudit is nearly every block) is matched with fresh instead
 	// of table; see encodeFresh. freshCur is e.cur of that block, and
@@ -226,9 +230,18 @@ emitRemainder:
 		dst = e.emitLiteral(dst, src[nextEmit:])
 	}
 	e.cur += int32(len(src))
-	e.prev = e.prev[:len(src)]
-	copy(e.prev, src)
+	e.keep(src)
 	return dst
+}
+
+// keep makes src, the block just encoded, the previous block. fastflate:
+// Go copies it into prev; here prev becomes src itself (the compressor's
+// window), and prev's array goes to e.spare, which the compressor takes
+// as its window for the next block (compressor.encSpeed), so the block is
+// not copied.
+func (e *deflateFast) keep(src []byte) {
+	e.spare = e.prev[:0]
+	e.prev = src
 }
 
 // encodeFresh is encode for a block with no history: the first block
@@ -323,8 +336,7 @@ emitRemainder:
 		dst = e.emitLiteral(dst, src[nextEmit:])
 	}
 	e.cur += int32(len(src))
-	e.prev = e.prev[:len(src)]
-	copy(e.prev, src)
+	e.keep(src)
 	return dst
 }
 
