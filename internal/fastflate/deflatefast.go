@@ -342,19 +342,17 @@ emitRemainder:
 
 // syncTable writes into table what encode would have left there after
 // the block encodeFresh matched (now e.prev): that block's entries, with
-// their offsets and values, and zero elsewhere. A zero entry is out of
-// reach like the stale one it replaces (e.cur is always above
-// maxMatchOffset), and shiftOffsets maps both to zero, so no later match
-// can tell them apart.
+// their offsets and values. The other slots keep entries older than the
+// block, out of reach as encodeFresh found them and as encode's would be
+// (e.cur only grows, and shiftOffsets maps all of them to zero), so no
+// later match can tell them from encode's.
 func (e *deflateFast) syncTable() {
 	prev := e.prev
 	for i, p := range e.fresh {
-		if p == 0 {
-			e.table[i] = tableEntry{}
-			continue
+		if p != 0 {
+			pos := int32(p) - 1
+			e.table[i] = tableEntry{offset: pos + e.freshCur, val: load32(prev, pos)}
 		}
-		pos := int32(p) - 1
-		e.table[i] = tableEntry{offset: pos + e.freshCur, val: load32(prev, pos)}
 	}
 	e.tableStale = false
 }

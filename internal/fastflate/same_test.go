@@ -337,3 +337,38 @@ func TestSameNearOffsetWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestSameFreshBlocks: the blocks matched by encodeFresh (a stream's
+// first, and any after a block under 17 bytes) and the blocks after them
+// (syncTable), on one pooled writer pair over a random sequence of
+// streams: large and small, whole, in pieces, and with flushes right
+// after a few bytes (a block under 17 bytes mid-stream, then a fresh one).
+func TestSameFreshBlocks(t *testing.T) {
+	w := newWriters(t)
+	r := rand.New(rand.NewPCG(8, 14))
+	in := inputs()
+	names := slices.Sorted(maps.Keys(in))
+	rounds := 300
+	if raceEnabled {
+		rounds = 40
+	}
+	for i := range rounds {
+		name := names[r.IntN(len(names))]
+		data := in[name]
+		var pieces []int
+		flushAt := map[int]bool{}
+		switch i % 3 {
+		case 1:
+			for total := 0; total < len(data); {
+				n := 1 + r.IntN(70000)
+				pieces = append(pieces, n)
+				total += n
+			}
+		case 2:
+			// A few bytes, flushed: a short block, then the rest.
+			pieces = []int{r.IntN(17), r.IntN(17) + 17, 1 + r.IntN(100000), r.IntN(17)}
+			flushAt = map[int]bool{0: true, 1: r.IntN(2) == 0, 2: r.IntN(2) == 0}
+		}
+		w.same(t, fmt.Sprintf("stream %d, %s", i, name), data, pieces, flushAt)
+	}
+}
