@@ -17,9 +17,7 @@ func TestAdler32SameAsStdlib(t *testing.T) {
 	for n := range 300 {
 		lengths = append(lengths, n)
 	}
-	for _, n := range []int{adlerNmax - 1, adlerNmax, adlerNmax + 1, 2 * adlerNmax, 2*adlerNmax + 7, 65535, 65536, 100000} {
-		lengths = append(lengths, n)
-	}
+	lengths = append(lengths, adlerNmax-1, adlerNmax, adlerNmax+1, 2*adlerNmax, 2*adlerNmax+7, 65535, 65536, 100000)
 	for range 200 {
 		lengths = append(lengths, r.IntN(100001))
 	}

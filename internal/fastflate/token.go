@@ -92,8 +92,6 @@ func (t token) offsetCode() uint32 { return uint32(t) >> offsetCodeShift & 31 }
 
 func (t token) length() uint32 { return uint32((t - matchType) >> lengthShift) }
 
-func lengthCode(len uint32) uint32 { return lengthCodes[len] }
-
 // Returns the offset code corresponding to a specific offset.
 func offsetCode(off uint32) uint32 {
 	if off < uint32(len(offsetCodes)) {
