@@ -70,6 +70,8 @@ func TestCIDWidthsAsUpstream(t *testing.T) {
 			}
 		}
 		check(cw, used, n)
+		// Used runes past the last one given (patch 24 must skip them).
+		check(cw, used, rng.Intn(n+1))
 	}
 }
 

@@ -36,7 +36,8 @@ func TestCutFontCacheSameBytes(t *testing.T) {
 	for i := range 20 {
 		text := fmt.Sprintf("Zoë %d — Łukasz, Siân ŵ %c%c", i, 'A'+rune(i), 0x400+rune(i))
 		cutFonts.Lock()
-		cutFonts.m, cutFonts.ring, cutFonts.next = nil, nil, 0
+		cutFonts.m = nil
+		cutFonts.lru.Init()
 		cutFonts.Unlock()
 		miss := doc(text)
 		if n := len(cutFonts.m); n != 1 {
@@ -46,5 +47,50 @@ func TestCutFontCacheSameBytes(t *testing.T) {
 		if !bytes.Equal(miss, hit) {
 			t.Fatalf("%q: the document differs when its font parts come from the cache", text)
 		}
+	}
+}
+
+// TestCutFontCacheLRU checks the cache keeps at most maxCutFonts values
+// and drops the least recently used one, not the oldest made (patch 22).
+func TestCutFontCacheLRU(t *testing.T) {
+	cutFonts.Lock()
+	cutFonts.m = nil
+	cutFonts.lru.Init()
+	cutFonts.Unlock()
+	defer func() {
+		cutFonts.Lock()
+		cutFonts.m = nil
+		cutFonts.lru.Init()
+		cutFonts.Unlock()
+	}()
+	var src [1]byte
+	key := func(i int) cutFontKey { return cutFontKey{src: &src[0], n: 1, runes: fmt.Sprint(i)} }
+	values := make([]*cutFont, maxCutFonts+2)
+	for i := range values {
+		values[i] = &cutFont{length1: i}
+	}
+	for i := range maxCutFonts {
+		keepCutFont(key(i), values[i])
+	}
+	// The oldest, used again, must outlive the second oldest.
+	if c := cachedCutFont(key(0)); c != values[0] {
+		t.Fatalf("key 0: got %v, want the value kept", c)
+	}
+	keepCutFont(key(maxCutFonts), values[maxCutFonts])
+	if c := cachedCutFont(key(1)); c != nil {
+		t.Errorf("key 1, least recently used, is still cached")
+	}
+	for _, i := range []int{0, 2, maxCutFonts - 1, maxCutFonts} {
+		if c := cachedCutFont(key(i)); c != values[i] {
+			t.Errorf("key %d: got %v, want the value kept", i, c)
+		}
+	}
+	// A value already cached is not replaced.
+	keepCutFont(key(0), values[maxCutFonts+1])
+	if c := cachedCutFont(key(0)); c != values[0] {
+		t.Errorf("key 0 was replaced")
+	}
+	if n, l := len(cutFonts.m), cutFonts.lru.Len(); n != maxCutFonts || l != maxCutFonts {
+		t.Errorf("%d keys and %d list entries cached, want %d", n, l, maxCutFonts)
 	}
 }

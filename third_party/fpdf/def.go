@@ -725,6 +725,9 @@ type Fpdf struct {
 
 		rgb     []rgbColorMemo // colours made by rgbColorValue
 		fontOps []fontOp       // operators made by fontOperator
+		// lastFontOp is the index in fontOps of the last operator
+		// fontOperator returned (cpdaudit patch 23).
+		lastFontOp int
 
 		// setFont is the last SetFont call that found its font: the
 		// arguments as given and what they resolved to (cpdaudit patch).

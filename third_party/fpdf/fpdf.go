@@ -39,6 +39,7 @@ import (
 	"math"
 	"os"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -962,6 +963,21 @@ func (f *Fpdf) rgbColorValue(r, g, b int, grayStr, fullStr string) colorType {
 	return clr
 }
 
+// sameRGB reports whether c is the RGB colour r, g, b, so that setting
+// it again gives the value c already has (cpdaudit patch 23): the draw
+// colour is only ever made with "G" and "RG", the fill and text colours
+// with "g" and "rg" (setDrawColor, setFillColor, setTextColor; AddPage
+// and templates restore or copy such values), and c.ir, c.ig and c.ib,
+// clamped to 0 to 255, equal the arguments only when these are in range.
+// A spot colour changes the mode, not the numbers; a colour never set (the
+// zero value, in New) has no operator.
+func sameRGB(c *colorType, r, g, b int) bool {
+	return c.mode == colorModeRGB && c.ir == r && c.ig == g && c.ib == b && c.str != "" && !rgbSameOff
+}
+
+// rgbSameOff turns sameRGB off, for tests that compare with upstream.
+var rgbSameOff bool
+
 type rgbColorKey struct {
 	r, g, b          int
 	grayStr, fullStr string
@@ -1021,7 +1037,9 @@ func (f *Fpdf) SetDrawColor(r, g, b int) {
 }
 
 func (f *Fpdf) setDrawColor(r, g, b int) {
-	f.color.draw = f.rgbColorValue(r, g, b, "G", "RG")
+	if !sameRGB(&f.color.draw, r, g, b) {
+		f.color.draw = f.rgbColorValue(r, g, b, "G", "RG")
+	}
 	if f.page > 0 {
 		f.out(f.color.draw.str)
 	}
@@ -1043,7 +1061,9 @@ func (f *Fpdf) SetFillColor(r, g, b int) {
 }
 
 func (f *Fpdf) setFillColor(r, g, b int) {
-	f.color.fill = f.rgbColorValue(r, g, b, "g", "rg")
+	if !sameRGB(&f.color.fill, r, g, b) {
+		f.color.fill = f.rgbColorValue(r, g, b, "g", "rg")
+	}
 	f.colorFlag = f.color.fill.str != f.color.text.str
 	if f.page > 0 {
 		f.out(f.color.fill.str)
@@ -1065,7 +1085,9 @@ func (f *Fpdf) SetTextColor(r, g, b int) {
 }
 
 func (f *Fpdf) setTextColor(r, g, b int) {
-	f.color.text = f.rgbColorValue(r, g, b, "g", "rg")
+	if !sameRGB(&f.color.text, r, g, b) {
+		f.color.text = f.rgbColorValue(r, g, b, "g", "rg")
+	}
 	f.colorFlag = f.color.fill.str != f.color.text.str
 }
 
@@ -2504,8 +2526,16 @@ func (f *Fpdf) selectFont(familyStr, styleStr, fontKey string, size float64) {
 // fontOperator returns "BT /F<id> <size> Tf ET" as SetFont writes it
 // (cpdaudit patch).
 func (f *Fpdf) fontOperator(id string, sizePt float64) string {
-	for _, op := range f.fmt.fontOps {
-		if op.id == id && math.Float64bits(op.sizePt) == math.Float64bits(sizePt) { // -0 prints as -0.00
+	// The last operator first: a letter sets the same font and size
+	// many times running (cpdaudit patch 23).
+	if i := f.fmt.lastFontOp; i < len(f.fmt.fontOps) {
+		if op := &f.fmt.fontOps[i]; math.Float64bits(op.sizePt) == math.Float64bits(sizePt) && op.id == id {
+			return op.str
+		}
+	}
+	for i := range f.fmt.fontOps {
+		if op := &f.fmt.fontOps[i]; math.Float64bits(op.sizePt) == math.Float64bits(sizePt) && op.id == id { // -0 prints as -0.00
+			f.fmt.lastFontOp = i
 			return op.str
 		}
 	}
@@ -2516,6 +2546,7 @@ func (f *Fpdf) fontOperator(id string, sizePt float64) string {
 	f.fmt.line = append(b, " Tf ET"...)
 	op := fontOp{id, sizePt, string(f.fmt.line)}
 	if len(f.fmt.fontOps) < 32 {
+		f.fmt.lastFontOp = len(f.fmt.fontOps)
 		f.fmt.fontOps = append(f.fmt.fontOps, op)
 	}
 	return op.str
@@ -4794,8 +4825,14 @@ func cidWidths(cw []int, usedRunes map[int]int, lastRune int) string {
 	startCid := 1
 	cwLen := lastRune + 1
 
-	// for each character
-	for cid := startCid; cid < cwLen; cid++ {
+	// for each character: those up to 255, then the used ones (cpdaudit
+	// patch 24: upstream looked every character of the font up in
+	// usedRunes, which skips the unused ones past 255)
+	cids := cidsToWrite(cw, usedRunes, cwLen)
+	for _, cid := range cids {
+		if cid < startCid {
+			continue
+		}
 		if cw[cid] == 0x00 {
 			continue
 		}
@@ -4905,6 +4942,31 @@ func cidWidths(cw []int, usedRunes map[int]int, lastRune int) string {
 	return string(w)
 }
 
+// cidsToWrite returns, in order, the characters below cwLen that
+// cidWidths may write: every one up to 255, and past it those used. A
+// width table shorter than cwLen gives all of them, so cidWidths fails
+// as upstream's loop did.
+func cidsToWrite(cw []int, usedRunes map[int]int, cwLen int) []int {
+	cids := make([]int, 0, min(cwLen, 256)+len(usedRunes))
+	if cwLen > len(cw) {
+		for cid := range cwLen {
+			cids = append(cids, cid)
+		}
+		return cids
+	}
+	for cid := range min(cwLen, 256) {
+		cids = append(cids, cid)
+	}
+	n := len(cids)
+	for r, v := range usedRunes {
+		if r > 255 && r < cwLen && v != 0 {
+			cids = append(cids, r)
+		}
+	}
+	slices.Sort(cids[n:])
+	return cids
+}
+
 // allSame reports whether vs holds one distinct value (upstream: the PHP
 // array_count_values of vs has one entry).
 func allSame(vs []int) bool {
@@ -4947,11 +5009,15 @@ func (pa *cidRange) getIndex(key int) int {
 }
 
 // putNext is upstream's put(nil, value): value under the smallest integer
-// key not yet used.
+// key not yet used. In cidWidths a range's integer keys are always 0 to
+// n-1 (putNext adds the next; only cidInterval is deleted, and pop takes
+// the last integer key), so that key is the number of integer keys: one
+// scan instead of a scan per key tried (cpdaudit patch 24; checked against
+// upstream by TestCIDWidthsAsUpstream).
 func (pa *cidRange) putNext(value int) {
-	key := 0
-	for pa.getIndex(key) >= 0 {
-		key++
+	key := len(pa.keySet)
+	if pa.getIndex(cidInterval) >= 0 {
+		key--
 	}
 	pa.keySet = append(pa.keySet, key)
 	pa.valueSet = append(pa.valueSet, value)
