@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -44,14 +45,7 @@ const emojiText = "[emoji]"
 // Multilingual Plane, where emoji live, and a question mark read as a
 // typing error.
 func clean(s string) string {
-	plain := true
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf || (c < 0x20 && c != '\n') || c == 0x7F {
-			plain = false
-			break
-		}
-	}
-	if plain || (norm.NFC.IsNormalString(s) && !needsCleaning(s)) {
+	if cleanAlready(s) || (norm.NFC.IsNormalString(s) && !needsCleaning(s)) {
 		return s
 	}
 	s = norm.NFC.String(s)
@@ -81,6 +75,89 @@ func clean(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// cleanAlready reports whether clean returns s as it is because every
+// character is printable ASCII, a new line or a cleanRunes character
+// (a sufficient condition, not a necessary one; the general test is
+// NFC.IsNormalString and needsCleaning, several times slower on the
+// non-ASCII text that most letters have somewhere).
+func cleanAlready(s string) bool {
+	var safe *[cleanRunesMax / 64]uint64
+	for i := 0; i < len(s); {
+		i += printableASCIIPrefix(s[i:])
+		if i == len(s) {
+			return true
+		}
+		c := s[i]
+		if c == '\n' {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			return false
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= cleanRunesMax { // invalid UTF-8 too: RuneError is past it
+			return false
+		}
+		if safe == nil {
+			safe = cleanRunes()
+		}
+		if safe[r>>6]&(1<<(r&63)) == 0 {
+			return false
+		}
+		i += size
+	}
+	return true
+}
+
+// cleanRunesMax bounds cleanRunes: Latin, Greek, Cyrillic, general
+// punctuation, currency, letterlike symbols and arrows lie below it.
+const cleanRunesMax = 0x2200
+
+// cleanRunes has bit r set when text made of r and other such characters
+// (or ASCII) needs nothing from clean: r is in NFC on its own and never
+// combines with a character before it (norm's BoundaryBefore: combining
+// class 0 and no backward composition), so a string of them is in NFC,
+// and needsCleaning does not want it changed.
+var cleanRunes = sync.OnceValue(func() *[cleanRunesMax / 64]uint64 {
+	var t [cleanRunesMax / 64]uint64
+	for r := rune(0x80); r < cleanRunesMax; r++ {
+		if r >= 0xD800 && r < 0xE000 {
+			continue
+		}
+		s := string(r)
+		if p := norm.NFC.PropertiesString(s); p.CCC() == 0 && p.BoundaryBefore() && norm.NFC.IsNormalString(s) && !needsCleaning(s) {
+			t[r>>6] |= 1 << (r & 63)
+		}
+	}
+	return &t
+})
+
+// printableASCIIPrefix returns the length of the longest prefix of s made
+// of printable ASCII (0x20 to 0x7E), eight bytes at a time.
+func printableASCIIPrefix(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A high bit set in x (not ASCII), in x-0x20 where x's is clear
+		// (a byte below 0x20), or in y-1 where y's is clear (y = x^0x7F
+		// has a zero byte: DEL). Borrows only flag bytes after a flagged
+		// one, so a chunk is flagged exactly when one of its bytes is.
+		y := x ^ 0x7F*ones
+		if (x|((x-0x20*ones)&^x)|((y-ones)&^y))&highs != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7F {
+			break
+		}
+	}
+	return i
 }
 
 // needsCleaning reports whether clean would change NFC text s.
@@ -130,7 +207,7 @@ func skipEmojiSequence(rs []rune, i int) int {
 // plain reports whether the regular DejaVu cut draws s as it stands, left
 // to right with no shaping: the path fpdf takes on its own.
 func (f *Fonts) plain(s string) bool {
-	for i := 0; i < len(s); i++ {
+	for i := printableASCIIPrefix(s); i < len(s); i++ {
 		if c := s[i]; c >= utf8.RuneSelf {
 			return f.plainRunes(s[i:])
 		} else if c < 0x20 || c == 0x7F {

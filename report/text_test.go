@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,9 +11,11 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/internal/testtool"
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestClean(t *testing.T) {
@@ -418,5 +421,75 @@ func FuzzPDFText(f *testing.F) {
 		if err := WritePDF(&b, r, fonts, PDFOptions{Created: testCreated}); err != nil {
 			t.Fatalf("%q: %v", s, err)
 		}
+	})
+}
+
+// cleanAlreadyAgrees checks clean's fast test against the general one: a
+// string it passes is in NFC and needs no cleaning, and an ASCII string
+// passes exactly when it is printable or new lines.
+func cleanAlreadyAgrees(t *testing.T, s string) {
+	t.Helper()
+	fast := cleanAlready(s)
+	if fast && !(norm.NFC.IsNormalString(s) && !needsCleaning(s)) {
+		t.Fatalf("cleanAlready(%q) is true, but clean changes it to %q", s, clean(s))
+	}
+	ascii := true
+	printable := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		ascii = ascii && c < utf8.RuneSelf
+		printable = printable && (c == '\n' || (c >= 0x20 && c < 0x7F))
+	}
+	if ascii && fast != printable {
+		t.Fatalf("cleanAlready(%q) = %v for ASCII text, want %v", s, fast, printable)
+	}
+	n := 0
+	for n < len(s) && s[n] >= 0x20 && s[n] < 0x7F {
+		n++
+	}
+	if got := printableASCIIPrefix(s); got != n {
+		t.Fatalf("printableASCIIPrefix(%q) = %d, want %d", s, got, n)
+	}
+}
+
+func TestCleanAlready(t *testing.T) {
+	// Every character below the table's bound, alone, after a letter and
+	// before a combining mark or a Hangul vowel.
+	for r := rune(0); r < cleanRunesMax+0x100; r++ {
+		c := string(r)
+		for _, s := range []string{c, "e" + c, c + "\u0301", c + "\u1161", "가" + c, "abcdefgh" + c + "ijklmnop"} {
+			cleanAlreadyAgrees(t, s)
+		}
+	}
+	// The characters that compose with one before them (Indic vowel
+	// signs, Hangul vowels), after every character below the bound.
+	for b := rune(0x80); b < 0x3000; b++ {
+		if p := norm.NFC.PropertiesString(string(b)); p.CCC() == 0 && !p.BoundaryBefore() {
+			for a := rune(0); a < cleanRunesMax; a++ {
+				cleanAlreadyAgrees(t, string(a)+string(b))
+			}
+		}
+	}
+	alpha := []string{"a", "Z", " ", "~", "\n", "\t", "\x7f", "\x00", "\x1f", "é", "e", "\u0301", "\u0308", "\u0327", "Å", "\u212b",
+		"\u2000", "\u2001", "—", "’", "…", "·", "\u00ad", "\u200b", "\u200d", "\u2028", "ﬁ", "\u1100", "\u1161", "가", "ά", "\u0344",
+		"\u0958", "Ω", "\u2126", "😀", "\xff", "\xc3", "\ufffd", "Ł", "ŵ", "ặ", "\u0340"}
+	rng := rand.New(rand.NewSource(1))
+	for range 200000 {
+		var sb strings.Builder
+		for k := rng.Intn(20); k >= 0; k-- {
+			sb.WriteString(alpha[rng.Intn(len(alpha))])
+		}
+		cleanAlreadyAgrees(t, sb.String())
+	}
+}
+
+// FuzzCleanAlready checks clean's fast test against the general one on
+// any text.
+func FuzzCleanAlready(f *testing.F) {
+	for _, s := range []string{"", "Plain text.\nMore", "Zoë Łukasz — ‘Siân’ …", "e\u0301", "\u212b", "a\tb", "\u1100\u1161", "12345678\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cleanAlreadyAgrees(t, s)
 	})
 }

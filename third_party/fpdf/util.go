@@ -28,6 +28,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -136,9 +137,21 @@ func appendEscapedUTF16(dst []byte, s string) []byte {
 	}
 	nb := len(s)
 	i := 0
+	// cpdaudit patch 25: room for the usual case made once, and a byte
+	// below 192 (ASCII, the usual case) written without the closure.
+	dst = slices.Grow(dst, 2*nb+8)
 	for i < nb {
 		c1 := byte(s[i])
 		i++
+		if c1 < 192 {
+			if !pdfEscaped[c1] {
+				dst = append(dst, 0, c1)
+				continue
+			}
+			put(0)
+			put(c1)
+			continue
+		}
 		switch {
 		case c1 >= 224:
 			// 3-byte character
@@ -162,6 +175,9 @@ func appendEscapedUTF16(dst []byte, s string) []byte {
 	}
 	return dst
 }
+
+// pdfEscaped are the bytes appendEscapedUTF16's put escapes.
+var pdfEscaped = [256]bool{'\\': true, '(': true, ')': true, '\r': true}
 
 // intIf returns a if cnd is true, otherwise b
 func intIf(cnd bool, a, b int) int {
