@@ -104,7 +104,7 @@ func TestPooledBuffersSameBytes(t *testing.T) {
 
 func TestReplaceInPlace(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
-	alphabet := "ab{}n"
+	alphabet := "ab{}n\x00\x00" // zero bytes: UTF-16 aliases start with one (patch 27)
 	word := func(n int) string {
 		b := make([]byte, n)
 		for i := range b {
@@ -120,6 +120,10 @@ func TestReplaceInPlace(t *testing.T) {
 		{"{nb}", "{nb}", "1234"},
 		{"abc", "", "x"},           // upstream's path: inserts everywhere
 		{"a{nb}", "{nb}", "12345"}, // longer: upstream's path
+		{"\x00{\x00n\x00b\x00}", "\x00{\x00n\x00b\x00}", "\x003"},
+		{"{\x00n\x00b\x00}\x00{\x00n\x00b\x00}", "\x00{\x00n\x00b\x00}", "\x003"},
+		{"\x00\x00\x00", "\x00\x00", "\x00"},
+		{"a\x00", "\x00a", "b"},
 	}
 	for range 5000 {
 		old := word(1 + rng.Intn(4))
@@ -127,6 +131,9 @@ func TestReplaceInPlace(t *testing.T) {
 	}
 	for _, c := range cases {
 		s, old, repl := c[0], c[1], c[2]
+		if got, want := indexAlias([]byte(s), old), bytes.Index([]byte(s), []byte(old)); got != want {
+			t.Fatalf("indexAlias(%q, %q) = %d, want %d", s, old, got, want)
+		}
 		want := bytes.ReplaceAll([]byte(s), []byte(old), []byte(repl))
 		buf := []byte(s)
 		got, ok := replaceInPlace(buf, old, repl)

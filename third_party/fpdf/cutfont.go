@@ -130,18 +130,28 @@ func (f *Fpdf) makeCutFont(font *fontDefType) *cutFont {
 	return c
 }
 
-// usedRunesKey is the contents of a usedRunes map: its keys in order, each
-// followed by its value, as varints.
+// usedRunesKey is the contents of a usedRunes map, one string for each
+// (cpdaudit patch 26: it sorted every key): a bitmap of the runes below
+// 256 that map to themselves (nearly all a letter uses), then the other
+// entries in key order, each key followed by its value, as varints.
 func usedRunesKey(used map[int]int) string {
-	keys := make([]int, 0, len(used))
-	for k := range used {
-		keys = append(keys, k)
+	var low [4]uint64
+	var rest []int
+	for k, v := range used {
+		if k >= 0 && k < 256 && v == k {
+			low[k>>6] |= 1 << (k & 63)
+		} else {
+			rest = append(rest, k)
+		}
 	}
-	slices.Sort(keys)
-	b := make([]byte, 0, 4*len(keys))
-	for _, k := range keys {
-		b = binary.AppendUvarint(b, uint64(k))
-		b = binary.AppendUvarint(b, uint64(used[k]))
+	slices.Sort(rest)
+	b := make([]byte, 0, 32+6*len(rest))
+	for _, w := range low {
+		b = binary.LittleEndian.AppendUint64(b, w)
+	}
+	for _, k := range rest {
+		b = binary.AppendVarint(b, int64(k))
+		b = binary.AppendVarint(b, int64(used[k]))
 	}
 	return string(b)
 }

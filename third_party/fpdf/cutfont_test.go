@@ -6,7 +6,9 @@ package fpdf
 import (
 	"bytes"
 	"fmt"
+	"math/rand"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -92,5 +94,39 @@ func TestCutFontCacheLRU(t *testing.T) {
 	}
 	if n, l := len(cutFonts.m), cutFonts.lru.Len(); n != maxCutFonts || l != maxCutFonts {
 		t.Errorf("%d keys and %d list entries cached, want %d", n, l, maxCutFonts)
+	}
+}
+
+// TestUsedRunesKey checks that two maps get the same key exactly when
+// they are equal (patch 26).
+func TestUsedRunesKey(t *testing.T) {
+	rng := rand.New(rand.NewSource(1))
+	var maps []map[int]int
+	keys := map[string]int{}
+	for i := range 20000 {
+		m := map[int]int{}
+		for range rng.Intn(12) {
+			k := []int{rng.Intn(300), rng.Intn(70000), rng.Intn(3) - 1, 63, 64, 255, 256}[rng.Intn(7)]
+			v := k
+			if rng.Intn(5) == 0 {
+				v = []int{0, k + 1, -1, 1 << 40}[rng.Intn(4)]
+			}
+			m[k] = v
+		}
+		maps = append(maps, m)
+		key := usedRunesKey(m)
+		if j, ok := keys[key]; ok {
+			if !reflect.DeepEqual(maps[j], m) {
+				t.Fatalf("%v and %v have the same key %q", maps[j], m, key)
+			}
+		} else {
+			keys[key] = i
+		}
+		if again := usedRunesKey(maps[i]); again != key {
+			t.Fatalf("%v: key %q, then %q", m, key, again)
+		}
+	}
+	if len(keys) < 10000 {
+		t.Fatalf("only %d keys for 20,000 maps", len(keys))
 	}
 }

@@ -4480,7 +4480,7 @@ func replaceInPlace(s []byte, old, repl string) (r []byte, ok bool) {
 	}
 	w, rd := 0, 0
 	for {
-		i := bytes.Index(s[rd:], []byte(old))
+		i := indexAlias(s[rd:], old)
 		if i < 0 {
 			break
 		}
@@ -4490,6 +4490,28 @@ func replaceInPlace(s []byte, old, repl string) (r []byte, ok bool) {
 	}
 	w += copy(s[w:], s[rd:])
 	return s[:w], true
+}
+
+// indexAlias is bytes.Index(s, []byte(old)). An alias in UTF-16
+// ("\x00{\x00n\x00b\x00}") starts with a zero byte, the commonest
+// byte of a page whose text is UTF-16, which made bytes.Index compare
+// at nearly every position; the rest of the alias is looked for, and
+// the zero byte before it checked (cpdaudit patch 27).
+func indexAlias(s []byte, old string) int {
+	if len(old) < 2 || old[0] != 0 {
+		return bytes.Index(s, []byte(old))
+	}
+	for from := 1; from <= len(s); {
+		i := bytes.Index(s[from:], []byte(old[1:]))
+		if i < 0 {
+			return -1
+		}
+		if s[from+i-1] == 0 {
+			return from + i - 1
+		}
+		from += i + 1
+	}
+	return -1
 }
 
 func (f *Fpdf) putpages() {
