@@ -136,7 +136,7 @@ func (f *Fpdf) makeCutFont(font *fontDefType) *cutFont {
 // entries in key order, each key followed by its value, as varints.
 func usedRunesKey(used map[int]int) string {
 	var low [4]uint64
-	var rest []int
+	rest := make([]int, 0, 16)
 	for k, v := range used {
 		if k >= 0 && k < 256 && v == k {
 			low[k>>6] |= 1 << (k & 63)
