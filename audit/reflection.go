@@ -87,8 +87,12 @@ func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
 	}
 	sc := judgeScratches.Get().(*judgeScratch)
 	defer sc.release()
-	toks, tags, sents := j.sentencesInto(sc, text)
 	w, cw := m.weights(), m.constWeights()
+	toks, tags, sents := j.sentencesInto(sc, text, w)
+	var weights []wordWeight
+	if len(sc.weights) > 0 {
+		weights = sc.weights
+	}
 	var best [2]int
 	var prob [2]float64
 	var f ReflectionFinding
@@ -98,7 +102,7 @@ func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
 		if gate[0] && gate[1] {
 			continue
 		}
-		sink := featureSink{w: w, cw: cw, memo: sc}
+		sink := featureSink{w: w, cw: cw, weights: weights}
 		features(text, toks, tags, sents, i, &sink)
 		for e := range 2 {
 			if p := sigmoid(sink.score[e]); !gate[e] && p > prob[e] {

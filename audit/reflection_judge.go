@@ -80,16 +80,21 @@ func (j *judge) isMissing(text string) bool {
 
 // tagInto returns the word classes of each token, in sc.tags.
 func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
+	return j.tagWith(sc, toks, nil)
+}
+
+// tagWith is tagInto; with the memo and a model's table w, it also puts
+// each word's own weights in sc.weights, for features.
+func (j *judge) tagWith(sc *judgeScratch, toks []token, w *table[[2]float32]) []uint32 {
 	sc.tags = slices.Grow(sc.tags[:0], len(toks))[:len(toks)]
 	tags := sc.tags
 	clear(tags)
-	memo := memoWords > 0 && j.classes.first != nil
-	if memo {
-		sc.lexv = slices.Grow(sc.lexv[:0], len(toks))[:len(toks)]
-		sc.matches = j.matchesMemo(sc, toks)
-	} else {
-		sc.matches = j.classes.appendMatches(sc.matches[:0], toks)
+	sc.weights = sc.weights[:0]
+	if memoWords > 0 && j.classes.first != nil {
+		j.tagMemo(sc, toks, tags, w)
+		return tags
 	}
+	sc.matches = j.classes.appendMatches(sc.matches[:0], toks)
 	for _, m := range sc.matches {
 		t := j.classes.phrases[m.entry].tags
 		for k := m.i; k < m.j; k++ {
@@ -102,65 +107,155 @@ func (j *judge) tagInto(sc *judgeScratch, toks []token) []uint32 {
 		}
 		// The policy's lists win over WordNet: a word the policy classes
 		// otherwise is no person ("sooner" is also an Oklahoman).
-		h := t.h
-		var v uint32
-		if memo {
-			v = sc.lexv[i]
-		} else {
-			v, _ = j.lex.get(h)
-		}
+		v, _ := j.lex.get(t.h)
 		first := v&lexStartsPhrase != 0
 		if v &^= lexStartsPhrase; v != 0 {
 			tags[i] |= lexTags(v, tags[i])
 		} else if tags[i] == 0 {
-			if memo {
-				tags[i] |= sc.slip(t)
-			} else {
-				tags[i] |= lexiconSlip(t.w)
-			}
+			tags[i] |= lexiconSlip(t.w)
 		}
-		if first && i+1 < len(toks) && !toks[i+1].boundary {
-			if v, ok := j.lex.get(fnv64a(fnv64a(h, " "), toks[i+1].w)); ok {
-				v &^= lexStartsPhrase
-				tags[i] |= lexTags(v, tags[i])
-				tags[i+1] |= lexTags(v, tags[i+1])
-			}
+		if first {
+			j.lexPair(toks, tags, i)
 		}
 	}
 	for i, t := range tags {
-		// Look-alikes: "not only" negates nothing, "by attending" and
-		// "such as" give no reason.
-		if t&tagNotNegation != 0 {
-			t &^= tagNegation
-		}
-		if t&tagNotReason != 0 {
-			t &^= tagReason
-		}
-		// "I" and "my" are the member, whatever WordNet says of "I".
-		if t&tagSelf != 0 {
-			t &^= tagUser | tagGood | tagBad
-		}
-		tags[i] = t
+		tags[i] = lookAlikes(t)
 	}
 	return tags
 }
 
-// wordMemo is what the tagger looked up for one word: the entries of the
-// judge's lists it starts (firstKeys' index + 1, or 0), its lexicon value,
-// and, once needed, its typo match (fuzzy: an entry, or -1) and its
-// lexicon slip. A worker's judgeScratch keeps the words it met last in a
-// direct-mapped memo: a reflection's words are mostly words read before
-// (in the same reflection, the member's others, other members'), and the
-// memo, small enough to stay in the cache, answers for them instead of
-// the lists' and the lexicon's tables and the typo searches.
+// lexPair tags the words i and i+1 with the lexicon's classes of the
+// two-word phrase they make, if it is one (word i starts some phrase).
+func (j *judge) lexPair(toks []token, tags []uint32, i int) {
+	if i+1 < len(toks) && !toks[i+1].boundary {
+		if v, ok := j.lex.get(fnv64a(fnv64a(toks[i].h, " "), toks[i+1].w)); ok {
+			v &^= lexStartsPhrase
+			tags[i] |= lexTags(v, tags[i])
+			tags[i+1] |= lexTags(v, tags[i+1])
+		}
+	}
+}
+
+// lookAlikes is a word's final classes t.
+func lookAlikes(t uint32) uint32 {
+	// Look-alikes: "not only" negates nothing, "by attending" and
+	// "such as" give no reason.
+	if t&tagNotNegation != 0 {
+		t &^= tagNegation
+	}
+	if t&tagNotReason != 0 {
+		t &^= tagReason
+	}
+	// "I" and "my" are the member, whatever WordNet says of "I".
+	if t&tagSelf != 0 {
+		t &^= tagUser | tagGood | tagBad
+	}
+	return t
+}
+
+// tagMemo is tagWith's general path (appendMatches, then the lexicon,
+// then the look-alikes, each a pass over toks) in one pass, through the
+// memo of words: each word's slot is visited once for the lists' tags,
+// its lexicon value, its slip and its weights. The steps for word i run
+// in the general path's order as far as they read each other's results:
+// the lists' matches starting at i, the lexicon pair of words i-1 and i
+// (which reads word i's list tags only), word i's lexicon classes, then
+// word i-1's look-alikes (no later step changes its tags).
+func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[[2]float32]) {
+	if sc.memoJudge != j || len(sc.memo) != memoWords {
+		sc.memo = resize(sc.memo, memoWords) // another policy's words match otherwise
+		sc.memoJudge = j
+	}
+	if w != nil {
+		sc.weights = slices.Grow(sc.weights, len(toks))[:len(toks)]
+	}
+	m := j.classes
+	pair := false // word i-1 starts a lexicon phrase
+	for i := range toks {
+		t := &toks[i]
+		if t.boundary {
+			if i > 0 {
+				tags[i-1] = lookAlikes(tags[i-1])
+			}
+			pair = false
+			continue
+		}
+		e := sc.memoOf(j, t)
+		if m.starts[t.w[0]] {
+			if e.listed {
+				tags[i] |= e.tags
+				if e.multi != 0 {
+					for _, id := range m.firstKeys[e.multi-1].multi {
+						if k, ok := m.matchAt(toks, i, id); ok {
+							pt := m.phrases[id].tags
+							for q := i; q < k; q++ {
+								tags[q] |= pt
+							}
+						}
+					}
+				}
+			} else {
+				if e.done&memoFuzzy == 0 {
+					if id, ok := m.fuzzyFind(t.w); ok {
+						e.tags = m.phrases[id].tags
+					}
+					e.done |= memoFuzzy
+				}
+				tags[i] |= e.tags
+			}
+		}
+		if pair {
+			j.lexPair(toks, tags, i-1)
+		}
+		v := e.lex
+		pair = v&lexStartsPhrase != 0
+		if v &^= lexStartsPhrase; v != 0 {
+			tags[i] |= lexTags(v, tags[i])
+		} else if tags[i] == 0 {
+			if e.done&memoSlip == 0 {
+				e.slip = lexiconSlip(t.w)
+				e.done |= memoSlip
+			}
+			tags[i] |= e.slip
+		}
+		if i > 0 {
+			tags[i-1] = lookAlikes(tags[i-1])
+		}
+		if w != nil {
+			if e.wm != w {
+				fw := t.w
+				if e.num = isNumber(fw); e.num {
+					fw = "0"
+				}
+				e.wv, e.wok = w.get(fnv64a(featureHashes.word, fw))
+				e.wm = w
+			}
+			sc.weights[i] = wordWeight{e.wv, e.wok, e.num}
+		}
+	}
+	if n := len(toks); n > 0 {
+		tags[n-1] = lookAlikes(tags[n-1])
+	}
+}
+
+// wordMemo is what the tagger looked up for one word: the tags of the
+// judge's one-word entries it is and the entries of several words it
+// starts (listed), or, once needed, the tags of its typo match; its
+// lexicon value and, once needed, its lexicon slip. A worker's
+// judgeScratch keeps the words it met last in a direct-mapped memo: a
+// reflection's words are mostly words read before (in the same
+// reflection, the member's others, other members'), and the memo, small
+// enough to stay in the cache, answers for them instead of the lists'
+// and the lexicon's tables and the typo searches.
 type wordMemo struct {
-	h     uint64
-	w     string
-	first int32
-	fuzzy int32
-	lex   uint32
-	slip  uint32
-	done  uint8 // memoFuzzy, memoSlip: which of fuzzy and slip are set
+	h      uint64
+	w      string
+	tags   uint32 // firstKey.single when listed, else the typo match's tags (memoFuzzy)
+	multi  int32  // firstKeys' index + 1 when its entries include some of several words, or 0
+	lex    uint32
+	slip   uint32
+	listed bool  // the word starts some entry of the lists
+	done   uint8 // memoFuzzy, memoSlip: which of the typo tags and slip are set
 	// The word's feature for the model wm (nil: not looked up yet):
 	// whether it is a number (its feature is "w:0") and its weights.
 	num bool
@@ -169,17 +264,11 @@ type wordMemo struct {
 	wm  *table[[2]float32]
 }
 
-// memoFor returns t's memo slot, or nil when the slot holds another word
-// (or there is no memo).
-func (sc *judgeScratch) memoFor(t token) *wordMemo {
-	if len(sc.memo) == 0 || memoWords == 0 {
-		return nil
-	}
-	e := &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
-	if e.h != t.h || e.w != t.w {
-		return nil
-	}
-	return e
+// wordWeight is a word's own feature's weights (ok: the model has it),
+// and whether the word is a number (its feature is "w:0").
+type wordWeight struct {
+	v       [2]float32
+	ok, num bool
 }
 
 const (
@@ -191,9 +280,9 @@ const (
 // (tests compare the two).
 var memoWords = 4096
 
-// memoOf returns w's memo slot, filled for t: the slot of another word
+// memoOf returns t's memo slot, filled for t: the slot of another word
 // is taken over.
-func (sc *judgeScratch) memoOf(j *judge, t token) *wordMemo {
+func (sc *judgeScratch) memoOf(j *judge, t *token) *wordMemo {
 	e := &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
 	if e.h == t.h && e.w == t.w {
 		return e
@@ -204,68 +293,15 @@ func (sc *judgeScratch) memoOf(j *judge, t token) *wordMemo {
 	// byte and length some entry has.
 	if m.starts[t.w[0]] && m.lens[t.w[0]]&lenBit(len(t.w)) != 0 {
 		if v, ok := m.first.get(t.h); ok && m.firstKeys[v-1].w == t.w {
-			e.first = v
+			k := &m.firstKeys[v-1]
+			e.listed, e.tags = true, k.single
+			if len(k.multi) > 0 {
+				e.multi = v
+			}
 		}
 	}
 	e.lex, _ = j.lex.get(t.h)
 	return e
-}
-
-// matchesMemo is j.classes.appendMatches(sc.matches[:0], toks) through
-// the memo; it also puts each word's lexicon value in sc.lexv.
-func (j *judge) matchesMemo(sc *judgeScratch, toks []token) []match {
-	if sc.memoJudge != j || len(sc.memo) != memoWords {
-		sc.memo = resize(sc.memo, memoWords) // another policy's words match otherwise
-		sc.memoJudge = j
-	}
-	m := j.classes
-	out := sc.matches[:0]
-	for i, t := range toks {
-		if t.boundary {
-			continue
-		}
-		e := sc.memoOf(j, t)
-		sc.lexv[i] = e.lex
-		if !m.starts[t.w[0]] {
-			continue
-		}
-		var ids []int
-		if e.first != 0 {
-			ids = m.firstKeys[e.first-1].ids
-		}
-		for _, id := range ids {
-			if k, ok := m.matchAt(toks, i, id); ok {
-				out = append(out, match{i, k, id})
-			}
-		}
-		if len(ids) == 0 {
-			if e.done&memoFuzzy == 0 {
-				e.fuzzy = -1
-				if id, ok := m.fuzzyFind(t.w); ok {
-					e.fuzzy = int32(id)
-				}
-				e.done |= memoFuzzy
-			}
-			if e.fuzzy >= 0 {
-				out = append(out, match{i, i + 1, int(e.fuzzy)})
-			}
-		}
-	}
-	return out
-}
-
-// slip is lexiconSlip(t.w) through the memo (its slot may have gone to
-// another word of the reflection since matchesMemo).
-func (sc *judgeScratch) slip(t token) uint32 {
-	e := &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
-	if e.h != t.h || e.w != t.w {
-		return lexiconSlip(t.w)
-	}
-	if e.done&memoSlip == 0 {
-		e.slip = lexiconSlip(t.w)
-		e.done |= memoSlip
-	}
-	return e.slip
 }
 
 // Facts about one sentence: the parts of a claim the judge found. Each is
@@ -651,7 +687,9 @@ func ownerAt(tags []uint32, owner []uint8, lo, hi, k int) uint8 {
 type featureSink struct {
 	w      *table[[2]float32] // nil when only naming
 	cw     *constWeights      // w's weights of the constant features; nil when only naming
-	memo   *judgeScratch      // the tagger's memo, which keeps words' weights too; may be nil
+	// weights are the words' own weights under w, by token (the tagger
+	// took them from its memo of words); nil: looked up in w.
+	weights []wordWeight
 	score  [2]float32
 	naming bool
 	names  []string
@@ -711,14 +749,6 @@ func newConstWeights(w *table[[2]float32]) *constWeights {
 		}
 	}
 	return cw
-}
-
-// memoFor is the tagger's memo slot of t, when judging with the memo.
-func (s *featureSink) memoFor(t token) *wordMemo {
-	if s.memo == nil || s.w == nil {
-		return nil
-	}
-	return s.memo.memoFor(t)
 }
 
 // add adds the feature whose hash is h, the FNV-1a hash of its name:
@@ -899,25 +929,18 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 				w = ","
 			}
 			pair, after = fnv2(after, fh.bigram, w)
-		} else if e := sink.memoFor(toks[k]); e != nil && !naming {
-			// The word's own weights from the memo: the same lookup,
-			// made once per word and model, and added in the same order.
-			if e.wm != sink.w {
-				e.num = isNumber(w)
-				fw := w
-				if e.num {
-					fw = "0"
-				}
-				e.wv, e.wok = sink.w.get(fnv64a(fh.word, fw))
-				e.wm = sink.w
-			}
+		} else if sink.weights != nil && !naming {
+			// The word's own weights as the tagger found them in its
+			// memo: the same lookup, made once per word and model, and
+			// added in the same order.
+			e := &sink.weights[k]
 			if e.num {
 				w = "0"
 			}
 			pair, after = fnv2(after, fh.bigram, w)
-			if e.wok {
-				sink.score[0] += e.wv[0]
-				sink.score[1] += e.wv[1]
+			if e.ok {
+				sink.score[0] += e.v[0]
+				sink.score[1] += e.v[1]
 			}
 		} else {
 			if isNumber(w) {
@@ -985,7 +1008,7 @@ type judgeScratch struct {
 	matches []match
 	sents   []sentence
 	text    []byte // a title's words (isYearRound)
-	lexv    []uint32
+	weights []wordWeight // each token's own weights, when tagged for a model
 	// The memo of words, for memoJudge's lists (see wordMemo). It stays
 	// with the scratch from reflection to reflection.
 	memo      []wordMemo
@@ -1003,16 +1026,17 @@ func (sc *judgeScratch) release() {
 
 // sentencesOf splits text into the judge's sentences and reads each.
 func (j *judge) sentencesOf(text string) ([]token, []uint32, []sentence) {
-	return j.sentencesInto(new(judgeScratch), text)
+	return j.sentencesInto(new(judgeScratch), text, nil)
 }
 
-// sentencesInto is sentencesOf with sc's buffers.
-func (j *judge) sentencesInto(sc *judgeScratch, text string) ([]token, []uint32, []sentence) {
+// sentencesInto is sentencesOf with sc's buffers; given a model's table
+// w, it also leaves the words' own weights in sc.weights (see tagWith).
+func (j *judge) sentencesInto(sc *judgeScratch, text string, w *table[[2]float32]) ([]token, []uint32, []sentence) {
 	sc.spans = appendSentences(sc.spans[:0], text)
 	spans := sc.spans
 	sc.toks = appendTokens(sc.toks[:0], text)
 	toks := sc.toks
-	tags := j.tagInto(sc, toks)
+	tags := j.tagWith(sc, toks, w)
 	sents := sc.sents[:0]
 	k := 0
 	for _, sp := range spans {

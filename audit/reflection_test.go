@@ -746,6 +746,43 @@ func TestTagMemo(t *testing.T) {
 			}
 		}
 	}
+	// Tagged for a model, the same tags, and each word's own weights as
+	// the model's table has them ("w:0" for a number), two models taking
+	// turns in one memo.
+	other, err := ParseReflectionModel(DefaultReflectionModel().Format())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, w := range other.Weights {
+		other.Weights[name] = [2]float64{w[1] + 0.5, w[0]}
+	}
+	models := []*table[[2]float32]{DefaultReflectionModel().weights(), other.weights()}
+	for _, size := range []int{4096, 8} {
+		memoWords = size
+		sc := new(judgeScratch)
+		for r := range 2 {
+			for i, line := range lines {
+				w := models[(i+r)%2]
+				toks := appendTokens(nil, line)
+				if got := j.tagWith(sc, toks, w); !slices.Equal(got, want[i]) {
+					t.Fatalf("memo of %d words, with weights: %q tagged %v, want %v", size, line, got, want[i])
+				}
+				for k, tok := range toks {
+					if tok.boundary {
+						continue
+					}
+					fw := tok.w
+					if isNumber(fw) {
+						fw = "0"
+					}
+					v, ok := w.get(fnvOf("w:", fw))
+					if got := sc.weights[k]; got != (wordWeight{v, ok, isNumber(tok.w)}) {
+						t.Fatalf("memo of %d words: %q word %q: weights %+v, want %v %v", size, line, tok.w, got, v, ok)
+					}
+				}
+			}
+		}
+	}
 }
 
 // The judge's findings are the same, to the bit of every probability,

@@ -408,6 +408,11 @@ func (m *matcher) add(list []string, inflect bool, tags uint32) {
 type firstKey struct {
 	w   string
 	ids []int
+	// ids split for the judge's tagger, which only ORs entries' tags
+	// into the words they cover: single is the tags of the one-word
+	// entries (which always match), multi the entries of several words.
+	single uint32
+	multi  []int
 }
 
 // entriesOf returns byFirst[t.w].
@@ -435,7 +440,15 @@ func (m *matcher) done() *matcher {
 			m.first = nil // a collision: never seen, but then the map decides
 			continue
 		}
-		m.firstKeys = append(m.firstKeys, firstKey{w, ids})
+		k := firstKey{w: w, ids: ids}
+		for _, id := range ids {
+			if len(m.phrases[id].words) == 1 {
+				k.single |= m.phrases[id].tags
+			} else {
+				k.multi = append(k.multi, id)
+			}
+		}
+		m.firstKeys = append(m.firstKeys, k)
 		*v = int32(len(m.firstKeys))
 	}
 	if m.first != nil {
