@@ -685,15 +685,15 @@ func ownerAt(tags []uint32, owner []uint8, lo, hi, k int) uint8 {
 // featureSink receives a sentence's features: it adds up their weights
 // (judging) or keeps their names (training).
 type featureSink struct {
-	w      *table[[2]float32] // nil when only naming
-	cw     *constWeights      // w's weights of the constant features; nil when only naming
+	w  *table[[2]float32] // nil when only naming
+	cw *constWeights      // w's weights of the constant features; nil when only naming
 	// weights are the words' own weights under w, by token (the tagger
 	// took them from its memo of words); nil: looked up in w.
 	weights []wordWeight
-	score  [2]float32
-	naming bool
-	names  []string
-	hashes []uint64 // the hash given with each name (tests check them)
+	score   [2]float32
+	naming  bool
+	names   []string
+	hashes  []uint64 // the hash given with each name (tests check them)
 }
 
 // addConst adds the constant feature whose hash is h, with its weight
@@ -1007,7 +1007,7 @@ type judgeScratch struct {
 	tags    []uint32
 	matches []match
 	sents   []sentence
-	text    []byte // a title's words (isYearRound)
+	text    []byte       // a title's words (isYearRound)
 	weights []wordWeight // each token's own weights, when tagged for a model
 	// The memo of words, for memoJudge's lists (see wordMemo). It stays
 	// with the scratch from reflection to reflection.
