@@ -855,3 +855,36 @@ func TestConstWeights(t *testing.T) {
 		t.Fatalf("only %d sentences", n)
 	}
 }
+
+// mayRespell lets a plain word skip normWord only when normWord leaves
+// it as it is: every word of the corpora, every spelling normWord folds
+// and words ending in each suffix it rewrites.
+func TestMayRespell(t *testing.T) {
+	ws := []string{"eled", "eling", "leveled", "traveling", "help", "helped", "self", "model", "modeling", "colors", "colours", "center"}
+	for _, line := range corpusLines(t) {
+		for _, tok := range tokenize(line) {
+			ws = append(ws, tok.w, strings.ToLower(line[tok.start:tok.end]))
+		}
+	}
+	for w := range britishWords {
+		ws = append(ws, w, w+"s", w[1:], "x"+w)
+	}
+	for _, s := range britishSuffixes {
+		ws = append(ws, "real"+s[0], "x"+s[0], s[0], "ab"+s[0][1:])
+	}
+	n := 0
+	for _, w := range ws {
+		if w == "" || w != wordAt(w, false) {
+			continue // not plain
+		}
+		if !mayRespell(w, strings.Contains(w, "z"), fnv64a(fnvOffset64, w)) {
+			if got := normWord(w); got != w {
+				t.Fatalf("mayRespell(%q) is false, but normWord gives %q", w, got)
+			}
+			n++
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d words checked", n)
+	}
+}

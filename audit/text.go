@@ -28,15 +28,22 @@ func tokenize(s string) []token {
 // for every reflection a worker reads (see judgeScratch).
 //
 // A plain word (lowercase ASCII letters and digits, nearly every word) is
-// hashed as it is read, and noted when it has a z or "el", the only words
-// normWord's suffix rules can change: such a word is the text itself and
-// needs no second pass. Other words go through wordAt and normWord.
+// hashed as it is read, and noted when it has a z: such a word is the
+// text itself, and goes through normWord only when it may change there
+// (mayRespell). Other words go through wordAt and normWord.
 func appendTokens(toks []token, s string) []token {
 	start := -1
 	plain := true // s[start:] so far is lowercase ASCII letters and digits only
 	h := fnvOffset64
-	var spelling bool // a plain word with a z or "el" so far
+	var spelling bool // a plain word with a z so far
 	for i := 0; i < len(s); {
+		// A word that starts with a run of plain bytes (nearly every
+		// word) has the run read by a loop of its own.
+		if c := s[i]; start < 0 && c < utf8.RuneSelf && asciiClass[c] == classPlain {
+			start, plain = i, true
+			h, spelling, i = scanPlain(s, i)
+			continue
+		}
 		// ASCII bytes are classed by a table; other runes decoded, as a
 		// range over s would (an invalid byte is utf8.RuneError, width 1).
 		r, n := rune(s[i]), 1
@@ -59,7 +66,7 @@ func appendTokens(toks []token, s string) []token {
 			}
 			if plain {
 				h = (h ^ uint64(r)) * fnvPrime64
-				spelling = spelling || r == 'z' || r == 'l' && i > start && s[i-1] == 'e'
+				spelling = spelling || r == 'z'
 			}
 		case classLetter:
 			if start < 0 {
@@ -86,10 +93,25 @@ func appendTokens(toks []token, s string) []token {
 	return toks
 }
 
+// scanPlain reads the run of plain bytes from s[i]: its hash, whether
+// it has a z, and where it ends.
+func scanPlain(s string, i int) (h uint64, z bool, end int) {
+	h = fnvOffset64
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || asciiClass[c] != classPlain {
+			break
+		}
+		h = (h ^ uint64(c)) * fnvPrime64
+		z = z || c == 'z'
+	}
+	return h, z, i
+}
+
 // appendWord appends the token of the word s[start:end]: plain says it
-// is lowercase ASCII letters and digits only, with h its hash and
-// spelling whether it has a z or "el".
-func appendWord(toks []token, s string, start, end int, plain, spelling bool, h uint64) []token {
+// is lowercase ASCII letters and digits only, with h its hash and z
+// whether it has a z.
+func appendWord(toks []token, s string, start, end int, plain, z bool, h uint64) []token {
 	w := s[start:end]
 	switch {
 	case !plain:
@@ -97,13 +119,35 @@ func appendWord(toks []token, s string, start, end int, plain, spelling bool, h 
 			toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
 		}
 		return toks
-	case spelling || britishLens[w[0]]&lenBit(len(w)) != 0:
+	case mayRespell(w, z, h):
 		if n := normWord(w); n != w {
 			w, h = n, fnv64a(fnvOffset64, n)
 		}
 	}
 	return append(toks, token{w: w, h: h, start: start, end: end})
 }
+
+// mayRespell is false when normWord(w) is surely w, for a plain word w
+// with hash h that has a z when z is true: every suffix rule has a z or
+// ends in "eled" or "eling", and britishWords' keys are by their hashes
+// in britishFilter.
+func mayRespell(w string, z bool, h uint64) bool {
+	if z || strings.HasSuffix(w, "eled") || strings.HasSuffix(w, "eling") {
+		return true
+	}
+	b := h >> (64 - 12)
+	return britishFilter[b/64]&(1<<(b%64)) != 0 && britishLens[w[0]]&lenBit(len(w)) != 0
+}
+
+// britishFilter has a bit set for the top 12 bits of the hash of every
+// key of britishWords.
+var britishFilter = func() (f [4096 / 64]uint64) {
+	for w := range britishWords {
+		b := fnv64a(fnvOffset64, w) >> (64 - 12)
+		f[b/64] |= 1 << (b % 64)
+	}
+	return f
+}()
 
 // Classes of characters for the tokenizer.
 const (
