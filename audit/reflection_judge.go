@@ -184,10 +184,16 @@ func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[
 		if m.starts[t.w[0]] {
 			if e.listed {
 				tags[i] |= e.tags
-				if e.multi != 0 {
-					for _, id := range m.firstKeys[e.multi-1].multi {
-						if k, ok := m.matchAt(toks, i, id); ok {
-							pt := m.phrases[id].tags
+				// Entries of several words, if the next word may be their
+				// second (see multiEntry).
+				if e.multi != 0 && i+1 < len(toks) && !toks[i+1].boundary && e.next&(1<<(toks[i+1].w[0]&31)) != 0 {
+					c := toks[i+1].w[0]
+					for _, me := range m.firstKeys[e.multi-1].multi {
+						if me.next != 0 && me.next != c {
+							continue
+						}
+						if k, ok := m.matchAt(toks, i, me.id); ok {
+							pt := m.phrases[me.id].tags
 							for q := i; q < k; q++ {
 								tags[q] |= pt
 							}
@@ -252,6 +258,7 @@ type wordMemo struct {
 	w      string
 	tags   uint32 // firstKey.single when listed, else the typo match's tags (memoFuzzy)
 	multi  int32  // firstKeys' index + 1 when its entries include some of several words, or 0
+	next   uint32 // firstKey.next
 	lex    uint32
 	slip   uint32
 	listed bool  // the word starts some entry of the lists
@@ -296,7 +303,7 @@ func (sc *judgeScratch) memoOf(j *judge, t *token) *wordMemo {
 			k := &m.firstKeys[v-1]
 			e.listed, e.tags = true, k.single
 			if len(k.multi) > 0 {
-				e.multi = v
+				e.multi, e.next = v, k.next
 			}
 		}
 	}

@@ -888,3 +888,42 @@ func TestMayRespell(t *testing.T) {
 		t.Fatalf("only %d words checked", n)
 	}
 }
+
+// The tagger skips an entry of several words when the next word's first
+// byte is not its second word's (multiEntry.next, firstKey.next):
+// matchAt matches no such word. Every entry, with every corpus word
+// after its first, and with the rest of the entry after that.
+func TestMultiEntryNext(t *testing.T) {
+	m := compiledPolicy(DefaultPolicy()).refl.classes
+	seen := map[string]bool{}
+	var ws []string
+	for _, line := range corpusLines(t) {
+		for _, tok := range tokenize(line) {
+			if !tok.boundary && !seen[tok.w] {
+				seen[tok.w] = true
+				ws = append(ws, tok.w)
+			}
+		}
+	}
+	n := 0
+	for _, k := range m.firstKeys {
+		for _, me := range k.multi {
+			p := m.phrases[me.id].words
+			for _, w := range append(ws, p[1], p[1]+"s", p[1]+"ing") {
+				toks := []token{{w: k.w}, {w: w}}
+				for _, r := range p[2:] {
+					toks = append(toks, token{w: r})
+				}
+				_, ok := m.matchAt(toks, 0, me.id)
+				skip := me.next != 0 && me.next != w[0] || k.next&(1<<(w[0]&31)) == 0
+				if ok && skip {
+					t.Fatalf("entry %q matches %q, which the tagger skips", m.phrases[me.id].text, w)
+				}
+				n++
+			}
+		}
+	}
+	if n < 100000 {
+		t.Fatalf("only %d cases", n)
+	}
+}

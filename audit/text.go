@@ -454,9 +454,22 @@ type firstKey struct {
 	ids []int
 	// ids split for the judge's tagger, which only ORs entries' tags
 	// into the words they cover: single is the tags of the one-word
-	// entries (which always match), multi the entries of several words.
+	// entries (which always match), multi the entries of several words,
+	// and next has bit b&31 set for the first byte b of every second
+	// word of multi's entries (all bits for the "-ing" wildcard).
 	single uint32
-	multi  []int
+	multi  []multiEntry
+	next   uint32
+}
+
+// multiEntry is an entry of several words: its id, and the first byte of
+// its second word (0 for the "-ing" wildcard). matchAt matches no second
+// word with another first byte: it compares the word whole, or as an
+// inflection, which keeps every byte of the entry's word but its last,
+// and keeps the word whole when it is one byte.
+type multiEntry struct {
+	id   int
+	next byte
 }
 
 // entriesOf returns byFirst[t.w].
@@ -486,10 +499,15 @@ func (m *matcher) done() *matcher {
 		}
 		k := firstKey{w: w, ids: ids}
 		for _, id := range ids {
-			if len(m.phrases[id].words) == 1 {
+			switch ws := m.phrases[id].words; {
+			case len(ws) == 1:
 				k.single |= m.phrases[id].tags
-			} else {
-				k.multi = append(k.multi, id)
+			case ws[1] == "ing":
+				k.multi = append(k.multi, multiEntry{id, 0})
+				k.next = ^uint32(0)
+			default:
+				k.multi = append(k.multi, multiEntry{id, ws[1][0]})
+				k.next |= 1 << (ws[1][0] & 31)
 			}
 		}
 		m.firstKeys = append(m.firstKeys, k)
