@@ -101,7 +101,7 @@ FUZZ ?= importer:FuzzParseHours importer:FuzzParseDate importer:FuzzParseCategor
 	importer:FuzzReadRegister importer:FuzzFastSheet \
 	report:FuzzPDFText report:FuzzSheetRowString report:FuzzCleanAlready \
 	internal/fastflate:FuzzSameAsStdlib internal/fastflate:FuzzAdler32 \
-	third_party/fpdf:FuzzAppendEscapedUTF16
+	third_party/fpdf:FuzzAppendEscapedUTF16 audit:FuzzJudgeFastPaths
 fuzz:
 	@for pt in $(FUZZ); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

@@ -303,32 +303,30 @@ func appendCopyScan(dst []uint64, s string, minWords int) (h uint64, ok bool, ou
 	n := 0
 	// The hashes of the last three words; wh is the current word's.
 	var w [3]uint64
-	wh := fnvOffset64
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) {
-			c := s[i]
-			if c >= utf8.RuneSelf {
-				return copyScanWords(dst[:lo], s, minWords)
-			}
-			if isAlnumASCII(c) {
-				if start < 0 {
-					start, wh = i, fnvOffset64
-				}
-				if 'A' <= c && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				h = (h ^ uint64(c)) * fnvPrime64
-				wh = (wh ^ uint64(c)) * fnvPrime64
-				continue
+	for i := 0; ; {
+		// Bytes between words, then a word's, by copyBytes.
+		var c byte
+		for ; i < len(s); i++ {
+			if c = copyBytes[s[i]]; c != copySpace {
+				break
 			}
 		}
-		if start < 0 {
-			continue
+		if i == len(s) {
+			break
+		}
+		wh := fnvOffset64
+		for ; i < len(s); i++ {
+			if c = copyBytes[s[i]]; c == copySpace || c == copyNotASCII {
+				break
+			}
+			h = (h ^ uint64(c)) * fnvPrime64
+			wh = (wh ^ uint64(c)) * fnvPrime64
+		}
+		if c == copyNotASCII {
+			return copyScanWords(dst[:lo], s, minWords)
 		}
 		h = (h ^ ' ') * fnvPrime64
 		w[0], w[1], w[2] = w[1], w[2], wh
-		start = -1
 		if n++; n < 3 {
 			continue
 		}
@@ -463,6 +461,28 @@ func isASCII(s string) bool {
 }
 
 // isAlnumASCII is unicode.IsLetter || unicode.IsDigit for an ASCII byte.
+// copyBytes is, for each byte, what the copy checks read in ASCII text:
+// a letter or digit lowercased, copySpace for any other ASCII byte, and
+// copyNotASCII for the bytes of other runes.
+var copyBytes = func() (t [256]byte) {
+	for c := range t {
+		switch {
+		case c >= utf8.RuneSelf:
+			t[c] = copyNotASCII
+		case isAlnumASCII(byte(c)):
+			t[c] = byte(unicode.ToLower(rune(c)))
+		default:
+			t[c] = copySpace
+		}
+	}
+	return t
+}()
+
+const (
+	copySpace    = 0
+	copyNotASCII = 0xff
+)
+
 func isAlnumASCII(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }

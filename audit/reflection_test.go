@@ -281,7 +281,7 @@ func TestCopyWordsFastPath(t *testing.T) {
 		})
 	}
 	texts := []string{"", " ", "a", "A", "The SAME text, twice!", "  lead\tand trail  ", "x1 2y_z--Q", "don't stop", "ÉCOLE and école",
-		"Mixed ümlaut WORDS", "9", "end."}
+		"Mixed ümlaut WORDS", "9", "end.", "café", "x é", "é x y z", "a b c d é", "a b c déf g", "a\xffb c d", "A-B-C-D-E"}
 	for _, f := range []string{"corpus.csv", "heldout.csv", "blind.csv"} {
 		data, err := os.ReadFile(filepath.Join("..", "fixtures", "reflections", f))
 		if err != nil {
@@ -926,4 +926,56 @@ func TestMultiEntryNext(t *testing.T) {
 	if n < 100000 {
 		t.Fatalf("only %d cases", n)
 	}
+}
+
+// FuzzJudgeFastPaths compares every fast path of the judge and the copy
+// checks with its general path on free-form text: the tokenizer with
+// tokenizeGeneral, the copy scan with copyWords, the tags and findings
+// through the memos (a worker's memo, kept from text to text, and one of
+// 8 words) with those without.
+func FuzzJudgeFastPaths(f *testing.F) {
+	for _, s := range []string{"", "The course improved my reports because clients now get them sooner.",
+		"I now log every borehole: that way my logs are consistent. Clients benefit, as they don't wait.",
+		"Organized, labeled COLOR behavior; by attending (not only) the trainer's talk – becuase of it",
+		"é x y z café", "a\xffb c d", "1. First item\n2) second - third • fourth"} {
+		f.Add(s)
+	}
+	j := compiledPolicy(DefaultPolicy()).refl
+	model := DefaultReflectionModel()
+	worker := new(judgeScratch)
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := tokenize(s), tokenizeGeneral(s); !slices.Equal(got, want) {
+			t.Fatalf("tokenize(%q) =\n%v, want\n%v", s, got, want)
+		}
+		ws := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		wh, wok := hashCopyWords(ws, 3)
+		h, ok, sh := appendCopyScan(nil, s, 3)
+		if h != wh || ok != wok {
+			t.Fatalf("appendCopyScan(%q) = %x %v, want %x %v", s, h, ok, wh, wok)
+		}
+		if ok {
+			slices.Sort(sh)
+			want := shingles(ws)
+			if sh = slices.Compact(sh); !slices.Equal(sh, want) {
+				t.Fatalf("appendCopyScan(%q) shingles = %x, want %x", s, sh, want)
+			}
+		}
+		defer func(n int) { memoWords = n }(memoWords)
+		memoWords = 0
+		wantTags := slices.Clone(j.tagInto(new(judgeScratch), tokenize(s)))
+		want := j.analyse(s, model)
+		for _, size := range []int{4096, 8} {
+			memoWords = size
+			sc := worker
+			if size != 4096 {
+				sc = new(judgeScratch)
+			}
+			if got := j.tagInto(sc, tokenize(s)); !slices.Equal(got, wantTags) {
+				t.Fatalf("memo of %d words: %q tagged %v, want %v", size, s, got, wantTags)
+			}
+			if got := j.analyse(s, model); !reflect.DeepEqual(got, want) {
+				t.Fatalf("memo of %d words: %q judged\n%+v, want\n%+v", size, s, got, want)
+			}
+		}
+	})
 }
