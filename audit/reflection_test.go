@@ -715,6 +715,24 @@ func TestSplitLineFastPath(t *testing.T) {
 			t.Fatalf("splitLine(%q) = %v, want %v", s, got, want)
 		}
 	}
+	for _, s := range append(texts, "\n", "\r\n", "a\nb\rc", "a\r\n\r\nb\n", "one\ntwo. three\n• four\r") {
+		checkLineEnd(t, s)
+	}
+}
+
+// checkLineEnd compares lineEnd with a loop over the bytes, from every
+// start in s.
+func checkLineEnd(t *testing.T, s string) {
+	t.Helper()
+	for start := 0; start <= len(s); start++ {
+		want := start
+		for want < len(s) && s[want] != '\n' && s[want] != '\r' {
+			want++
+		}
+		if got := lineEnd(s, start); got != want {
+			t.Fatalf("lineEnd(%q, %d) = %d, want %d", s, start, got, want)
+		}
+	}
 }
 
 // The tagger's memo of words gives the tags the lookups give: on every
@@ -930,7 +948,8 @@ func TestMultiEntryNext(t *testing.T) {
 
 // FuzzJudgeFastPaths compares every fast path of the judge and the copy
 // checks with its general path on free-form text: the tokenizer with
-// tokenizeGeneral, the copy scan with copyWords, the tags and findings
+// tokenizeGeneral, the sentence splitter's with loops over every byte or
+// rune, the copy scan with copyWords, the tags and findings
 // through the memos (a worker's memo, kept from text to text, and one of
 // 8 words) with those without.
 func FuzzJudgeFastPaths(f *testing.F) {
@@ -947,6 +966,13 @@ func FuzzJudgeFastPaths(f *testing.F) {
 		if got, want := tokenize(s), tokenizeGeneral(s); !slices.Equal(got, want) {
 			t.Fatalf("tokenize(%q) =\n%v, want\n%v", s, got, want)
 		}
+		var gotS, wantS [][2]int
+		splitLine(s, 0, len(s), func(a, b int) { gotS = append(gotS, [2]int{a, b}) })
+		splitLineGeneral(s, 0, len(s), func(a, b int) { wantS = append(wantS, [2]int{a, b}) })
+		if !slices.Equal(gotS, wantS) {
+			t.Fatalf("splitLine(%q) = %v, want %v", s, gotS, wantS)
+		}
+		checkLineEnd(t, s)
 		ws := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		wh, wok := hashCopyWords(ws, 3)
 		h, ok, sh := appendCopyScan(nil, s, 3)

@@ -42,6 +42,12 @@ func appendTokens(toks []token, s string) []token {
 		if c := s[i]; start < 0 && c < utf8.RuneSelf && asciiClass[c] == classPlain {
 			start, plain = i, true
 			h, spelling, i = scanPlain(s, i)
+			// A space after it, most often, ends it and is no boundary.
+			if i < len(s) && s[i] == ' ' {
+				toks = appendWord(toks, s, start, i, true, spelling, h)
+				start = -1
+				i++
+			}
 			continue
 		}
 		// ASCII bytes are classed by a table; other runes decoded, as a
@@ -81,7 +87,12 @@ func appendTokens(toks []token, s string) []token {
 				toks = appendWord(toks, s, start, i, plain, spelling, h)
 				start = -1
 			}
-			if isClausePunct(r, s, i) {
+			// isClausePunct, with ASCII bytes other than '-' by a table.
+			p := byte(clauseMaybe)
+			if r < utf8.RuneSelf {
+				p = asciiPunct[r]
+			}
+			if p == clauseYes || p == clauseMaybe && isClausePunct(r, s, i) {
 				toks = append(toks, token{start: i, end: i + n, boundary: true})
 			}
 		}
@@ -155,6 +166,26 @@ const (
 	classPlain             // a-z, 0-9
 	classLetter            // any other letter or digit
 	classApostrophe        // ' ’ ‘
+)
+
+// asciiPunct is isClausePunct of each ASCII byte: clauseYes, clauseNo,
+// or clauseMaybe where it depends on the bytes around ('-').
+var asciiPunct = func() (t [utf8.RuneSelf]byte) {
+	for c := range t {
+		switch {
+		case c == '-':
+			t[c] = clauseMaybe
+		case isClausePunct(rune(c), string(rune(c)), 0):
+			t[c] = clauseYes
+		}
+	}
+	return t
+}()
+
+const (
+	clauseNo = iota
+	clauseYes
+	clauseMaybe
 )
 
 // asciiClass is the class of each ASCII byte.
@@ -775,16 +806,37 @@ func appendSentences(out []span, text string) []span {
 			out = append(out, span{s, e})
 		}
 	}
-	lineStart := 0
-	for i := 0; i <= len(text); i++ {
-		if i < len(text) && text[i] != '\n' && text[i] != '\r' {
-			continue
-		}
+	for lineStart := 0; lineStart <= len(text); {
+		i := lineEnd(text, lineStart)
 		splitLine(text, lineStart, i, add)
 		lineStart = i + 1
 	}
 	return out
 }
+
+// lineEnd is the index of the first '\n' or '\r' in text from start, or
+// len(text): two searches of the whole rest by IndexByte, which compares
+// many bytes at a time, are faster than a loop over its bytes (most
+// reflections are one line).
+func lineEnd(text string, start int) int {
+	t := text[start:]
+	if k := strings.IndexByte(t, '\n'); k >= 0 {
+		t = t[:k]
+	}
+	if k := strings.IndexByte(t, '\r'); k >= 0 {
+		t = t[:k]
+	}
+	return start + len(t)
+}
+
+// sentenceByte marks the bytes splitLine looks at: . ! ? and the bytes
+// of runes not ASCII (the inline bullets are among them).
+var sentenceByte = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == '.' || c == '!' || c == '?' || c >= utf8.RuneSelf
+	}
+	return t
+}()
 
 func isBullet(r rune) bool {
 	switch r {
@@ -803,11 +855,10 @@ func splitLine(text string, s, e int, add func(int, int)) {
 		// are not ASCII): no rune to decode.
 		var r rune
 		var n int
-		if c := text[i]; c < utf8.RuneSelf {
-			if c != '.' && c != '!' && c != '?' {
-				i++
-				continue
-			}
+		if c := text[i]; !sentenceByte[c] {
+			i++
+			continue
+		} else if c < utf8.RuneSelf {
 			r, n = rune(c), 1
 		} else {
 			r, n = utf8.DecodeRuneInString(text[i:e])
