@@ -368,6 +368,28 @@ var coreFacts = []int{
 	fReasonOpen, fColon, fReasonAfter, fNotReason, fCareer, fQClaim, fUClaim, fSelf,
 }
 
+// coreBits has bit a set when facts has coreFacts[a]: five table reads,
+// one per byte of facts.
+func coreBits(facts uint64) uint32 {
+	var c uint32
+	for b := range coreByByte {
+		c |= coreByByte[b][byte(facts>>(8*b))]
+	}
+	return c
+}
+
+// coreByByte[b][v] is coreBits of the facts v<<(8*b).
+var coreByByte = func() (t [(numFacts + 7) / 8][256]uint32) {
+	for a, f := range coreFacts {
+		for v := range 256 {
+			if v&(1<<(f%8)) != 0 {
+				t[f/8][v] |= 1 << a
+			}
+		}
+	}
+	return t
+}()
+
 // contextFacts of the sentences either side are features too: a reason
 // often opens the next sentence ("That way ..."), and "they" stands for
 // users named in the sentence before.
@@ -834,24 +856,23 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 	if naming {
 		sink.name(fh.bias, "bias")
 	}
-	for f := range numFacts {
-		if s.has(f) {
-			sink.addConst(&cw.fact[f], fh.fact[f])
-			if naming {
-				sink.name(fh.fact[f], "f:", factNames[f])
-			}
+	// The facts set, in increasing order; then pairs of the core facts
+	// set, in coreFacts' order: bit a of core is coreFacts[a].
+	for m := s.facts & (1<<numFacts - 1); m != 0; m &= m - 1 {
+		f := bits.TrailingZeros64(m)
+		sink.addConst(&cw.fact[f], fh.fact[f])
+		if naming {
+			sink.name(fh.fact[f], "f:", factNames[f])
 		}
 	}
-	for a, fa := range coreFacts {
-		if !s.has(fa) {
-			continue
-		}
-		for _, fb := range coreFacts[a+1:] {
-			if s.has(fb) {
-				sink.addConst(&cw.pair[fa][fb], fh.pair[fa][fb])
-				if naming {
-					sink.name(fh.pair[fa][fb], "p:", factNames[fa], "&", factNames[fb])
-				}
+	core := coreBits(s.facts)
+	for ma := core; ma != 0; ma &= ma - 1 {
+		fa := coreFacts[bits.TrailingZeros32(ma)]
+		for mb := ma & (ma - 1); mb != 0; mb &= mb - 1 {
+			fb := coreFacts[bits.TrailingZeros32(mb)]
+			sink.addConst(&cw.pair[fa][fb], fh.pair[fa][fb])
+			if naming {
+				sink.name(fh.pair[fa][fb], "p:", factNames[fa], "&", factNames[fb])
 			}
 		}
 	}
@@ -880,12 +901,11 @@ func features(text string, toks []token, tags []uint32, sents []sentence, i int,
 		if naming {
 			sink.name(fh.nextReasonOpen, "next:reasonOpen")
 		}
-		for _, g := range coreFacts {
-			if s.has(g) {
-				sink.addConst(&cw.next[g], fh.next[g])
-				if naming {
-					sink.name(fh.next[g], "next:reasonOpen&", factNames[g])
-				}
+		for m := core; m != 0; m &= m - 1 {
+			g := coreFacts[bits.TrailingZeros32(m)]
+			sink.addConst(&cw.next[g], fh.next[g])
+			if naming {
+				sink.name(fh.next[g], "next:reasonOpen&", factNames[g])
 			}
 		}
 		if s.has(fShort) {

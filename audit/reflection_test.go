@@ -1005,3 +1005,74 @@ func FuzzJudgeFastPaths(f *testing.F) {
 		}
 	})
 }
+
+// features visits the facts and the pairs of core facts by their bits:
+// coreBits matches a loop over coreFacts on random facts, and every
+// corpus sentence's features start with the facts, in increasing order,
+// then the pairs of core facts in coreFacts' order, and have the core
+// facts after a reason opening the next sentence in coreFacts' order, as
+// loops over the lists give them (the weights are added in that order).
+func TestCoreBits(t *testing.T) {
+	naive := func(facts uint64) uint32 {
+		var c uint32
+		for a, f := range coreFacts {
+			if facts&(1<<f) != 0 {
+				c |= 1 << a
+			}
+		}
+		return c
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 100000 {
+		facts := r.Uint64() & (1<<numFacts - 1)
+		if i < numFacts {
+			facts = 1 << i
+		}
+		if got, want := coreBits(facts), naive(facts); got != want {
+			t.Fatalf("coreBits(%b) = %b, want %b", facts, got, want)
+		}
+	}
+	j := compiledPolicy(DefaultPolicy()).refl
+	n := 0
+	for _, text := range corpusLines(t) {
+		toks, tags, sents := j.sentencesOf(text)
+		for i, s := range sents {
+			want := []string{"bias"}
+			for f := range numFacts {
+				if s.has(f) {
+					want = append(want, "f:"+factNames[f])
+				}
+			}
+			for a, fa := range coreFacts {
+				for _, fb := range coreFacts[a+1:] {
+					if s.has(fa) && s.has(fb) {
+						want = append(want, "p:"+factNames[fa]+"&"+factNames[fb])
+					}
+				}
+			}
+			sink := featureSink{naming: true}
+			features(text, toks, tags, sents, i, &sink)
+			if got := sink.names[:min(len(want), len(sink.names))]; !slices.Equal(got, want) {
+				t.Fatalf("%q sentence %d: features start %q, want %q", text, i, got, want)
+			}
+			var next, wantNext []string
+			for _, name := range sink.names {
+				if strings.HasPrefix(name, "next:reasonOpen&") && name != "next:reasonOpen&short" {
+					next = append(next, name)
+				}
+			}
+			for _, g := range coreFacts {
+				if i+1 < len(sents) && sents[i+1].has(fReasonOpen) && s.has(g) {
+					wantNext = append(wantNext, "next:reasonOpen&"+factNames[g])
+				}
+			}
+			if !slices.Equal(next, wantNext) {
+				t.Fatalf("%q sentence %d: features %q, want %q", text, i, next, wantNext)
+			}
+			n++
+		}
+	}
+	if n < 3000 {
+		t.Fatalf("only %d sentences", n)
+	}
+}
