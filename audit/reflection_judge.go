@@ -472,6 +472,7 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 	}
 	hedgeAt := hi
 	firstElem := hi
+	var anyTag uint32 // the classes of any word: the facts of a class anywhere are set after the loop
 	for k := lo; k < hi; k++ {
 		t := tags[k]
 		if t&tagNegation != 0 {
@@ -507,26 +508,17 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 		if t&(tagGood|tagImprove|tagBad|tagGain) != 0 && firstElem == hi {
 			firstElem = k
 		}
-		if t&tagSelf != 0 {
-			set(fSelf)
-		}
-		if t&tagWork != 0 {
-			set(fWork)
-		}
-		if t&tagChange != 0 {
-			set(fChange)
-		}
-		if t&tagFuture != 0 {
-			set(fFuture)
-		}
-		if t&tagNotReason != 0 {
-			set(fNotReason)
-		}
-		if t&tagCareer != 0 {
-			set(fCareer)
-		}
+		anyTag |= t
 		if t&tagComparative != 0 || t&(tagGood|tagBad) != 0 && k > lo && (toks[k-1].w == "more" || toks[k-1].w == "less") {
 			set(fComparative)
+		}
+	}
+	for _, c := range [...]struct {
+		tag  uint32
+		fact int
+	}{{tagSelf, fSelf}, {tagWork, fWork}, {tagChange, fChange}, {tagFuture, fFuture}, {tagNotReason, fNotReason}, {tagCareer, fCareer}} {
+		if anyTag&c.tag != 0 {
+			set(c.fact)
 		}
 	}
 
@@ -553,7 +545,7 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 	users := false
 	for k := lo; k < hi; k++ {
 		t := tags[k]
-		plural := strings.HasSuffix(toks[k].w, "s") && !strings.HasSuffix(toks[k].w, "ss")
+		plural := func() bool { return strings.HasSuffix(toks[k].w, "s") && !strings.HasSuffix(toks[k].w, "ss") }
 		switch {
 		case t&tagNotUser != 0:
 			set(fNotUser)
@@ -566,7 +558,7 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 				set(fUser)
 				users, lastUsers = true, true
 				last, person = ownUsers, ownUsers
-				if plural && firstPlural == ownNobody {
+				if firstPlural == ownNobody && plural() {
 					firstPlural = ownUsers
 				}
 			}
@@ -574,7 +566,7 @@ func (j *judge) read(text string, toks []token, tags []uint32, lo, hi int, prevU
 			last = ownMember
 			if t&tagSelf != 0 {
 				person = ownMember
-			} else if plural && firstPlural == ownNobody {
+			} else if firstPlural == ownNobody && plural() {
 				firstPlural = ownMember
 			}
 		case t&tagPronoun != 0:

@@ -1076,3 +1076,37 @@ func TestCoreBits(t *testing.T) {
 		t.Fatalf("only %d sentences", n)
 	}
 }
+
+// read sets the facts of a word class anywhere in the sentence from the
+// classes of all its words at once: each is set exactly when some word
+// of the sentence has the class, on every corpus sentence.
+func TestReadClassFacts(t *testing.T) {
+	j := compiledPolicy(DefaultPolicy()).refl
+	classFacts := map[uint32]int{tagSelf: fSelf, tagWork: fWork, tagChange: fChange, tagFuture: fFuture, tagNotReason: fNotReason, tagCareer: fCareer}
+	n := 0
+	for _, text := range corpusLines(t) {
+		_, tags, sents := j.sentencesOf(text)
+		for _, s := range sents {
+			for tag, f := range classFacts {
+				want := false
+				for k := s.lo; k < s.hi; k++ {
+					want = want || tags[k]&tag != 0
+				}
+				if s.has(f) != want {
+					t.Fatalf("%q: fact %s is %v, want %v", text[s.start:s.end], factNames[f], s.has(f), want)
+				}
+				n += boolInt(want)
+			}
+		}
+	}
+	if n < 1000 {
+		t.Fatalf("only %d facts set", n)
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
