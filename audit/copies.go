@@ -460,7 +460,6 @@ func isASCII(s string) bool {
 	return true
 }
 
-// isAlnumASCII is unicode.IsLetter || unicode.IsDigit for an ASCII byte.
 // copyBytes is, for each byte, what the copy checks read in ASCII text:
 // a letter or digit lowercased, copySpace for any other ASCII byte, and
 // copyNotASCII for the bytes of other runes.
@@ -483,6 +482,7 @@ const (
 	copyNotASCII = 0xff
 )
 
+// isAlnumASCII is unicode.IsLetter || unicode.IsDigit for an ASCII byte.
 func isAlnumASCII(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
@@ -492,21 +492,18 @@ func isAlnumASCII(c byte) bool {
 // ASCII text without building the words: the shared-reflection index
 // hashes every reflection of the run before the audit starts.
 func copyHash(s string, minWords int) (uint64, bool) {
-	if !isASCII(s) {
-		return hashCopyWords(copyWords(s), minWords)
-	}
 	h, n, in := fnvOffset64, 0, false
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !isAlnumASCII(c) {
+		c := copyBytes[s[i]]
+		if c == copyNotASCII {
+			return hashCopyWords(copyWords(s), minWords)
+		}
+		if c == copySpace {
 			if in {
 				h = (h ^ ' ') * fnvPrime64
 				in = false
 			}
 			continue
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
 		}
 		h = (h ^ uint64(c)) * fnvPrime64
 		if !in {

@@ -979,6 +979,9 @@ func FuzzJudgeFastPaths(f *testing.F) {
 		if h != wh || ok != wok {
 			t.Fatalf("appendCopyScan(%q) = %x %v, want %x %v", s, h, ok, wh, wok)
 		}
+		if h, ok := copyHash(s, 3); h != wh || ok != wok {
+			t.Fatalf("copyHash(%q) = %x %v, want %x %v", s, h, ok, wh, wok)
+		}
 		if ok {
 			slices.Sort(sh)
 			want := shingles(ws)
