@@ -1113,3 +1113,36 @@ func boolInt(b bool) int {
 	}
 	return 0
 }
+
+// maySplit is true exactly when one of its eight bytes is marked in
+// sentenceByte: every window of every corpus line, and random bytes
+// (with the marked ones made common).
+func TestMaySplit(t *testing.T) {
+	check := func(s string, i int) {
+		want := false
+		for _, c := range []byte(s[i : i+8]) {
+			want = want || sentenceByte[c]
+		}
+		if got := maySplit(s, i); got != want {
+			t.Fatalf("maySplit(%q) = %v, want %v", s[i:i+8], got, want)
+		}
+	}
+	for _, line := range corpusLines(t) {
+		for i := 0; i+8 <= len(line); i++ {
+			check(line, i)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	some := []byte(".!?-,\x7f\x80\xff\x00 a.Z/>")
+	for range 200000 {
+		b := make([]byte, 8)
+		for k := range b {
+			if r.IntN(3) == 0 {
+				b[k] = byte(r.IntN(256))
+			} else {
+				b[k] = some[r.IntN(len(some))]
+			}
+		}
+		check(string(b), 0)
+	}
+}

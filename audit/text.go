@@ -829,6 +829,24 @@ func lineEnd(text string, start int) int {
 	return start + len(t)
 }
 
+// maySplit reports whether any of the eight bytes from s[i] is marked
+// in sentenceByte: . ! ? or a byte above ASCII. Each test is exact: a
+// byte of x^ones(c) is zero only where x's byte is c, and hasZero is
+// true only when some byte is.
+func maySplit(s string, i int) bool {
+	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	return x&highBits != 0 || hasZero(x^('.'*lowBits)) || hasZero(x^('!'*lowBits)) || hasZero(x^('?'*lowBits))
+}
+
+const (
+	lowBits  = 0x0101010101010101
+	highBits = 0x8080808080808080
+)
+
+// hasZero reports whether some byte of x is zero.
+func hasZero(x uint64) bool { return (x-lowBits)&^x&highBits != 0 }
+
 // sentenceByte marks the bytes splitLine looks at: . ! ? and the bytes
 // of runes not ASCII (the inline bullets are among them).
 var sentenceByte = func() (t [256]bool) {
@@ -853,6 +871,13 @@ func splitLine(text string, s, e int, add func(int, int)) {
 	for i := s; i < e; {
 		// An ASCII byte other than . ! ? ends nothing (the inline bullets
 		// are not ASCII): no rune to decode.
+		// Eight bytes at a time while none is one splitLine looks at.
+		for i+8 <= e && !maySplit(text, i) {
+			i += 8
+		}
+		if i >= e {
+			break
+		}
 		var r rune
 		var n int
 		if c := text[i]; !sentenceByte[c] {
