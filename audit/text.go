@@ -834,8 +834,9 @@ func lineEnd(text string, start int) int {
 // byte of x^ones(c) is zero only where x's byte is c, and hasZero is
 // true only when some byte is.
 func maySplit(s string, i int) bool {
-	x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	b := s[i : i+8] // one bounds check, and the eight loads become one
+	x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 	return x&highBits != 0 || hasZero(x^('.'*lowBits)) || hasZero(x^('!'*lowBits)) || hasZero(x^('?'*lowBits))
 }
 
