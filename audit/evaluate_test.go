@@ -3,6 +3,7 @@ package audit
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -587,5 +588,88 @@ func TestFlagsQuoteTextAsCharacters(t *testing.T) {
 	}
 	if strings.Contains(all, `\u`) || strings.Contains(all, `\n`) || strings.Contains(all, `\t`) {
 		t.Fatalf("escape codes in the text: %s", all)
+	}
+}
+
+// flagImplausible finds a member's days by a search of a list, through a
+// map past 32 days: its flags, activities and evidence are those of a map
+// of every day (the code before), on members of 1 to 120 activities over
+// few or many days, dates in any order and times of day that fall on the
+// same day.
+func TestImplausibleDaysAsMap(t *testing.T) {
+	general := func(r *MemberResult, s *StandardResult, p HoursPolicy) {
+		var days []time.Time
+		perDay := map[time.Time]float64{}
+		for _, a := range r.Activities {
+			if !a.Counted {
+				continue
+			}
+			d := dayOf(a.Date)
+			if _, ok := perDay[d]; !ok {
+				days = append(days, d)
+			}
+			perDay[d] += a.Hours
+		}
+		slices.SortStableFunc(days, func(a, b time.Time) int { return a.Compare(b) })
+		for _, d := range days {
+			total := perDay[d]
+			if total <= p.MaxPerDay+eps {
+				continue
+			}
+			note := fmt.Sprintf("%s recorded on %s, more than %s on one day: please check", hoursWord(total), longDate(d), hoursWord(p.MaxPerDay))
+			r.Flags = append(r.Flags, note)
+			for i := range r.Activities {
+				a := &r.Activities[i]
+				if a.Counted && dayOf(a.Date).Equal(d) {
+					a.Flags = append(a.Flags, fmt.Sprintf("part of %s", note))
+					s.Evidence = append(s.Evidence, Evidence{Source: a.Source, Activity: a.Title, Text: hoursWord(a.Hours), Note: "Counted, but flagged for the assessor: part of " + note + "."})
+				}
+			}
+		}
+	}
+	p := DefaultPolicy().Hours
+	p.MaxPerActivity = 1000 // only the days are compared
+	seed := uint64(1)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int(seed>>33) % n
+	}
+	flagged := 0
+	for trial := range 400 {
+		n, spread := 1+next(120), 1+next(80)
+		var r MemberResult
+		for range n {
+			a := act(FormalLearning, 1, 1, float64(1+next(16))/2)
+			a.Date = time.Date(2025, 1, 1+next(spread), next(24), next(60), 0, 0, time.UTC)
+			r.Activities = append(r.Activities, ActivityResult{Activity: a, Counted: next(8) != 0})
+		}
+		want := r
+		want.Activities = slices.Clone(r.Activities)
+		var s, wantS StandardResult
+		flagImplausible(&r, &s, p)
+		general(&want, &wantS, p)
+		if !reflect.DeepEqual(r, want) || !reflect.DeepEqual(s, wantS) {
+			t.Fatalf("trial %d (%d activities over %d days): flags\n%q, want\n%q", trial, n, spread, r.Flags, want.Flags)
+		}
+		flagged += len(r.Flags)
+	}
+	if flagged < 100 {
+		t.Fatalf("only %d days flagged", flagged)
+	}
+}
+
+// allDigits is strings.Trim(w, digits) == "" on every corpus word and
+// on words of digits, letters and other runes.
+func TestAllDigits(t *testing.T) {
+	ws := []string{"", "0", "2025", "2025a", "a2025", "x", "٣", "１２", "20-25", "12 3"}
+	for _, line := range corpusLines(t) {
+		for _, tok := range tokenize(line) {
+			ws = append(ws, tok.w)
+		}
+	}
+	for _, w := range ws {
+		if got, want := allDigits(w), strings.Trim(w, "0123456789") == ""; got != want {
+			t.Fatalf("allDigits(%q) = %v, want %v", w, got, want)
+		}
 	}
 }

@@ -60,21 +60,44 @@ func flagImplausible(r *MemberResult, s *StandardResult, p HoursPolicy) {
 		}
 	}
 	// Days in the order they first appear, so flags follow the input.
-	var days []time.Time
-	perDay := map[time.Time]float64{}
+	// A member's days are few: they are found by a search of the list
+	// (hashing a time.Time for a map cost more), through a map only
+	// when there are many.
+	type day struct {
+		d     time.Time
+		hours float64
+	}
+	var days []day
+	var index map[time.Time]int // days' index by day, once there are many
 	for _, a := range r.Activities {
 		if !a.Counted {
 			continue
 		}
 		d := dayOf(a.Date)
-		if _, ok := perDay[d]; !ok {
-			days = append(days, d)
+		k, ok := -1, false
+		if index != nil {
+			k, ok = index[d]
+		} else {
+			k = slices.IndexFunc(days, func(x day) bool { return x.d == d })
+			ok = k >= 0
 		}
-		perDay[d] += a.Hours
+		if !ok {
+			k = len(days)
+			days = append(days, day{d: d})
+			if index != nil {
+				index[d] = k
+			} else if len(days) > 32 {
+				index = make(map[time.Time]int, 2*len(days))
+				for i, x := range days {
+					index[x.d] = i
+				}
+			}
+		}
+		days[k].hours += a.Hours
 	}
-	slices.SortStableFunc(days, func(a, b time.Time) int { return a.Compare(b) })
-	for _, d := range days {
-		total := perDay[d]
+	slices.SortStableFunc(days, func(a, b day) int { return a.d.Compare(b.d) })
+	for _, x := range days {
+		d, total := x.d, x.hours
 		if total <= p.MaxPerDay+eps {
 			continue
 		}

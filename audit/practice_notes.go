@@ -105,7 +105,7 @@ func isYearRound(title string, titles []yearRoundTitle) bool {
 	sc.toks = appendTokens(sc.toks[:0], title)
 	b := append(sc.text[:0], ' ')
 	for _, t := range sc.toks {
-		if t.boundary || strings.Trim(t.w, "0123456789") == "" {
+		if t.boundary || allDigits(t.w) {
 			continue
 		}
 		if len(b) > 1 {
@@ -125,6 +125,17 @@ func isYearRound(title string, titles []yearRoundTitle) bool {
 		}
 	}
 	return false
+}
+
+// allDigits is strings.Trim(w, "0123456789") == "" without the set of
+// bytes Trim builds for every call.
+func allDigits(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // yearRoundTitle is a year-round title's words joined by spaces, and the
