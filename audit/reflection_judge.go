@@ -233,10 +233,15 @@ func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[
 				if e.num = isNumber(fw); e.num {
 					fw = "0"
 				}
-				e.wv, e.wok = w.get(fnv64a(featureHashes.word, fw))
+				var ok bool
+				e.wv, ok = w.get(fnv64a(featureHashes.word, fw))
+				e.done &^= memoWeight
+				if ok {
+					e.done |= memoWeight
+				}
 				e.wm = w
 			}
-			sc.weights[i] = wordWeight{e.wv, e.wok, e.num}
+			sc.weights[i] = wordWeight{e.wv, e.done&memoWeight != 0, e.num}
 		}
 	}
 	if n := len(toks); n > 0 {
@@ -253,23 +258,31 @@ func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[
 // reflection, the member's others, other members'), and the memo, small
 // enough to stay in the cache, answers for them instead of the lists'
 // and the lexicon's tables and the typo searches.
+//
+// The word itself is kept in the slot (memoOf keeps no longer word): the
+// string it came from is an earlier reflection's, long out of the cache,
+// and comparing with it cost a cache miss for nearly every word. A slot
+// is 64 bytes.
 type wordMemo struct {
 	h      uint64
-	w      string
-	tags   uint32 // firstKey.single when listed, else the typo match's tags (memoFuzzy)
-	multi  int32  // firstKeys' index + 1 when its entries include some of several words, or 0
-	next   uint32 // firstKey.next
+	word   [memoWordLen]byte // the word's bytes, wlen of them
+	tags   uint32            // firstKey.single when listed, else the typo match's tags (memoFuzzy)
+	multi  int32             // firstKeys' index + 1 when its entries include some of several words, or 0
+	next   uint32            // firstKey.next
 	lex    uint32
 	slip   uint32
+	wlen   uint8
 	listed bool  // the word starts some entry of the lists
-	done   uint8 // memoFuzzy, memoSlip: which of the typo tags and slip are set
+	done   uint8 // memoFuzzy, memoSlip: which of the typo tags and slip are set; memoWeight: the model has the word's feature
 	// The word's feature for the model wm (nil: not looked up yet):
 	// whether it is a number (its feature is "w:0") and its weights.
 	num bool
-	wok bool
 	wv  [2]float32
 	wm  *table[[2]float32]
 }
+
+// memoWordLen is the longest word the memo keeps.
+const memoWordLen = 16
 
 // wordWeight is a word's own feature's weights (ok: the model has it),
 // and whether the word is a number (its feature is "w:0").
@@ -281,6 +294,7 @@ type wordWeight struct {
 const (
 	memoFuzzy = 1 << iota
 	memoSlip
+	memoWeight
 )
 
 // memoWords is the size of the memo (a power of two); 0 turns it off
@@ -288,14 +302,22 @@ const (
 var memoWords = 4096
 
 // memoOf returns t's memo slot, filled for t: the slot of another word
-// is taken over.
+// is taken over. A word longer than memoWordLen gets sc.long, filled
+// afresh.
 func (sc *judgeScratch) memoOf(j *judge, t *token) *wordMemo {
-	e := &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
-	if e.h == t.h && e.w == t.w {
-		return e
+	var e *wordMemo
+	if len(t.w) > memoWordLen {
+		e = &sc.long
+		*e = wordMemo{h: t.h}
+	} else {
+		e = &sc.memo[(t.h^t.h>>32)&uint64(len(sc.memo)-1)]
+		if e.h == t.h && int(e.wlen) == len(t.w) && string(e.word[:e.wlen]) == t.w {
+			return e
+		}
+		*e = wordMemo{h: t.h, wlen: uint8(len(t.w))}
+		copy(e.word[:], t.w)
 	}
 	m := j.classes
-	*e = wordMemo{h: t.h, w: t.w}
 	// As entriesOf, which appendMatches calls only for words whose first
 	// byte and length some entry has.
 	if m.starts[t.w[0]] && m.lens[t.w[0]]&lenBit(len(t.w)) != 0 {
@@ -1032,6 +1054,7 @@ type judgeScratch struct {
 	// with the scratch from reflection to reflection.
 	memo      []wordMemo
 	memoJudge *judge
+	long      wordMemo // memoOf's slot for a word too long for the memo
 }
 
 var judgeScratches = sync.Pool{New: func() any { return new(judgeScratch) }}

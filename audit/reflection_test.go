@@ -742,7 +742,7 @@ func checkLineEnd(t *testing.T, s string) {
 // take each other's slots.
 func TestTagMemo(t *testing.T) {
 	j := compiledPolicy(DefaultPolicy()).refl
-	lines := corpusLines(t)
+	lines := append(corpusLines(t), longWords...)
 	defer func(n int) { memoWords = n }(memoWords)
 	tagsOf := func(size int) [][]uint32 {
 		memoWords = size
@@ -804,6 +804,14 @@ func TestTagMemo(t *testing.T) {
 	}
 }
 
+// longWords are reflections with words longer than the memo keeps
+// (memoWordLen), some of them list words or typos of them.
+var longWords = []string{
+	"My internationalisation reports are clearer because I check the responsibilities twice; clients benefit as misunderstandings are fewer.",
+	"The counterproductiveness of uncharacteristically long words: stakeholderengagements improved because comprehensiveness matters to clients.",
+	"I now understand environmentalism and electrochemistry better, which means my recommendationss are more accurate for the clients.",
+}
+
 // The judge's findings are the same, to the bit of every probability,
 // with the memo of words (which keeps words' weights too) and without:
 // on every corpus line, twice, alternating two models so that weights
@@ -819,7 +827,7 @@ func TestJudgeMemoFindings(t *testing.T) {
 		other.Weights[name] = [2]float64{w[1] * 1.5, w[0] - 0.25}
 	}
 	models := []*ReflectionModel{DefaultReflectionModel(), other}
-	lines := corpusLines(t)
+	lines := append(corpusLines(t), longWords...)
 	defer func(n int) { memoWords = n }(memoWords)
 	findings := func(size int) []ReflectionFinding {
 		memoWords = size
@@ -958,6 +966,9 @@ func FuzzJudgeFastPaths(f *testing.F) {
 		"I now log every borehole: that way my logs are consistent. Clients benefit, as they don't wait.",
 		"Organized, labeled COLOR behavior; by attending (not only) the trainer's talk – becuase of it",
 		"é x y z café", "a\xffb c d", "1. First item\n2) second - third • fourth"} {
+		f.Add(s)
+	}
+	for _, s := range longWords {
 		f.Add(s)
 	}
 	j := compiledPolicy(DefaultPolicy()).refl
