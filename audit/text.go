@@ -160,15 +160,6 @@ func lowerASCII(w string) (lw string, h uint64, z, ok bool) {
 	if n == 0 {
 		return "", 0, false, false
 	}
-	if n == 1 {
-		// "I", "A": a string of one byte is the runtime's, without an
-		// allocation, as wordAt's was.
-		c := w[strings.IndexFunc(w, func(r rune) bool { return r != '\'' })]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		return asciiBytes[c : c+1], (fnvOffset64 ^ uint64(c)) * fnvPrime64, c == 'z', true
-	}
 	var b strings.Builder
 	b.Grow(n)
 	h = fnvOffset64
@@ -186,15 +177,6 @@ func lowerASCII(w string) (lw string, h uint64, z, ok bool) {
 	}
 	return b.String(), h, z, true
 }
-
-// asciiBytes holds every ASCII byte at its own index.
-var asciiBytes = func() string {
-	b := make([]byte, utf8.RuneSelf)
-	for i := range b {
-		b[i] = byte(i)
-	}
-	return string(b)
-}()
 
 // mayRespell is false when normWord(w) is surely w, for a plain word w
 // with hash h that has a z when z is true: every suffix rule has a z or
