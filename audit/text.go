@@ -178,6 +178,7 @@ func lowerASCII(w string) (lw string, h uint64, z, ok bool) {
 	return b.String(), h, z, true
 }
 
+
 // mayRespell is false when normWord(w) is surely w, for a plain word w
 // with hash h that has a z when z is true: every suffix rule has a z or
 // ends in "eled" or "eling", and britishWords' keys are by their hashes
