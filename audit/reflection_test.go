@@ -522,8 +522,7 @@ func TestTokenizeFastPath(t *testing.T) {
 	texts := append(corpusLines(t), "", "a", "organize organizing labeled Labeled color COLOR Color's",
 		"modeling, modeled; rel el elz zel 'quoted' don't", "Hello—world - fine – ok", "behavior behaviors Behavior coworkers",
 		"realized realize catalog dialog izing ize ized", "9z 1el z9 Zz ÉCOLE école 'tis",
-		"bad \xff byte, ab\xc3", "\xe2\x80 cut – dash — x - y", "’quoted‘ it’s Ça",
-		"I DIDN'T O'Neil's '' a''b ' x' 'y ORGANIZED Labeled Colors Modeled Izing Z9z AbC'dEf")
+		"bad \xff byte, ab\xc3", "\xe2\x80 cut – dash — x - y", "’quoted‘ it’s Ça")
 	for w := range britishWords {
 		texts = append(texts, w, w+" x", strings.ToUpper(w[:1])+w[1:])
 	}

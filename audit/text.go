@@ -124,60 +124,19 @@ func scanPlain(s string, i int) (h uint64, z bool, end int) {
 // whether it has a z.
 func appendWord(toks []token, s string, start, end int, plain, z bool, h uint64) []token {
 	w := s[start:end]
-	if !plain {
-		// Capitals or apostrophes, in ASCII ("The", "I", "didn't"):
-		// lowercased and hashed in one pass; other words by wordAt.
-		lw, lh, lz, ok := lowerASCII(w)
-		if !ok {
-			if w = normWord(wordAt(w, false)); w != "" {
-				toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
-			}
-			return toks
+	switch {
+	case !plain:
+		if w = normWord(wordAt(w, false)); w != "" {
+			toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
 		}
-		w, h, z = lw, lh, lz
-	}
-	if mayRespell(w, z, h) {
+		return toks
+	case mayRespell(w, z, h):
 		if n := normWord(w); n != w {
 			w, h = n, fnv64a(fnvOffset64, n)
 		}
 	}
 	return append(toks, token{w: w, h: h, start: start, end: end})
 }
-
-// lowerASCII is wordAt(w, false) for a word w of ASCII letters, digits
-// and apostrophes, with its hash and whether it has a z; ok is false
-// when w has another byte, or only apostrophes.
-func lowerASCII(w string) (lw string, h uint64, z, ok bool) {
-	n := 0
-	for i := 0; i < len(w); i++ {
-		switch c := w[i]; {
-		case c >= utf8.RuneSelf:
-			return "", 0, false, false
-		case c != '\'':
-			n++
-		}
-	}
-	if n == 0 {
-		return "", 0, false, false
-	}
-	var b strings.Builder
-	b.Grow(n)
-	h = fnvOffset64
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c == '\'' {
-			continue
-		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-		h = (h ^ uint64(c)) * fnvPrime64
-		z = z || c == 'z'
-	}
-	return b.String(), h, z, true
-}
-
 
 // mayRespell is false when normWord(w) is surely w, for a plain word w
 // with hash h that has a z when z is true: every suffix rule has a z or
