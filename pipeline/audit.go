@@ -129,13 +129,16 @@ type pending struct {
 
 // reorder adds results to the tables in index order. Workers deposit
 // results in any order; whichever deposits the next one due adds it and
-// every consecutive one after it, under the mutex, so the tables are
-// written by one goroutine at a time. No worker ever waits on another
-// except for that mutex.
+// every consecutive one after it, so the tables are written by one
+// goroutine at a time. The mutex guards only the buffer, not the adding:
+// a worker depositing a result while another adds returns to its next
+// member at once, rather than leaving its core idle until the tables are
+// written.
 type reorder struct {
 	mu      sync.Mutex
 	next    int             // index of the next result to add
 	pending map[int]pending // results waiting for an earlier one
+	adding  bool            // a worker is adding results to the tables
 	tables  *tables
 	err     error // the tables' first error; later results are dropped
 	// slots holds a token for every member started and not yet added; its
@@ -147,8 +150,8 @@ func newReorder(window, n int, t *tables) *reorder {
 	return &reorder{pending: make(map[int]pending, min(window, n)), tables: t, slots: make(chan struct{}, window)}
 }
 
-// done deposits result i and adds what is now in order. It returns the
-// tables' error, which stops the run.
+// done deposits result i and, unless another worker is at it, adds what
+// is now in order. It returns the tables' error, which stops the run.
 func (ro *reorder) done(i int, r audit.MemberResult, encoded []byte) error {
 	ro.mu.Lock()
 	defer ro.mu.Unlock()
@@ -156,6 +159,12 @@ func (ro *reorder) done(i int, r audit.MemberResult, encoded []byte) error {
 		return ro.err
 	}
 	ro.pending[i] = pending{r, encoded}
+	if ro.adding {
+		// The worker adding finds this result before it stops.
+		return nil
+	}
+	ro.adding = true
+	defer func() { ro.adding = false }()
 	for {
 		p, ok := ro.pending[ro.next]
 		if !ok {
@@ -164,9 +173,13 @@ func (ro *reorder) done(i int, r audit.MemberResult, encoded []byte) error {
 		delete(ro.pending, ro.next)
 		ro.next++
 		<-ro.slots // never blocks: every started member holds a token
-		if ro.err = ro.tables.add(p.r, p.encoded); ro.err != nil {
+		ro.mu.Unlock()
+		err := ro.tables.add(p.r, p.encoded)
+		ro.mu.Lock()
+		if err != nil {
+			ro.err = err
 			ro.pending = nil
-			return ro.err
+			return err
 		}
 	}
 }

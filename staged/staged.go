@@ -31,7 +31,9 @@ type Dir struct {
 	// rename is os.Rename, or Options.Rename.
 	rename func(oldpath, newpath string) error
 
-	mu     sync.Mutex
+	// mu is held shared while a file is created, so the workers create
+	// theirs at once, and exclusively to set closed.
+	mu     sync.RWMutex
 	closed bool // committed or discarded: no more files may be created
 	// keep is set when a failed commit could not put the previous results
 	// back: they are in the staging folder, which must then stay.
@@ -112,17 +114,28 @@ func New(dir string, opts Options) (*Dir, error) {
 // running after a cancelled run must not put a file back into a staging
 // folder being removed.
 func (o *Dir) open(name string) (*os.File, error) {
-	final := filepath.Join(o.dir, name)
-	o.mu.Lock()
-	defer o.mu.Unlock()
+	var f *os.File
+	err := o.creating(name, func(path string) (err error) {
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, o.filePerm)
+		return err
+	})
+	return f, err
+}
+
+// creating runs create on the staged path of name (relative to the output
+// folder) unless the output was already committed or discarded, holding
+// mu shared so that Commit and Discard wait for the files being created.
+// Errors name the final path the user knows.
+func (o *Dir) creating(name string, create func(path string) error) error {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
 	if o.closed {
-		return nil, fmt.Errorf("cannot write %s: the run was stopped", final)
+		return fmt.Errorf("cannot write %s: the run was stopped", filepath.Join(o.dir, name))
 	}
-	f, err := os.OpenFile(filepath.Join(o.stage, name), os.O_WRONLY|os.O_CREATE|os.O_EXCL, o.filePerm)
-	if err != nil {
-		return nil, fmt.Errorf("cannot write %s: %w", final, err)
+	if err := create(filepath.Join(o.stage, name)); err != nil {
+		return fmt.Errorf("cannot write %s: %w", filepath.Join(o.dir, name), err)
 	}
-	return f, nil
+	return nil
 }
 
 // writers are Write's buffers. A run writes one file per member (10,000
@@ -132,8 +145,11 @@ var writers = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 64<<10
 // Write creates the staged file name (relative to the output folder) and
 // fills it with fn. Errors name the final path the user knows.
 func (o *Dir) Write(name string, fn func(io.Writer) error) (err error) {
-	f, err := o.open(name)
-	if err != nil {
+	var f io.WriteCloser
+	if err := o.creating(name, func(path string) (err error) {
+		f, err = createFile(path, o.filePerm)
+		return err
+	}); err != nil {
 		return err
 	}
 	bw := writers.Get().(*bufio.Writer)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 )
 
 // startProfiles starts the CPU profile asked for with --cpuprofile; the
@@ -21,7 +22,23 @@ func startProfiles(o *auditOptions) (stop func() error, err error) {
 			return nil, fmt.Errorf("cannot start the CPU profile: %w", err)
 		}
 	}
+	var tr *os.File
+	if o.Trace != "" {
+		if tr, err = os.Create(o.Trace); err != nil {
+			return nil, fmt.Errorf("cannot write the trace: %w", err)
+		}
+		if err = trace.Start(tr); err != nil {
+			tr.Close()
+			return nil, fmt.Errorf("cannot start the trace: %w", err)
+		}
+	}
 	return func() error {
+		if tr != nil {
+			trace.Stop()
+			if err := tr.Close(); err != nil {
+				return fmt.Errorf("writing the trace: %w", err)
+			}
+		}
 		if cpu != nil {
 			pprof.StopCPUProfile()
 			if err := cpu.Close(); err != nil {

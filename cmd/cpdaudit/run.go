@@ -83,6 +83,7 @@ type auditOptions struct {
 	Verbose    bool
 	CPUProfile string
 	MemProfile string
+	Trace      string
 	// Previous is last year's run folder (run --previous), compared with
 	// this year's on the Summary and Compliance sheets.
 	Previous string
@@ -196,6 +197,10 @@ replaces the previous results.
 	fs.BoolVar(&o.Verbose, "verbose", false, "also print how long each stage took")
 	fs.StringVar(&o.CPUProfile, "cpuprofile", "", "for developers: write a CPU profile (pprof) to `FILE`")
 	fs.StringVar(&o.MemProfile, "memprofile", "", "for developers: write a heap profile (pprof) at the end to `FILE`")
+	// Hidden: an execution trace (go tool trace) shows where the cores sit
+	// idle, which a CPU profile cannot.
+	fs.StringVar(&o.Trace, "trace", "", "for developers: write an execution trace to `FILE`")
+	_ = fs.MarkHidden("trace")
 	markFiles(cmd, "register", "csv", "xlsx", "xlsm")
 	markFiles(cmd, "policy", "toml")
 	markDirs(cmd, "out", "previous")
