@@ -45,6 +45,11 @@ type Ref struct {
 // memory before it spills them to disk: about 10,000 activities.
 const DefaultStoreMemory = 4 << 20
 
+// storeSlack is the room past memLimit the buffer is made with, for the
+// record that takes it past the limit (a few kilobytes; a larger one
+// grows the buffer as append does).
+const storeSlack = 64 << 10
+
 // NewStore returns an empty Store that spills to a temporary file in dir
 // ("" means the system's temporary folder, $TMPDIR on Unix) once it holds
 // more than memLimit bytes (0 or less means DefaultStoreMemory).
@@ -61,6 +66,12 @@ func (s *Store) Put(a *audit.Activity) (Ref, error) {
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return Ref{}, s.err
+	}
+	if s.buf == nil {
+		// At its full size at once, with room for the record that
+		// crosses memLimit: grown by doubling, the buffer was copied
+		// and cleared about twice over before the first spill.
+		s.buf = make([]byte, 0, s.memLimit+storeSlack)
 	}
 	start := len(s.buf)
 	s.buf = appendActivity(s.buf, a)
