@@ -271,6 +271,14 @@ func (e *jsonEnc) string(s string) {
 	b := append(e.b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight plain bytes at a time: reflections are long, and nearly
+		// all of their bytes need no escape.
+		for i+8 <= len(s) && plainJSON8(s[i:i+8]) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		if c := s[i]; c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
 				i++
@@ -316,4 +324,17 @@ func (e *jsonEnc) string(s string) {
 	}
 	b = append(b, s[start:]...)
 	e.b = append(b, '"')
+}
+
+// plainJSON8 reports whether none of the eight bytes of s is escaped in a
+// JSON string or starts a multi-byte character: each is ASCII, at least
+// 0x20, and neither '"' nor '\\'. (x-lo*n) & ^x & hi is non-zero exactly
+// when a byte of x is below n, once every byte is known to be ASCII;
+// a byte equal to c is a byte of x^(lo*c) below 1.
+func plainJSON8(s string) bool {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	x := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+	q, bs := x^(lo*'"'), x^(lo*'\\')
+	return (x|(x-lo*0x20)&^x|(q-lo)&^q|(bs-lo)&^bs)&hi == 0
 }

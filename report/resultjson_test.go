@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ies/cpdaudit/audit"
 )
@@ -218,6 +219,64 @@ func BenchmarkResultJSON(b *testing.B) {
 			for i := range in.Results {
 				buf, _ = appendResultJSON(buf[:0], &in.Results[i])
 			}
+		}
+	})
+}
+
+// TestPlainJSON8 compares the eight-byte test with the byte-by-byte one
+// on every byte value at every position, among plain bytes and random
+// ones.
+func TestPlainJSON8(t *testing.T) {
+	plain := func(c byte) bool { return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' }
+	check := func(b []byte) {
+		want := true
+		for _, c := range b {
+			want = want && plain(c)
+		}
+		if got := plainJSON8(string(b)); got != want {
+			t.Fatalf("plainJSON8(%q) = %v", b, got)
+		}
+	}
+	for pos := range 8 {
+		for c := range 256 {
+			b := []byte("abcdefgh")
+			b[pos] = byte(c)
+			check(b)
+			b = []byte("\x7f ~!#[]}")
+			b[pos] = byte(c)
+			check(b)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		var b [8]byte
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+			if rng.IntN(4) > 0 {
+				b[i] = byte(0x1e + rng.IntN(0x62))
+			}
+		}
+		check(b[:])
+	}
+}
+
+// FuzzJSONString compares one string with encoding/json's.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range jsonStrings {
+		f.Add(s)
+	}
+	f.Add("eight ok\"eight ok\\0123456\x1f01234567\u2028é")
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(s); err != nil {
+			t.Fatal(err)
+		}
+		var e jsonEnc
+		e.string(s)
+		if got := append(e.b, '\n'); !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%q: got %s, encoding/json writes %s", s, got, want.Bytes())
 		}
 	})
 }
