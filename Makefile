@@ -99,7 +99,7 @@ FUZZFLAGS ?= -fuzzminimizetime=10s
 FUZZ ?= importer:FuzzParseHours importer:FuzzParseDate importer:FuzzParseCategory \
 	importer:FuzzReadCSV importer:FuzzReadXLSX importer:FuzzCSVStream importer:FuzzMemberID \
 	importer:FuzzReadRegister importer:FuzzFastSheet \
-	report:FuzzPDFText report:FuzzSheetRowString report:FuzzCleanAlready report:FuzzJSONString \
+	report:FuzzPDFText report:FuzzSheetRowString report:FuzzCleanAlready report:FuzzJSONString report:FuzzCSVLine \
 	internal/fastflate:FuzzSameAsStdlib internal/fastflate:FuzzAdler32 \
 	third_party/fpdf:FuzzAppendEscapedUTF16 audit:FuzzJudgeFastPaths
 fuzz:

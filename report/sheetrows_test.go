@@ -255,11 +255,11 @@ func TestRowSpoolToFile(t *testing.T) {
 	}
 }
 
-// csvLines lays records out as the TableWriter's CSVs do.
-func csvLines(t *testing.T, records [][]string) string {
+// csvText lays records out as the TableWriter's CSVs do.
+func csvText(t *testing.T, records [][]string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	w := newCSVWriter(&buf)
+	w := newCSVLines(&buf)
 	for _, r := range records {
 		if err := w.Write(r); err != nil {
 			t.Fatal(err)
@@ -325,9 +325,9 @@ func TestCSVRecordsAsGocsv(t *testing.T) {
 		name      string
 		got, want string
 	}{
-		{"summary.csv", csvLines(t, recs), gocsvLines(summary)},
-		{"summary.csv with previous_outcome", csvLines(t, recsPrev), gocsvLines(withPrev)},
-		{"activities.csv", csvLines(t, actRecs), gocsvLines(activities)},
+		{"summary.csv", csvText(t, recs), gocsvLines(summary)},
+		{"summary.csv with previous_outcome", csvText(t, recsPrev), gocsvLines(withPrev)},
+		{"activities.csv", csvText(t, actRecs), gocsvLines(activities)},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: lines differ from gocsv's:\n%s", c.name, firstDiff([]byte(c.want), []byte(c.got)))

@@ -10,7 +10,6 @@ import (
 	"hash"
 	"io"
 
-	"github.com/gocarina/gocsv"
 	"github.com/ies/cpdaudit/audit"
 	"github.com/ies/cpdaudit/runfolder"
 	"github.com/xuri/excelize/v2"
@@ -49,7 +48,7 @@ type TableWriter struct {
 	vals       []any  // reused for each activity row
 	inserts    *sheetInserts
 
-	summaryCSV, activitiesCSV *gocsv.SafeCSVWriter
+	summaryCSV, activitiesCSV *csvLines
 	actRows                   []ActivityRow // one member's, reused
 	record                    []string      // one CSV line's fields, reused
 	// summaryHash hashes summary.csv as it is written (when it is not
@@ -79,19 +78,19 @@ func NewTableWriter(in Input, workbook, summaryCSV, activitiesCSV io.Writer) (*T
 		summaryCSV = io.Discard
 	}
 	{
-		t.summaryCSV = newCSVWriter(io.MultiWriter(summaryCSV, t.summaryHash))
+		t.summaryCSV = newCSVLines(io.MultiWriter(summaryCSV, t.summaryHash))
 		// An empty slice writes the header alone; rows follow without one.
 		var header any = []SummaryRow{}
 		if t.previous {
 			header = []summaryRowWithPrevious{}
 		}
-		if err := gocsv.MarshalCSV(header, t.summaryCSV); err != nil {
+		if err := csvHeader(t.summaryCSV, header); err != nil {
 			return nil, err
 		}
 	}
 	if activitiesCSV != nil {
-		t.activitiesCSV = newCSVWriter(activitiesCSV)
-		if err := gocsv.MarshalCSV([]ActivityRow{}, t.activitiesCSV); err != nil {
+		t.activitiesCSV = newCSVLines(activitiesCSV)
+		if err := csvHeader(t.activitiesCSV, []ActivityRow{}); err != nil {
 			return nil, err
 		}
 	}
@@ -323,7 +322,7 @@ func (t *TableWriter) Close() error {
 func (t *TableWriter) close() error {
 	// Flush writes what the CSV writers hold; Error reports a failed write
 	// of any of them.
-	for _, cw := range []*gocsv.SafeCSVWriter{t.summaryCSV, t.activitiesCSV} {
+	for _, cw := range []*csvLines{t.summaryCSV, t.activitiesCSV} {
 		if cw == nil {
 			continue
 		}
