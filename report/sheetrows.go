@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -116,8 +117,8 @@ func appendInlineString(b []byte, s string) []byte {
 		b = append(b, ` xml:space="preserve"`...)
 	}
 	b = append(b, '>')
-	if plainText(s) {
-		b = append(b, s...)
+	if e, ok := appendXMLText(b, s); ok {
+		b = e
 	} else {
 		var sb strings.Builder
 		_ = xml.EscapeText(&sb, []byte(s))
@@ -126,24 +127,58 @@ func appendInlineString(b []byte, s string) []byte {
 	return append(b, `</t></is>`...)
 }
 
-func isXMLSpace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == ' ' }
-
-// plainText reports whether s comes out of excelize's escaping unchanged:
-// printable ASCII and line feeds, none of XML's special characters, and
-// no underscore (which might start an _xHHHH_ escape).
-func plainText(s string) bool {
-	for i := 0; i < len(s); i++ {
+// appendXMLText appends s as the slow path of appendInlineString writes
+// it (xml.EscapeText, then its "&#xA;" put back to line feeds) in one
+// pass and without copies. ok is false, with nothing appended, for text
+// it leaves to that path: an underscore, which may start one of Excel's
+// _xHHHH_ escapes, and whatever EscapeText turns into U+FFFD (control
+// characters, invalid UTF-8, U+FFFE). Reflections have apostrophes and
+// accents, which sent nearly all of them there.
+func appendXMLText(b []byte, s string) ([]byte, bool) {
+	n, last := len(b), 0
+	for i := 0; i < len(s); {
 		c := s[i]
-		if c < 0x20 && c != '\n' || c >= 0x7f {
-			return false
+		if c >= utf8.RuneSelf {
+			r, w := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && w == 1 || !(r >= 0x80 && r <= 0xD7FF || r >= 0xE000 && r <= 0xFFFD || r >= 0x10000 && r <= 0x10FFFF) {
+				return b[:n], false
+			}
+			i += w
+			continue
 		}
+		i++
+		var esc string
 		switch c {
-		case '"', '&', '\'', '<', '>', '_':
-			return false
+		case '"':
+			esc = "&#34;"
+		case '\'':
+			esc = "&#39;"
+		case '&':
+			esc = "&amp;"
+		case '<':
+			esc = "&lt;"
+		case '>':
+			esc = "&gt;"
+		case '\t':
+			esc = "&#x9;"
+		case '\r':
+			esc = "&#xD;"
+		case '_':
+			return b[:n], false
+		default:
+			if c < 0x20 && c != '\n' {
+				return b[:n], false
+			}
+			continue
 		}
+		b = append(b, s[last:i-1]...)
+		b = append(b, esc...)
+		last = i
 	}
-	return true
+	return append(b, s[last:]...), true
 }
+
+func isXMLSpace(c byte) bool { return c == '\t' || c == '\n' || c == '\r' || c == ' ' }
 
 func countUTF16(s string) int {
 	n := 0
