@@ -156,16 +156,19 @@ func (s *Store) GetAll(refs []Ref) ([]audit.Activity, error) {
 // read returns the bytes from off to end as one string, which the decoded
 // activities' strings share.
 func (s *Store) read(off, end int64) (string, error) {
-	b := make([]byte, end-off)
 	s.mu.Lock()
-	switch {
-	case off >= s.base:
+	if off >= s.base {
 		if end-s.base > int64(len(s.buf)) {
 			s.mu.Unlock()
 			return "", errors.New("internal error: an activity reference points past the store")
 		}
-		copy(b, s.buf[off-s.base:])
+		// One copy, straight into the string.
+		rec := string(s.buf[off-s.base : end-s.base])
 		s.mu.Unlock()
+		return rec, nil
+	}
+	b := make([]byte, end-off)
+	switch {
 	case end <= s.base:
 		f := s.f
 		s.mu.Unlock()
