@@ -36,6 +36,53 @@ func (m MemberRecord) Activities() ([]audit.Activity, error) {
 	return acts, err
 }
 
+// ActivitiesOf is Activities of each of members, read back together:
+// records stored one after another, as consecutive members' usually are,
+// come back in one read rather than one a member.
+func ActivitiesOf(members []MemberRecord) ([][]audit.Activity, error) {
+	out := make([][]audit.Activity, len(members))
+	var st *Store
+	var refs []Ref
+	for i := range members {
+		m := &members[i]
+		if len(m.Rows) == 0 {
+			continue
+		}
+		if st != nil && m.store != st {
+			// Never so in a run (one store); read such a member alone.
+			acts, err := m.Activities()
+			if err != nil {
+				return nil, err
+			}
+			out[i] = acts
+			continue
+		}
+		st = m.store
+		refs = append(refs, m.Rows...)
+	}
+	if st == nil {
+		return out, nil
+	}
+	all, err := st.GetAll(refs)
+	if err != nil {
+		return nil, err
+	}
+	for i := range members {
+		m := &members[i]
+		if len(m.Rows) == 0 || m.store != st {
+			continue
+		}
+		acts := all[:len(m.Rows):len(m.Rows)]
+		all = all[len(m.Rows):]
+		// A row may have written the id otherwise (007 for 000007).
+		for j := range acts {
+			acts[j].MemberID = m.Member.ID
+		}
+		out[i] = acts
+	}
+	return out, nil
+}
+
 // Merged is what Merge returns.
 type Merged struct {
 	Members []MemberRecord // sorted by member id

@@ -163,8 +163,9 @@ func readRegister(path string, opts importer.Options) (*importer.Register, error
 }
 
 // indexStage builds the index of reflections shared between members.
-// Every member's activities are read back from the store and hashed,
-// workers at a time, a batch of members at once; the hashes are added in
+// Every member's activities are read back from the store and hashed, a
+// batch of members at once, each worker taking runs of consecutive
+// members (whose records are read back together); the hashes are added in
 // member order, so the index does not depend on timing.
 func indexStage(ctx context.Context, workers int, p audit.ReflectionPolicy, members []importer.MemberRecord, rep reporter) (*audit.ReflectionIndex, error) {
 	rep.started(StageIndex, len(members), "")
@@ -175,14 +176,22 @@ func indexStage(ctx context.Context, workers int, p audit.ReflectionPolicy, memb
 		part := members[start:min(start+batch, len(members))]
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(workers)
-		for i := range part {
+		// A run's records are a few megabytes at most at once.
+		const per = 128
+		for lo := 0; lo < len(part); lo += per {
+			hi := min(lo+per, len(part))
 			g.Go(func() error {
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				acts, err := part[i].Activities()
-				hashes[i] = ix.Hashes(acts)
-				return err
+				acts, err := importer.ActivitiesOf(part[lo:hi])
+				if err != nil {
+					return err
+				}
+				for i := range acts {
+					hashes[lo+i] = ix.Hashes(acts[i])
+				}
+				return nil
 			})
 		}
 		if err := g.Wait(); err != nil {
