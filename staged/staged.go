@@ -272,7 +272,7 @@ func (o *Dir) Commit() error {
 		placed = append(placed, name)
 	}
 	o.committed = true
-	if err := os.RemoveAll(o.stage); err != nil {
+	if err := removeAll(o.stage); err != nil {
 		o.leftover = o.stage
 	}
 	return nil
@@ -297,7 +297,7 @@ func (o *Dir) Discard() {
 	}
 	done := make(chan struct{})
 	go func() {
-		os.RemoveAll(o.stage)
+		removeAll(o.stage)
 		close(done)
 	}()
 	select {
@@ -336,7 +336,7 @@ func RemoveLeftovers(dir string) {
 		if _, err := os.Lstat(filepath.Join(p, ".previous")); err == nil {
 			continue
 		}
-		os.RemoveAll(p)
+		removeAll(p)
 	}
 }
 
