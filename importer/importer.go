@@ -37,4 +37,8 @@ type Row struct {
 	Name     string // the member's name as the row gives it
 	Year     int    // the year of the activity's date
 	key      uint64 // dupHash of the activity (its member is not in it)
+	// refl is the hash of the activity's reflection, when the Store
+	// hashes them (HashReflections) and reflOK says there is one.
+	refl   uint64
+	reflOK bool
 }

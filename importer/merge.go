@@ -20,6 +20,18 @@ type MemberRecord struct {
 	Member audit.Member
 	Rows   []Ref // in input order (file order, then row order)
 	store  *Store
+	hashes []uint64 // see ReflectionHashes
+}
+
+// ReflectionHashes are the hashes of the member's reflections, in input
+// order, as the store's HashReflections function gave them (the
+// reflections it gave none for left out). ok is false when the store was
+// given no such function: read the activities back instead.
+func (m MemberRecord) ReflectionHashes() (hashes []uint64, ok bool) {
+	if len(m.Rows) == 0 {
+		return nil, true
+	}
+	return m.hashes, m.store != nil && m.store.hash != nil
 }
 
 // Activities reads the member's activities back from the store, in input
@@ -34,53 +46,6 @@ func (m MemberRecord) Activities() ([]audit.Activity, error) {
 		acts[i].MemberID = m.Member.ID
 	}
 	return acts, err
-}
-
-// ActivitiesOf is Activities of each of members, read back together:
-// records stored one after another, as consecutive members' usually are,
-// come back in one read rather than one a member.
-func ActivitiesOf(members []MemberRecord) ([][]audit.Activity, error) {
-	out := make([][]audit.Activity, len(members))
-	var st *Store
-	var refs []Ref
-	for i := range members {
-		m := &members[i]
-		if len(m.Rows) == 0 {
-			continue
-		}
-		if st != nil && m.store != st {
-			// Never so in a run (one store); read such a member alone.
-			acts, err := m.Activities()
-			if err != nil {
-				return nil, err
-			}
-			out[i] = acts
-			continue
-		}
-		st = m.store
-		refs = append(refs, m.Rows...)
-	}
-	if st == nil {
-		return out, nil
-	}
-	all, err := st.GetAll(refs)
-	if err != nil {
-		return nil, err
-	}
-	for i := range members {
-		m := &members[i]
-		if len(m.Rows) == 0 || m.store != st {
-			continue
-		}
-		acts := all[:len(m.Rows):len(m.Rows)]
-		all = all[len(m.Rows):]
-		// A row may have written the id otherwise (007 for 000007).
-		for j := range acts {
-			acts[j].MemberID = m.Member.ID
-		}
-		out[i] = acts
-	}
-	return out, nil
 }
 
 // Merged is what Merge returns.
@@ -192,6 +157,9 @@ func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 				byID[id] = rec
 			}
 			rec.Rows = append(rec.Rows, r.Ref)
+			if r.reflOK {
+				rec.hashes = append(rec.hashes, r.refl)
+			}
 			if r.Name != "" {
 				ns := names[id]
 				if !slices.ContainsFunc(ns, func(d nameSeen) bool { return d.name == r.Name || sameName(d.name, r.Name) }) {
@@ -273,7 +241,11 @@ func putRow(st *Store, a *audit.Activity) (Row, error) {
 	if err != nil {
 		return Row{}, err
 	}
-	return Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}, nil
+	row := Row{Ref: ref, MemberID: a.MemberID, Name: a.MemberName, Year: a.Date.Year(), key: dupHash(a)}
+	if st.hash != nil {
+		row.refl, row.reflOK = st.hash(a.Reflection)
+	}
+	return row, nil
 }
 
 // dupFinder finds exact duplicate rows of a member by their hash,

@@ -3,8 +3,6 @@ package importer
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -201,41 +199,6 @@ func TestRejectedFlags(t *testing.T) {
 	for id, w := range want {
 		if flags[id] != w {
 			t.Errorf("member %s:\n got %q\nwant %q", id, flags[id], w)
-		}
-	}
-}
-
-// ActivitiesOf reads many members back at once: the same activities as
-// each member's Activities, whether the records are in memory, in the
-// store's file or across the two, and for members with no rows.
-func TestActivitiesOfAsActivities(t *testing.T) {
-	dir := filepath.Join("..", "fixtures", "sample", "activities")
-	var files []FileResult
-	for _, name := range []string{"online-tool-export-1.csv", "online-tool-export-2.csv", "100104-cpd-record-2025.xlsx"} {
-		files = append(files, ImportActivities(filepath.Join(dir, name), DefaultOptions()))
-	}
-	for _, memLimit := range []int{0, 1, 3000} {
-		members := mergeForTest(t, files, nil, memLimit).Members
-		if len(members) < 5 {
-			t.Fatalf("%d members in the sample", len(members))
-		}
-		members = append(members, MemberRecord{Member: audit.Member{ID: "no rows"}})
-		for lo := range members {
-			for _, hi := range []int{lo, lo + 1, min(lo+3, len(members)), len(members)} {
-				got, err := ActivitiesOf(members[lo:hi])
-				if err != nil {
-					t.Fatal(err)
-				}
-				for i, m := range members[lo:hi] {
-					want, err := m.Activities()
-					if err != nil {
-						t.Fatal(err)
-					}
-					if !reflect.DeepEqual(got[i], want) {
-						t.Fatalf("memLimit %d, member %s: ActivitiesOf gives %v, Activities %v", memLimit, m.Member.ID, got[i], want)
-					}
-				}
-			}
 		}
 	}
 }

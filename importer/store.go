@@ -33,6 +33,17 @@ type Store struct {
 	f    *os.File
 	name string // the file's name while it could not be unlinked
 	err  error  // the first write error: every later Put returns it
+	// hash is HashReflections' function, or nil.
+	hash func(reflection string) (uint64, bool)
+}
+
+// HashReflections makes every activity put from now on carry the hash of
+// its reflection, hash(a.Reflection) when its second result is true, to
+// MemberRecord.ReflectionHashes: the index of reflections shared between
+// members is then built without reading every record back. Call it
+// before the first Put; hash is called from the goroutines that Put.
+func (s *Store) HashReflections(hash func(reflection string) (uint64, bool)) {
+	s.hash = hash
 }
 
 // Ref says where one activity is in a Store.

@@ -27,7 +27,7 @@ func Check(ctx context.Context, o Options) (*CheckResult, error) {
 		return nil, err
 	}
 	var res *CheckResult
-	err = withInputs(ctx, &o, found, reporter{o.Progress}, func(im *imported, _ string) error {
+	err = withInputs(ctx, &o, found, reporter{o.Progress}, nil, func(im *imported, _ string) error {
 		year, err := chooseYear(o.Year, im.years)
 		if err != nil {
 			return err
@@ -80,7 +80,9 @@ func Run(ctx context.Context, o Options) (*RunResult, error) {
 	// The fixed costs of the audit overlap the import.
 	warm := startWarmUp(policy)
 	var res *RunResult
-	err = withInputs(ctx, &o, found, rep, func(im *imported, tmp string) error {
+	// The reflections are hashed for the shared-reflection index as they
+	// are imported, so the index stage reads no activity back.
+	err = withInputs(ctx, &o, found, rep, reflectionHash(policy.Reflection), func(im *imported, tmp string) error {
 		if err := nothingRead(im); err != nil {
 			res = &RunResult{Status: NothingRead, Out: o.Out, Issues: im.issues, Notices: im.notices}
 			return err
@@ -98,15 +100,17 @@ func Run(ctx context.Context, o Options) (*RunResult, error) {
 
 // withInputs makes the run's temporary folder, reads the inputs found
 // into it (the import and merge stages) and hands what was read to use.
+// hash, when not nil, is given every reflection read
+// (importer.Store.HashReflections).
 // The folder and what was read are gone when it returns; an error about
 // a file in the folder says what to do.
-func withInputs(ctx context.Context, o *Options, found runInputs, rep reporter, use func(im *imported, tmp string) error) error {
+func withInputs(ctx context.Context, o *Options, found runInputs, rep reporter, hash func(string) (uint64, bool), use func(im *imported, tmp string) error) error {
 	tmp, err := runTempDir()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	im, err := readAll(ctx, o, found, tmp, rep)
+	im, err := readAll(ctx, o, found, tmp, hash, rep)
 	if err != nil {
 		return tempHint(err, tmp)
 	}
@@ -153,8 +157,11 @@ func newAuditJob(o *Options, im *imported, policy audit.Policy, previous *report
 // interruptible). The activities go to a Store in the run's temporary
 // folder tmp, so they are not all in memory at once (issue 6); the
 // caller closes it with the result.
-func readAll(ctx context.Context, o *Options, found runInputs, tmp string, rep reporter) (*imported, error) {
+func readAll(ctx context.Context, o *Options, found runInputs, tmp string, hash func(string) (uint64, bool), rep reporter) (*imported, error) {
 	st := importer.NewStore(tmp, 0)
+	if hash != nil {
+		st.HashReflections(hash)
+	}
 	opts := importer.DefaultOptions()
 	opts.Store = st
 	opts.Year = o.Year // two-digit years are read around the CPD year

@@ -162,36 +162,50 @@ func readRegister(path string, opts importer.Options) (*importer.Register, error
 	return &r, nil
 }
 
+// reflectionHash is the hash the index of reflections shared between
+// members keeps of one reflection under policy p, and whether it keeps
+// one, as audit.ReflectionIndex.Hashes computes it.
+func reflectionHash(p audit.ReflectionPolicy) func(string) (uint64, bool) {
+	ix := audit.NewReflectionIndexFor(p)
+	return func(reflection string) (uint64, bool) {
+		hs := ix.Hashes([]audit.Activity{{Reflection: reflection}})
+		if len(hs) == 0 {
+			return 0, false
+		}
+		return hs[0], true
+	}
+}
+
 // indexStage builds the index of reflections shared between members.
-// Every member's activities are read back from the store and hashed, a
-// batch of members at once, each worker taking runs of consecutive
-// members (whose records are read back together); the hashes are added in
-// member order, so the index does not depend on timing.
+// When the import hashed the reflections (reflectionHash), their hashes
+// are added as they are. Otherwise every member's activities are read
+// back from the store and hashed, workers at a time, a batch of members
+// at once. The hashes are added in member order, so the index does not
+// depend on timing.
 func indexStage(ctx context.Context, workers int, p audit.ReflectionPolicy, members []importer.MemberRecord, rep reporter) (*audit.ReflectionIndex, error) {
 	rep.started(StageIndex, len(members), "")
 	ix := audit.NewReflectionIndexFor(p)
+	if hashed(members) {
+		for i := range members {
+			hs, _ := members[i].ReflectionHashes()
+			ix.AddHashes(members[i].Member.ID, hs)
+		}
+		return ix, ctx.Err()
+	}
 	const batch = 1024
 	hashes := make([][]uint64, batch)
 	for start := 0; start < len(members); start += batch {
 		part := members[start:min(start+batch, len(members))]
 		g, gctx := errgroup.WithContext(ctx)
 		g.SetLimit(workers)
-		// A run's records are a few megabytes at most at once.
-		const per = 128
-		for lo := 0; lo < len(part); lo += per {
-			hi := min(lo+per, len(part))
+		for i := range part {
 			g.Go(func() error {
 				if err := gctx.Err(); err != nil {
 					return err
 				}
-				acts, err := importer.ActivitiesOf(part[lo:hi])
-				if err != nil {
-					return err
-				}
-				for i := range acts {
-					hashes[lo+i] = ix.Hashes(acts[i])
-				}
-				return nil
+				acts, err := part[i].Activities()
+				hashes[i] = ix.Hashes(acts)
+				return err
 			})
 		}
 		if err := g.Wait(); err != nil {
@@ -202,6 +216,17 @@ func indexStage(ctx context.Context, workers int, p audit.ReflectionPolicy, memb
 		}
 	}
 	return ix, ctx.Err()
+}
+
+// hashed reports whether every member's reflections were hashed as they
+// were imported.
+func hashed(members []importer.MemberRecord) bool {
+	for i := range members {
+		if _, ok := members[i].ReflectionHashes(); !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // auditJob is what the index, audit and write stages work on: the
