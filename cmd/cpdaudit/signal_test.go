@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ies/cpdaudit/pipeline"
 	"github.com/ies/cpdaudit/staged"
 )
 
@@ -138,7 +139,11 @@ func TestSIGINTWithin1s(t *testing.T) {
 				// Removing thousands of staged PDFs may go on past the
 				// second: the hidden staging folder is then left, for the
 				// next run to remove (TestStoppedRunLeftoversRemoved).
-				if !strings.HasPrefix(e.Name(), staged.RunPrefix) {
+				// A run killed by the second Ctrl-C before its first one
+				// had cleaned up leaves its lock, which the next run takes
+				// over with a warning (as it did once under a load of 12).
+				killedLock := p.twice && code == -1 && e.Name() == pipeline.LockFile
+				if !strings.HasPrefix(e.Name(), staged.RunPrefix) && !killedLock {
 					t.Errorf("left in the output folder: %s", e.Name())
 				}
 			}
