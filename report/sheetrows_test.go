@@ -258,18 +258,7 @@ func TestRowSpoolToFile(t *testing.T) {
 // csvText lays records out as the TableWriter's CSVs do.
 func csvText(t *testing.T, records [][]string) string {
 	t.Helper()
-	var buf bytes.Buffer
-	w := newCSVLines(&buf)
-	for _, r := range records {
-		if err := w.Write(r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
+	return string(ourCSV(t, records))
 }
 
 func TestCSVRecordsAsGocsv(t *testing.T) {
