@@ -63,9 +63,10 @@ lint: fmt-check vet
 # 100,000), then the Go benchmarks of each stage.
 comma := ,
 BENCH_SIZES := 1000,10000$(if $(BENCH_LARGE),$(comma)100000)
+BENCH_RUNS ?= 3
 BENCH_DATA ?= $(or $(TMPDIR),/tmp)/cpdaudit-bench-data
 bench:
-	$(GO) run ./fixtures/bench -sizes '$(BENCH_SIZES)'
+	$(GO) run ./fixtures/bench -sizes '$(BENCH_SIZES)' -runs $(BENCH_RUNS)
 	$(GO) run ./fixtures/gen -members 10000 -seed 1 -format xlsx -out $(BENCH_DATA)
 	$(GO) run ./fixtures/gen -members 1000 -seed 1 -format csv -out $(BENCH_DATA)/csv
 	CPDAUDIT_BENCH_XLSX=$(BENCH_DATA)/activities.xlsx CPDAUDIT_BENCH_CSV=$(BENCH_DATA)/csv/activities.csv $(GO) test -run '^$$' -bench . -benchmem ./importer ./audit ./report ./cmd/cpdaudit
