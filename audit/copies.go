@@ -22,26 +22,28 @@ type copyItem struct {
 // member (the same or near the same) and reflections shared word for word
 // with another member. It returns the sentence for the member's feedback,
 // or "" when there are none.
-func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *ReflectionIndex) string {
-	// The shingles of all the member's reflections share one pooled
-	// buffer; bounds[k] is where item k's are. Each reflection is read
-	// once for its copy hash and its shingles (appendCopyScan).
-	sc := copyScratches.Get().(*copyScratch)
-	defer copyScratches.Put(sc)
-	sc.shingles = sc.shingles[:0]
+//
+// sc is the member's copy scratch (newCopyScratch): the shingles of all
+// the member's reflections share its buffer. Each reflection is read once
+// for its copy hash and its shingles: by the judge, from its tokens
+// (sc.scans), or here (appendCopyScan).
+func flagCopies(r *MemberResult, s *StandardResult, p ReflectionPolicy, shared *ReflectionIndex, sc *copyScratch) string {
 	sc.hashOf = slices.Grow(sc.hashOf[:0], len(r.Activities))[:len(r.Activities)]
 	var items []copyItem
-	var bounds [][2]int
+	var bounds [][2]int // where item k's shingles are in sc.shingles
 	for i, a := range r.Activities {
-		lo := len(sc.shingles)
-		h, ok, out := appendCopyScan(sc.shingles, a.Activity.Reflection, p.CopyMinWords)
-		sc.shingles = out
-		sc.hashOf[i] = copyHashOf{h, ok}
-		if !ok {
+		e := sc.scans[i]
+		if !e.done {
+			e.lo = len(sc.shingles)
+			e.h, e.ok, sc.shingles = appendCopyScan(sc.shingles, a.Activity.Reflection, p.CopyMinWords)
+			e.hi = len(sc.shingles)
+		}
+		sc.hashOf[i] = copyHashOf{e.h, e.ok}
+		if !e.ok {
 			continue
 		}
-		items = append(items, copyItem{act: i, hash: h})
-		bounds = append(bounds, [2]int{lo, len(sc.shingles)})
+		items = append(items, copyItem{act: i, hash: e.h})
+		bounds = append(bounds, [2]int{e.lo, e.hi})
 	}
 	for k := range items {
 		items[k].shingl = sc.shingles[bounds[k][0]:bounds[k][1]]
@@ -164,7 +166,10 @@ type copyHashOf struct {
 // copyScratch is flagCopies' buffers, reused from member to member.
 type copyScratch struct {
 	shingles []uint64
-	hashOf   []copyHashOf
+	// scans[i] is activity i's copy hash and shingles when the judge made
+	// them from its tokens (fromTokens).
+	scans  []copyScan
+	hashOf []copyHashOf
 	// The table of sharedShingles: a shingle hash (0 is an empty slot;
 	// the hash 0 itself is counted in zero) and the bits of the items
 	// holding it; sizes[k] is item k's number of distinct shingles and
@@ -269,6 +274,48 @@ func resize[T any](s []T, n int) []T {
 
 var copyScratches = sync.Pool{New: func() any { return new(copyScratch) }}
 
+// newCopyScratch returns a pooled copy scratch for a member with n
+// activities, empty; put it back with release.
+func newCopyScratch(n int) *copyScratch {
+	sc := copyScratches.Get().(*copyScratch)
+	sc.shingles = sc.shingles[:0]
+	sc.scans = resize(sc.scans, n)
+	return sc
+}
+
+func (sc *copyScratch) release() { copyScratches.Put(sc) }
+
+// copyScan is one reflection's copyHash and, when ok, where its shingles
+// are in copyScratch.shingles; done says it was made.
+type copyScan struct {
+	h      uint64
+	ok     bool
+	done   bool
+	lo, hi int
+}
+
+// copyTarget is where the judge puts the copy scan it makes of a
+// reflection from its tokens: activity i's, in sc, under the policy's
+// copy_min_words.
+type copyTarget struct {
+	sc       *copyScratch
+	i        int
+	minWords int
+}
+
+// fromTokens makes the copy scan of text from toks, the judge's tokens
+// of it, when copyScanTokens can; otherwise flagCopies reads text.
+func (ct copyTarget) fromTokens(text string, toks []token) {
+	sc := ct.sc
+	lo := len(sc.shingles)
+	h, ok, out, usable := copyScanTokens(sc.shingles, text, toks, ct.minWords)
+	if !usable {
+		return
+	}
+	sc.shingles = out
+	sc.scans[ct.i] = copyScan{h: h, ok: ok, done: true, lo: lo, hi: len(out)}
+}
+
 // shingles hashes every run of three words, sorted, for near-copy checks.
 func shingles(ws []string) []uint64 {
 	out := make([]uint64, 0, max(len(ws)-2, 0))
@@ -319,13 +366,12 @@ func appendCopyScan(dst []uint64, s string, minWords int) (h uint64, ok bool, ou
 			if c = copyBytes[s[i]]; c == copySpace || c == copyNotASCII {
 				break
 			}
-			h = (h ^ uint64(c)) * fnvPrime64
 			wh = (wh ^ uint64(c)) * fnvPrime64
 		}
 		if c == copyNotASCII {
 			return copyScanWords(dst[:lo], s, minWords)
 		}
-		h = (h ^ ' ') * fnvPrime64
+		h = copyStep(h, wh)
 		w[0], w[1], w[2] = w[1], w[2], wh
 		if n++; n < 3 {
 			continue
@@ -451,8 +497,19 @@ func copyWords(s string) []string {
 	return ws
 }
 
+// isASCII reports whether s has no byte above ASCII, eight bytes at a
+// time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		if x&highBits != 0 {
+			return false
+		}
+	}
+	for ; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
 			return false
 		}
@@ -492,7 +549,7 @@ func isAlnumASCII(c byte) bool {
 // ASCII text without building the words: the shared-reflection index
 // hashes every reflection of the run before the audit starts.
 func copyHash(s string, minWords int) (uint64, bool) {
-	h, n, in := fnvOffset64, 0, false
+	h, wh, n, in := fnvOffset64, fnvOffset64, 0, false
 	for i := 0; i < len(s); i++ {
 		c := copyBytes[s[i]]
 		if c == copyNotASCII {
@@ -500,19 +557,19 @@ func copyHash(s string, minWords int) (uint64, bool) {
 		}
 		if c == copySpace {
 			if in {
-				h = (h ^ ' ') * fnvPrime64
+				h = copyStep(h, wh)
 				in = false
 			}
 			continue
 		}
-		h = (h ^ uint64(c)) * fnvPrime64
 		if !in {
 			n++
-			in = true
+			in, wh = true, fnvOffset64
 		}
+		wh = (wh ^ uint64(c)) * fnvPrime64
 	}
 	if in {
-		h = (h ^ ' ') * fnvPrime64
+		h = copyStep(h, wh)
 	}
 	if n < max(minWords, 1) {
 		return 0, false
@@ -520,15 +577,81 @@ func copyHash(s string, minWords int) (uint64, bool) {
 	return h, true
 }
 
-// hashCopyWords is copyHash of the words ws: FNV-1a of each word followed
-// by a space.
+// hashCopyWords is copyHash of the words ws: each word's FNV-1a hash
+// taken into the hash in turn by copyStep.
 func hashCopyWords(ws []string, minWords int) (uint64, bool) {
 	if len(ws) < max(minWords, 1) {
 		return 0, false
 	}
 	h := fnvOffset64
 	for _, w := range ws {
-		h = fnv64a(fnv64a(h, w), " ")
+		h = copyStep(h, fnv64a(fnvOffset64, w))
 	}
 	return h, true
 }
+
+// copyStep takes the next word, whose FNV-1a hash is wh, into the copy
+// hash h. The hash is made of the words' hashes, not of the text's bytes,
+// so that the judge's tokens, which carry their words' hashes, give it
+// without reading the text again (copyScanTokens). Only whether two
+// reflections' hashes are equal matters. As in shingleHash, each step is
+// a bijection of h and of wh, so texts differing in one word never
+// collide; others collide as rarely as any two 64-bit hashes, as the
+// FNV-1a hash of the whole text, used before, did.
+func copyStep(h, wh uint64) uint64 {
+	return (bits.RotateLeft64(h, 31) ^ wh) * 0x9E3779B97F4A7C15
+}
+
+// copyScanTokens is appendCopyScan(dst, text, minWords) made from toks,
+// the judge's tokens of text (appendTokens), without reading text again:
+// usable is false, and dst comes back as it came, unless text is ASCII
+// and each word token's word is its bytes in the text lowercased (no
+// apostrophe dropped, no spelling folded). Then the word tokens are
+// copyWords(text): a token is a run of letters, digits and apostrophes,
+// here with no apostrophe, and each carries its word's FNV-1a hash.
+func copyScanTokens(dst []uint64, text string, toks []token, minWords int) (h uint64, ok bool, out []uint64, usable bool) {
+	if !isASCII(text) {
+		return 0, false, dst, false
+	}
+	lo := len(dst)
+	h = fnvOffset64
+	n := 0
+	var w0, w1 uint64 // the hashes of the two words before
+	for k := range toks {
+		t := &toks[k]
+		if t.boundary {
+			continue
+		}
+		// A plain word is the text's own bytes: the same string.
+		if src := text[t.start:t.end]; src != t.w && !lowerASCII(src, t.w) {
+			return 0, false, dst[:lo], false
+		}
+		h = copyStep(h, t.h)
+		if n++; n >= 3 {
+			dst = append(dst, shingleHash(w0, w1, t.h))
+		}
+		w0, w1 = w1, t.h
+	}
+	if n < max(minWords, 1) {
+		return 0, false, dst[:lo], true
+	}
+	return h, true, dst, true
+}
+
+// lowerASCII reports whether w is the ASCII letters and digits src
+// lowercased.
+func lowerASCII(src, w string) bool {
+	if len(src) != len(w) {
+		return false
+	}
+	for i := 0; i < len(src); i++ {
+		if c := copyBytes[src[i]]; c == copySpace || c != w[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// copyFromTokens turns copyTarget.fromTokens on; tests compare the
+// audit with it off.
+var copyFromTokens = true

@@ -50,10 +50,14 @@ func Evaluate(m Member, acts []Activity, env Env) MemberResult {
 	}
 	r := MemberResult{Member: m, Year: year, Flags: slices.Clone(m.Flags)}
 	r.Activities = make([]ActivityResult, len(acts))
+	// The judge makes the copy checks' scan of each reflection from its
+	// tokens where it can, so that few are read again.
+	cs := newCopyScratch(len(acts))
+	defer cs.release()
 	for i, a := range acts {
 		ar := ActivityResult{Activity: a}
 		ar.Counted, ar.NotCountedReason = counts(a, year)
-		ar.Reflection = c.refl.analyse(a.Reflection, model)
+		ar.Reflection = c.refl.analyseCopy(a.Reflection, model, copyTarget{cs, i, p.Reflection.CopyMinWords})
 		if ar.Counted {
 			r.CountedHours += a.Hours
 			r.CategoryHours[a.Category.Index()] += a.Hours
@@ -76,7 +80,7 @@ func Evaluate(m Member, acts []Activity, env Env) MemberResult {
 	r.Standards[0] = hoursStandard(&r, p.Hours)
 	r.Standards[1] = balanceStandard(&r, p)
 	r.Standards[2] = levelStandard(&r, c, p.Level)
-	r.Standards[3] = reflectionStandard(&r, p.Reflection, env.Shared)
+	r.Standards[3] = reflectionStandard(&r, p.Reflection, env.Shared, cs)
 	r.Notes = practiceNotes(&r, c, p.Reflection)
 	if m.ExemptMonths >= 12 {
 		r.Standards = exemptStandards(m, year)

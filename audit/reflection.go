@@ -81,6 +81,12 @@ const (
 )
 
 func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
+	return j.analyseCopy(text, m, copyTarget{})
+}
+
+// analyseCopy is analyse; given a target (ct.sc not nil), it also makes
+// the copy checks' scan of text from its tokens there, when it can.
+func (j *judge) analyseCopy(text string, m *ReflectionModel, ct copyTarget) ReflectionFinding {
 	if j.isMissing(text) {
 		return ReflectionFinding{Level: Missing, Likely: Missing,
 			Advice: "Write a reflection for this activity: what difference it made to the quality of your work and why, and how it benefited the users of your work (clients, colleagues, students ...) and why."}
@@ -89,6 +95,9 @@ func (j *judge) analyse(text string, m *ReflectionModel) ReflectionFinding {
 	defer sc.release()
 	w, cw := m.weights(), m.constWeights()
 	toks, tags, sents := j.sentencesInto(sc, text, w)
+	if ct.sc != nil && copyFromTokens {
+		ct.fromTokens(text, toks)
+	}
 	var weights []wordWeight
 	if len(sc.weights) > 0 {
 		weights = sc.weights

@@ -9,7 +9,9 @@ import (
 // reflectionStandard is standard 4: the share of counted hours whose
 // reflections are adequate, whether any reflection thinks of the users of
 // the member's work at all, and whether reflections were pasted.
-func reflectionStandard(r *MemberResult, p ReflectionPolicy, shared *ReflectionIndex) StandardResult {
+//
+// cs is the member's copy scratch, for flagCopies.
+func reflectionStandard(r *MemberResult, p ReflectionPolicy, shared *ReflectionIndex, cs *copyScratch) StandardResult {
 	s := StandardResult{Standard: StandardReflection}
 	// unclear: hours whose reflections the judge was unsure of and that
 	// could be adequate; they never push a member to NOT_MET.
@@ -76,7 +78,7 @@ func reflectionStandard(r *MemberResult, p ReflectionPolicy, shared *ReflectionI
 		s.NextSteps = append(s.NextSteps, "In your reflections, say who uses your work (clients, colleagues, students, the public ...), how the activity benefited them, and why.")
 	}
 
-	if copied := flagCopies(r, &s, p, shared); copied != "" {
+	if copied := flagCopies(r, &s, p, shared, cs); copied != "" {
 		reasons = append(reasons, copied)
 		if s.Verdict == Met {
 			s.Verdict = Review

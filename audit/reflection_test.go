@@ -957,7 +957,8 @@ func TestMultiEntryNext(t *testing.T) {
 // FuzzJudgeFastPaths compares every fast path of the judge and the copy
 // checks with its general path on free-form text: the tokenizer with
 // tokenizeGeneral, the sentence splitter's with loops over every byte or
-// rune, the copy scan with copyWords, the tags and findings
+// rune, the copy scan with copyWords (and the one made from the judge's
+// tokens with the copy scan), the tags and findings
 // through the memos (a worker's memo, kept from text to text, and one of
 // 8 words) with those without.
 func FuzzJudgeFastPaths(f *testing.F) {
@@ -992,6 +993,9 @@ func FuzzJudgeFastPaths(f *testing.F) {
 		}
 		if h, ok := copyHash(s, 3); h != wh || ok != wok {
 			t.Fatalf("copyHash(%q) = %x %v, want %x %v", s, h, ok, wh, wok)
+		}
+		if th, tok, tsh, use := copyScanTokens(nil, s, tokenize(s), 3); use && (th != h || tok != ok || !slices.Equal(tsh, sh)) {
+			t.Fatalf("copyScanTokens(%q) = %x %v %x, want %x %v %x", s, th, tok, tsh, h, ok, sh)
 		}
 		if ok {
 			slices.Sort(sh)
