@@ -606,9 +606,10 @@ func copyStep(h, wh uint64) uint64 {
 // the judge's tokens of text (appendTokens), without reading text again:
 // usable is false, and dst comes back as it came, unless text is ASCII
 // and each word token's word is its bytes in the text lowercased (no
-// apostrophe dropped, no spelling folded). Then the word tokens are
-// copyWords(text): a token is a run of letters, digits and apostrophes,
-// here with no apostrophe, and each carries its word's FNV-1a hash.
+// apostrophe dropped, no spelling folded: token.lower). Then the word
+// tokens are copyWords(text): a token is a run of letters, digits and
+// apostrophes, here with no apostrophe, and each carries its word's
+// FNV-1a hash.
 func copyScanTokens(dst []uint64, text string, toks []token, minWords int) (h uint64, ok bool, out []uint64, usable bool) {
 	if !isASCII(text) {
 		return 0, false, dst, false
@@ -622,8 +623,7 @@ func copyScanTokens(dst []uint64, text string, toks []token, minWords int) (h ui
 		if t.boundary {
 			continue
 		}
-		// A plain word is the text's own bytes: the same string.
-		if src := text[t.start:t.end]; src != t.w && !lowerASCII(src, t.w) {
+		if !t.lower {
 			return 0, false, dst[:lo], false
 		}
 		h = copyStep(h, t.h)

@@ -61,7 +61,7 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 		if sc == nil {
 			sc = judgeScratches.Get().(*judgeScratch)
 		}
-		sc.toks = appendTokens(sc.toks[:0], a.Title+". "+a.Description)
+		sc.toks = appendTokensWith(sc.toks[:0], a.Title+". "+a.Description, &sc.lower)
 		word, ok := c.entry.containsInto(sc, sc.toks)
 		if !ok {
 			continue

@@ -102,7 +102,7 @@ func isYearRound(title string, titles []yearRoundTitle) bool {
 	// audit's allocations.
 	sc := judgeScratches.Get().(*judgeScratch)
 	defer sc.release()
-	sc.toks = appendTokens(sc.toks[:0], title)
+	sc.toks = appendTokensWith(sc.toks[:0], title, &sc.lower)
 	b := append(sc.text[:0], ' ')
 	for _, t := range sc.toks {
 		if t.boundary || allDigits(t.w) {

@@ -1055,6 +1055,7 @@ type judgeScratch struct {
 	memo      []wordMemo
 	memoJudge *judge
 	long      wordMemo // memoOf's slot for a word too long for the memo
+	lower     lowerCache
 }
 
 var judgeScratches = sync.Pool{New: func() any { return new(judgeScratch) }}
@@ -1076,7 +1077,7 @@ func (j *judge) sentencesOf(text string) ([]token, []uint32, []sentence) {
 func (j *judge) sentencesInto(sc *judgeScratch, text string, w *table[[2]float32]) ([]token, []uint32, []sentence) {
 	sc.spans = appendSentences(sc.spans[:0], text)
 	spans := sc.spans
-	sc.toks = appendTokens(sc.toks[:0], text)
+	sc.toks = appendTokensWith(sc.toks[:0], text, &sc.lower)
 	toks := sc.toks
 	tags := j.tagWith(sc, toks, w)
 	sents := sc.sents[:0]

@@ -15,6 +15,10 @@ type token struct {
 	h          uint64 // fnv64a of w, for the tagger's lookups
 	start, end int
 	boundary   bool
+	// lower: w is the token's bytes in the text lowercased, all ASCII
+	// letters and digits (no apostrophe dropped, no spelling folded), so
+	// it is a word of copyWords too (copyScanTokens).
+	lower bool
 }
 
 // tokenize splits s into normalised words and clause boundaries. A hyphen
@@ -32,19 +36,28 @@ func tokenize(s string) []token {
 // text itself, and goes through normWord only when it may change there
 // (mayRespell). Other words go through wordAt and normWord.
 func appendTokens(toks []token, s string) []token {
+	return appendTokensWith(toks, s, nil)
+}
+
+// appendTokensWith is appendTokens taking the lowercased words of ASCII
+// words with capitals ("The", "I", "GIS") from lc, which keeps the ones
+// it made: most are at the start of a sentence, and the same few
+// recur. lc may be nil.
+func appendTokensWith(toks []token, s string, lc *lowerCache) []token {
 	start := -1
 	plain := true // s[start:] so far is lowercase ASCII letters and digits only
+	ascii := true // s[start:] so far is ASCII letters and digits only, h the hash of it lowercased
 	h := fnvOffset64
 	var spelling bool // a plain word with a z so far
 	for i := 0; i < len(s); {
 		// A word that starts with a run of plain bytes (nearly every
 		// word) has the run read by a loop of its own.
 		if c := s[i]; start < 0 && c < utf8.RuneSelf && asciiClass[c] == classPlain {
-			start, plain = i, true
+			start, plain, ascii = i, true, true
 			h, spelling, i = scanPlain(s, i)
 			// A space after it, most often, ends it and is no boundary.
 			if i < len(s) && s[i] == ' ' {
-				toks = appendWord(toks, s, start, i, true, spelling, h)
+				toks = appendWord(toks, s, start, i, true, true, spelling, h, lc)
 				start = -1
 				i++
 			}
@@ -68,23 +81,31 @@ func appendTokens(toks []token, s string) []token {
 		switch class {
 		case classPlain:
 			if start < 0 {
-				start, plain, h, spelling = i, true, fnvOffset64, false
+				start, plain, ascii, h, spelling = i, true, true, fnvOffset64, false
 			}
-			if plain {
+			if ascii {
 				h = (h ^ uint64(r)) * fnvPrime64
 				spelling = spelling || r == 'z'
 			}
 		case classLetter:
 			if start < 0 {
-				start = i
+				start, ascii, h, spelling = i, true, fnvOffset64, false
 			}
 			plain = false
+			// An ASCII capital is hashed lowercased, as wordAt writes it.
+			if ascii && r < utf8.RuneSelf {
+				c := uint64(r) + 'a' - 'A'
+				h = (h ^ c) * fnvPrime64
+				spelling = spelling || c == 'z'
+			} else {
+				ascii = false
+			}
 		case classApostrophe:
 			// Inside a word: dropped. Elsewhere: a quote, ignored.
-			plain = false
+			plain, ascii = false, false
 		default:
 			if start >= 0 {
-				toks = appendWord(toks, s, start, i, plain, spelling, h)
+				toks = appendWord(toks, s, start, i, plain, ascii, spelling, h, lc)
 				start = -1
 			}
 			// isClausePunct, with ASCII bytes other than '-' by a table.
@@ -99,7 +120,7 @@ func appendTokens(toks []token, s string) []token {
 		i += n
 	}
 	if start >= 0 {
-		toks = appendWord(toks, s, start, len(s), plain, spelling, h)
+		toks = appendWord(toks, s, start, len(s), plain, ascii, spelling, h, lc)
 	}
 	return toks
 }
@@ -120,22 +141,55 @@ func scanPlain(s string, i int) (h uint64, z bool, end int) {
 }
 
 // appendWord appends the token of the word s[start:end]: plain says it
-// is lowercase ASCII letters and digits only, with h its hash and z
-// whether it has a z.
-func appendWord(toks []token, s string, start, end int, plain, z bool, h uint64) []token {
+// is lowercase ASCII letters and digits only, ascii that it is ASCII
+// letters and digits only; then h is the hash of it lowercased and z
+// whether that has a z. Such a word lowercased is wordAt's, and goes
+// through normWord only when it may change there (mayRespell).
+func appendWord(toks []token, s string, start, end int, plain, ascii, z bool, h uint64, lc *lowerCache) []token {
 	w := s[start:end]
 	switch {
-	case !plain:
+	case plain:
+	case ascii:
+		w = lc.lower(w, h)
+	default:
 		if w = normWord(wordAt(w, false)); w != "" {
 			toks = append(toks, token{w: w, h: fnv64a(fnvOffset64, w), start: start, end: end})
 		}
 		return toks
-	case mayRespell(w, z, h):
+	}
+	lower := true
+	if mayRespell(w, z, h) {
 		if n := normWord(w); n != w {
-			w, h = n, fnv64a(fnvOffset64, n)
+			w, h, lower = n, fnv64a(fnvOffset64, n), false
 		}
 	}
-	return append(toks, token{w: w, h: h, start: start, end: end})
+	return append(toks, token{w: w, h: h, start: start, end: end, lower: lower})
+}
+
+// lowerCache keeps lowercased words by their hash (direct-mapped): the
+// tokenizer made a string for every capitalised word.
+type lowerCache [256]string
+
+// lower is w, ASCII letters and digits, lowercased; h is the hash of
+// that. lc may be nil.
+func (lc *lowerCache) lower(w string, h uint64) string {
+	var slot *string
+	if lc != nil {
+		slot = &lc[(h^h>>32)&uint64(len(lc)-1)]
+		if lowerASCII(w, *slot) {
+			return *slot
+		}
+	}
+	var b strings.Builder // one allocation, as wordAt's
+	b.Grow(len(w))
+	for i := 0; i < len(w); i++ {
+		b.WriteByte(copyBytes[w[i]])
+	}
+	l := b.String()
+	if slot != nil {
+		*slot = l
+	}
+	return l
 }
 
 // mayRespell is false when normWord(w) is surely w, for a plain word w
