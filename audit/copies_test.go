@@ -148,3 +148,61 @@ func TestEvaluateCopyFromTokens(t *testing.T) {
 		t.Fatalf("%d members, %d flags: too few to compare", len(members), copies)
 	}
 }
+
+// isYearRound keeps its answers for the titles met last: they are the
+// answers without the memo, on the year-round titles, their slips and
+// variants and many other titles (more than the memo's slots, so titles
+// are found, missed and replaced), under two policies in turn.
+func TestYearRoundMemo(t *testing.T) {
+	p := DefaultPolicy()
+	other := DefaultPolicy()
+	other.Reflection.YearRoundTitles = []string{"Annual review of my CPD", "Reflection on the year"}
+	policies := []*compiled{compiledPolicy(p), compiledPolicy(other)}
+	var titles []string
+	for _, y := range append(p.Reflection.YearRoundTitles, other.Reflection.YearRoundTitles...) {
+		titles = append(titles, y, strings.ToUpper(y), y+" 2025", "2025 "+y, y[:len(y)-1], y[1:], "My "+y, y+" and more")
+	}
+	for _, s := range corpusLines(t)[:400] {
+		if f := strings.Fields(s); len(f) > 3 {
+			titles = append(titles, strings.Join(f[:3], " "))
+		}
+	}
+	yes := 0
+	for r := range 3 {
+		for i, title := range titles {
+			c := policies[(i+r)%2]
+			want := isYearRoundIn(new(judgeScratch), title, c.yearRound)
+			if got := isYearRound(title, c.yearRound); got != want {
+				t.Fatalf("isYearRound(%q) = %v, want %v", title, got, want)
+			}
+			if want {
+				yes++
+			}
+		}
+	}
+	if yes < 20 {
+		t.Fatalf("only %d year-round titles", yes)
+	}
+}
+
+// The level check counts words no further than the minimum, but a blank
+// description's title is counted whole: the evidence shows the count.
+func TestThinCountShown(t *testing.T) {
+	acts := spread(30)
+	acts[0].Description = "  "
+	acts[0].Title = "One two three four five six seven eight nine ten eleven"
+	for i := 1; i < len(acts); i++ {
+		acts[i].Description = "Short text here."
+	}
+	r := Evaluate(Member{ID: "M1"}, acts, env())
+	var notes []string
+	for _, e := range r.Standards[2].Evidence {
+		notes = append(notes, e.Note)
+	}
+	got := strings.Join(notes, "|")
+	for _, want := range []string{"Described in 11 words", "Described in 5 words"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("level evidence %q lacks %q", got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/ies/cpdaudit/internal/english"
@@ -50,7 +51,15 @@ func levelStandard(r *MemberResult, c *compiled, p LevelPolicy) StandardResult {
 			continue
 		}
 		counted++
-		if n := wordCount(a.Title) + wordCount(a.Description); strings.TrimSpace(a.Description) == "" || n < p.ThinMinWords {
+		// The count is shown only for a thin description: below the
+		// minimum, it is counted no further (min(words, minimum)).
+		blank := strings.TrimSpace(a.Description) == ""
+		limit := p.ThinMinWords
+		if blank {
+			limit = math.MaxInt
+		}
+		n := wordCountUpTo(a.Title, limit)
+		if n += wordCountUpTo(a.Description, limit-n); blank || n < p.ThinMinWords {
 			thin++
 			thinEv = append(thinEv, Evidence{Source: a.Source, Activity: a.Title, Text: strings.TrimSpace(a.Description),
 				Note: fmt.Sprintf("Described in %d %s (title and description together): too little to judge the level.", n, english.Plural(n, "word", "words"))})

@@ -102,6 +102,29 @@ func isYearRound(title string, titles []yearRoundTitle) bool {
 	// audit's allocations.
 	sc := judgeScratches.Get().(*judgeScratch)
 	defer sc.release()
+	// The same titles recur (courses, "Year-round Reflection"): the
+	// answers for the titles met last are kept, for these titles.
+	if sc.titlesFor != &titles[0] {
+		clear(sc.titles[:])
+		sc.titlesFor = &titles[0]
+	}
+	m := &sc.titles[fnv64a(fnvOffset64, title)&uint64(len(sc.titles)-1)]
+	if m.set && m.title == title {
+		return m.yes
+	}
+	yes := isYearRoundIn(sc, title, titles)
+	*m = titleMemo{title: title, yes: yes, set: true}
+	return yes
+}
+
+// titleMemo is isYearRound's answer for one title.
+type titleMemo struct {
+	title    string
+	yes, set bool
+}
+
+// isYearRoundIn is isYearRound with sc's buffers, without the memo.
+func isYearRoundIn(sc *judgeScratch, title string, titles []yearRoundTitle) bool {
 	sc.toks = appendTokensWith(sc.toks[:0], title, &sc.lower)
 	b := append(sc.text[:0], ' ')
 	for _, t := range sc.toks {

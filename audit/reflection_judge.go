@@ -1056,6 +1056,10 @@ type judgeScratch struct {
 	memoJudge *judge
 	long      wordMemo // memoOf's slot for a word too long for the memo
 	lower     lowerCache
+	// isYearRound's answers for the titles met last, for the year-round
+	// titles from titlesFor.
+	titles    [64]titleMemo
+	titlesFor *yearRoundTitle
 }
 
 var judgeScratches = sync.Pool{New: func() any { return new(judgeScratch) }}

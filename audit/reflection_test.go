@@ -705,8 +705,14 @@ func TestWordCountFastPath(t *testing.T) {
 		return n
 	}
 	for _, s := range append(corpusLines(t), "", "a", "don't", "Ça va", "x–y", "naïve café", "ab\xffcd", "l'été 'x'") {
-		if got, want := wordCount(s), general(s); got != want {
+		want := general(s)
+		if got := wordCount(s); got != want {
 			t.Fatalf("wordCount(%q) = %d, want %d", s, got, want)
+		}
+		for limit := -1; limit <= 12; limit++ {
+			if got := wordCountUpTo(s, limit); got != max(min(want, limit), 0) {
+				t.Fatalf("wordCountUpTo(%q, %d) = %d, want %d", s, limit, got, min(want, limit))
+			}
 		}
 	}
 }

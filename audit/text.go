@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"math"
 	"math/bits"
 	"strings"
 	"unicode"
@@ -276,19 +277,29 @@ func wordAt(w string, plain bool) string {
 
 // wordCount is len(words(s)) without building the words: the number of
 // runs of letters and digits (apostrophes inside a run do not split it).
-func wordCount(s string) int {
+func wordCount(s string) int { return wordCountUpTo(s, math.MaxInt) }
+
+// wordCountUpTo is min(wordCount(s), limit), counting no further than
+// limit: the level check needs a description's count only when it is
+// short.
+func wordCountUpTo(s string, limit int) int {
+	if limit <= 0 {
+		return 0
+	}
 	n := 0
 	in := false
 	for i := 0; i < len(s); i++ {
 		// ASCII bytes, nearly all, by the tokenizer's table.
 		c := s[i]
 		if c >= utf8.RuneSelf {
-			return n + wordCountRunes(s[i:], in)
+			return n + wordCountRunes(s[i:], in, limit-n)
 		}
 		switch asciiClass[c] {
 		case classPlain, classLetter:
 			if !in {
-				n++
+				if n++; n == limit {
+					return n
+				}
 				in = true
 			}
 		case classApostrophe:
@@ -299,14 +310,17 @@ func wordCount(s string) int {
 	return n
 }
 
-// wordCountRunes is wordCount of s, in a word already when in is true.
-func wordCountRunes(s string, in bool) int {
+// wordCountRunes is wordCountUpTo of s, in a word already when in is
+// true; limit is above 0.
+func wordCountRunes(s string, in bool, limit int) int {
 	n := 0
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			if !in {
-				n++
+				if n++; n == limit {
+					return n
+				}
 				in = true
 			}
 		case r == '\'' || r == '’' || r == '‘':
