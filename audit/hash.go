@@ -1,6 +1,9 @@
 package audit
 
-import "math/bits"
+import (
+	"math/bits"
+	"sync/atomic"
+)
 
 // table maps 64-bit hashes to values by open addressing: the judge looks
 // up some hundred features and words for every sentence, and this is
@@ -21,7 +24,13 @@ type table[V any] struct {
 	// without touching the slots.
 	filter []uint64
 	fshift uint
+	// id, once seal has made it, names this table among all sealed
+	// (from 1): the tagger's memo notes by it which model's weights it
+	// holds.
+	id uint32
 }
+
+var tableIDs atomic.Uint32
 
 type tableSlot[V any] struct {
 	key uint64 // 0 is an empty slot (a 0 hash is stored as 1)
@@ -48,7 +57,7 @@ func slot(h uint64) uint64 {
 // once the keys are all in.
 func (t *table[V]) ref(h uint64) *V {
 	h = slot(h)
-	t.filter = nil
+	t.filter, t.id = nil, 0
 	if 2*(t.n+1) > len(t.slots) {
 		t.grow()
 	}
@@ -81,6 +90,7 @@ func (t *table[V]) seal() {
 	for size < 16*t.n {
 		size *= 2
 	}
+	t.id = tableIDs.Add(1)
 	t.filter = make([]uint64, size/64)
 	t.fshift = uint(64 - bits.Len(uint(size-1)))
 	for _, s := range t.slots {

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ type judge struct {
 	placeholders map[string]bool // a placeholder's words joined by spaces
 	longestPH    int             // words in the longest placeholder
 	lex          *table[uint32]
+	lexNext      *table[uint64] // lexiconNext
 }
 
 func compileJudge(p ReflectionPolicy) *judge {
@@ -40,7 +42,7 @@ func compileJudge(p ReflectionPolicy) *judge {
 	m.add(p.NegationWords, false, tagNegation)
 	m.add(p.NotNegations, true, tagNotNegation)
 	m.add(p.HedgeWords, false, tagHedge)
-	j := &judge{classes: m.done(), placeholders: map[string]bool{}, lex: lexicon()}
+	j := &judge{classes: m.done(), placeholders: map[string]bool{}, lex: lexicon(), lexNext: lexiconNextWords()}
 	for _, ph := range p.Placeholders {
 		ws := words(ph)
 		j.placeholders[strings.Join(ws, " ")] = true
@@ -90,7 +92,7 @@ func (j *judge) tagWith(sc *judgeScratch, toks []token, w *table[[2]float32]) []
 	tags := sc.tags
 	clear(tags)
 	sc.weights = sc.weights[:0]
-	if memoWords > 0 && j.classes.first != nil {
+	if memoWords > 0 && j.classes.first != nil && len(j.classes.firstKeys) < math.MaxUint16 {
 		j.tagMemo(sc, toks, tags, w)
 		return tags
 	}
@@ -160,7 +162,9 @@ func lookAlikes(t uint32) uint32 {
 // in the general path's order as far as they read each other's results:
 // the lists' matches starting at i, the lexicon pair of words i-1 and i
 // (which reads word i's list tags only), word i's lexicon classes, then
-// word i-1's look-alikes (no later step changes its tags).
+// word i-1's look-alikes (no later step changes its tags). The pair of
+// words i-1 and i is looked up only when word i's hash has its bit in
+// word i-1's lexNext (lexiconNext).
 func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[[2]float32]) {
 	if sc.memoJudge != j || len(sc.memo) != memoWords {
 		sc.memo = resize(sc.memo, memoWords) // another policy's words match otherwise
@@ -170,19 +174,23 @@ func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[
 		sc.weights = slices.Grow(sc.weights, len(toks))[:len(toks)]
 	}
 	m := j.classes
-	pair := false // word i-1 starts a lexicon phrase
+	var wid uint32
+	if w != nil {
+		wid = w.id
+	}
+	var pair uint64 // lexNext of word i-1 when it starts a lexicon phrase, else 0
 	for i := range toks {
 		t := &toks[i]
 		if t.boundary {
 			if i > 0 {
 				tags[i-1] = lookAlikes(tags[i-1])
 			}
-			pair = false
+			pair = 0
 			continue
 		}
 		e := sc.memoOf(j, t)
 		if m.starts[t.w[0]] {
-			if e.listed {
+			if e.done&memoListed != 0 {
 				tags[i] |= e.tags
 				// Entries of several words, if the next word may be their
 				// second (see multiEntry).
@@ -210,11 +218,14 @@ func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[
 				tags[i] |= e.tags
 			}
 		}
-		if pair {
+		if pair&(1<<(t.h&63)) != 0 {
 			j.lexPair(toks, tags, i-1)
 		}
 		v := e.lex
-		pair = v&lexStartsPhrase != 0
+		pair = 0
+		if v&lexStartsPhrase != 0 {
+			pair = e.lexNext
+		}
 		if v &^= lexStartsPhrase; v != 0 {
 			tags[i] |= lexTags(v, tags[i])
 		} else if tags[i] == 0 {
@@ -228,20 +239,21 @@ func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[
 			tags[i-1] = lookAlikes(tags[i-1])
 		}
 		if w != nil {
-			if e.wm != w {
+			if e.wm != wid || wid == 0 {
 				fw := t.w
-				if e.num = isNumber(fw); e.num {
+				e.done &^= memoWeight | memoNum
+				if isNumber(fw) {
 					fw = "0"
+					e.done |= memoNum
 				}
 				var ok bool
 				e.wv, ok = w.get(fnv64a(featureHashes.word, fw))
-				e.done &^= memoWeight
 				if ok {
 					e.done |= memoWeight
 				}
-				e.wm = w
+				e.wm = wid
 			}
-			sc.weights[i] = wordWeight{e.wv, e.done&memoWeight != 0, e.num}
+			sc.weights[i] = wordWeight{e.wv, e.done&memoWeight != 0, e.done&memoNum != 0}
 		}
 	}
 	if n := len(toks); n > 0 {
@@ -262,23 +274,27 @@ func (j *judge) tagMemo(sc *judgeScratch, toks []token, tags []uint32, w *table[
 // The word itself is kept in the slot (memoOf keeps no longer word): the
 // string it came from is an earlier reflection's, long out of the cache,
 // and comparing with it cost a cache miss for nearly every word. A slot
-// is 64 bytes.
+// is 64 bytes (TestWordMemoSize), the fields in order of size so that
+// none is padded.
 type wordMemo struct {
-	h      uint64
-	word   [memoWordLen]byte // the word's bytes, wlen of them
-	tags   uint32            // firstKey.single when listed, else the typo match's tags (memoFuzzy)
-	multi  int32             // firstKeys' index + 1 when its entries include some of several words, or 0
-	next   uint32            // firstKey.next
-	lex    uint32
-	slip   uint32
-	wlen   uint8
-	listed bool  // the word starts some entry of the lists
-	done   uint8 // memoFuzzy, memoSlip: which of the typo tags and slip are set; memoWeight: the model has the word's feature
-	// The word's feature for the model wm (nil: not looked up yet):
-	// whether it is a number (its feature is "w:0") and its weights.
-	num bool
-	wv  [2]float32
-	wm  *table[[2]float32]
+	h       uint64
+	lexNext uint64 // lexiconNext's value when lex has lexStartsPhrase
+	// The word's weights under the model whose table's id is wm (0: not
+	// looked up yet), when memoWeight; memoNum: it is a number (its
+	// feature is "w:0").
+	wv    [2]float32
+	word  [memoWordLen]byte // the word's bytes, wlen of them
+	tags  uint32            // firstKey.single when listed, else the typo match's tags (memoFuzzy)
+	next  uint32            // firstKey.next
+	lex   uint32
+	slip  uint32
+	wm    uint32
+	multi uint16 // firstKeys' index + 1 when its entries include some of several words, or 0
+	wlen  uint8
+	// memoListed: the word starts some entry of the lists; memoFuzzy,
+	// memoSlip: which of the typo tags and slip are set; memoWeight,
+	// memoNum: see wv.
+	done uint8
 }
 
 // memoWordLen is the longest word the memo keeps.
@@ -295,6 +311,8 @@ const (
 	memoFuzzy = 1 << iota
 	memoSlip
 	memoWeight
+	memoListed
+	memoNum
 )
 
 // memoWords is the size of the memo (a power of two); 0 turns it off
@@ -323,13 +341,16 @@ func (sc *judgeScratch) memoOf(j *judge, t *token) *wordMemo {
 	if m.starts[t.w[0]] && m.lens[t.w[0]]&lenBit(len(t.w)) != 0 {
 		if v, ok := m.first.get(t.h); ok && m.firstKeys[v-1].w == t.w {
 			k := &m.firstKeys[v-1]
-			e.listed, e.tags = true, k.single
+			e.done, e.tags = memoListed, k.single
 			if len(k.multi) > 0 {
-				e.multi, e.next = v, k.next
+				e.multi, e.next = uint16(v), k.next // tagWith takes the memo only when firstKeys fit
 			}
 		}
 	}
 	e.lex, _ = j.lex.get(t.h)
+	if e.lex&lexStartsPhrase != 0 {
+		e.lexNext, _ = j.lexNext.get(t.h)
+	}
 	return e
 }
 

@@ -66,6 +66,11 @@ var (
 	// landscaper). Person nouns are left out: too many real words are one
 	// letter from one.
 	lexiconSlips *table[uint32]
+	// lexiconNext has, for each word that starts a two-word phrase, bit
+	// h&63 set for the hash h of every form of every second word of its
+	// phrases: the tagger, which keeps it with the word, looks a pair up
+	// only when the next word's bit is set (most are not).
+	lexiconNext *table[uint64]
 )
 
 // lexStartsPhrase marks, in lexiconTags, a word that starts one of the
@@ -86,9 +91,15 @@ const slipMin = 8
 // one lookup a word.
 func lexicon() *table[uint32] {
 	lexiconOnce.Do(func() {
-		lexiconTags, lexiconSlips = parseLexicon(reflectionLexicon)
+		lexiconTags, lexiconSlips, lexiconNext = parseLexicon(reflectionLexicon)
 	})
 	return lexiconTags
+}
+
+// lexiconNextWords returns lexiconNext.
+func lexiconNextWords() *table[uint64] {
+	lexicon()
+	return lexiconNext
 }
 
 // lexiconSlip returns the classes of a long word not in the lexicon that
@@ -110,9 +121,10 @@ func lexiconSlip(w string) uint32 {
 	return t
 }
 
-func parseLexicon(data string) (*table[uint32], *table[uint32]) {
+func parseLexicon(data string) (*table[uint32], *table[uint32], *table[uint64]) {
 	out := newTable[uint32](60000)
 	slips := newTable[uint32](100000)
+	next := newTable[uint64](4000)
 	put := func(w string, t uint32) {
 		*out.ref(fnv64a(fnvOffset64, w)) |= t
 	}
@@ -143,6 +155,9 @@ func parseLexicon(data string) (*table[uint32], *table[uint32]) {
 				t |= tagComparative
 			}
 			put(prefix+f, t)
+			if prefix != "" {
+				*next.ref(fnv64a(fnvOffset64, ws[0])) |= 1 << (fnv64a(fnvOffset64, f) & 63)
+			}
 			if prefix == "" && len(f) >= slipMin && class != tagUser {
 				for i := 0; i+1 < len(f); i++ {
 					*slips.ref(fnv64a(fnv64a(fnvOffset64, f[:i]), f[i+1:])) |= t
@@ -159,7 +174,8 @@ func parseLexicon(data string) (*table[uint32], *table[uint32]) {
 	}
 	out.seal()
 	slips.seal()
-	return out, slips
+	next.seal()
+	return out, slips, next
 }
 
 // lexiconForms are w and the inflected forms a reflection may use: nouns

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // copyVariants are texts the copy checks must read alike or apart:
@@ -204,5 +205,50 @@ func TestThinCountShown(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("level evidence %q lacks %q", got, want)
 		}
+	}
+}
+
+// A memo slot is one cache line.
+func TestWordMemoSize(t *testing.T) {
+	if n := unsafe.Sizeof(wordMemo{}); n != 64 {
+		t.Fatalf("a wordMemo is %d bytes, want 64", n)
+	}
+}
+
+// The tagger looks a pair up only when the next word's bit is in the
+// first word's lexiconNext: every two-word phrase of the lexicon, in
+// every form its second word takes, has its bit there.
+func TestLexiconNextWords(t *testing.T) {
+	lex, next := lexicon(), lexiconNextWords()
+	var class uint32
+	pairs := 0
+	for line := range strings.Lines(reflectionLexicon) {
+		line = strings.TrimSpace(line)
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		if line[0] == '[' {
+			name, _, _ := strings.Cut(line[1:], "]")
+			class = lexiconClasses[name]
+			continue
+		}
+		ws := words(line)
+		if class == 0 || len(ws) != 2 {
+			continue
+		}
+		h := fnv64a(fnvOffset64, ws[0])
+		mask, _ := next.get(h)
+		for _, f := range lexiconForms(ws[1], class) {
+			if _, ok := lex.get(fnv64a(fnv64a(h, " "), f)); !ok {
+				t.Fatalf("%q %q is not in the lexicon", ws[0], f)
+			}
+			if mask&(1<<(fnv64a(fnvOffset64, f)&63)) == 0 {
+				t.Fatalf("%q %q: the bit of %q is not in %q's lexiconNext", ws[0], f, f, ws[0])
+			}
+			pairs++
+		}
+	}
+	if pairs < 1000 {
+		t.Fatalf("only %d pairs", pairs)
 	}
 }
