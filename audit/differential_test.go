@@ -252,3 +252,66 @@ func TestLexiconNextWords(t *testing.T) {
 		t.Fatalf("only %d pairs", pairs)
 	}
 }
+
+// withinTwoEdits is editDistance(a, b) <= 2: on every pair of strings of
+// up to five letters from three, on the year-round titles and their
+// slips, and on titles longer than its buffers.
+func TestWithinTwoEdits(t *testing.T) {
+	var small []string
+	var grow func(s string)
+	grow = func(s string) {
+		small = append(small, s)
+		if len(s) < 5 {
+			for _, c := range "abc" {
+				grow(s + string(c))
+			}
+		}
+	}
+	grow("")
+	check := func(a, b string) {
+		t.Helper()
+		if got, want := withinTwoEdits([]byte(a), b), editDistance(a, b) <= 2; got != want {
+			t.Fatalf("withinTwoEdits(%q, %q) = %v, want %v", a, b, got, want)
+		}
+	}
+	for _, a := range small {
+		for _, b := range small {
+			check(a, b)
+		}
+	}
+	long := strings.Repeat("reflection on the year ", 4)
+	titles := []string{long, long[1:], long + "x", strings.Replace(long, "on", "no", 1)}
+	for _, y := range DefaultPolicy().Reflection.YearRoundTitles {
+		titles = append(titles, y)
+		for i := range len(y) {
+			titles = append(titles, y[:i]+y[i+1:], y[:i]+"x"+y[i:], y[:i]+"x"+y[i+1:], y[:i]+"xy"+y[i+1:])
+		}
+	}
+	for _, a := range titles {
+		for _, b := range titles {
+			check(a, b)
+		}
+	}
+}
+
+// editDistance is the Levenshtein distance, which isYearRound computed
+// in full before withinTwoEdits.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -92,7 +92,7 @@ func compiledByFingerprint(p Policy) *compiled {
 	}
 	for _, t := range p.Reflection.YearRoundTitles {
 		ws := strings.Join(words(t), " ")
-		c.yearRound = append(c.yearRound, yearRoundTitle{words: ws, padded: " " + ws + " "})
+		c.yearRound = append(c.yearRound, yearRoundTitle{words: ws, paddedBytes: []byte(" " + ws + " ")})
 	}
 	if len(compiledCache) >= 16 {
 		clear(compiledCache) // tests try many policies; a run uses one

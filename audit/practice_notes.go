@@ -1,9 +1,9 @@
 package audit
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ies/cpdaudit/internal/english"
@@ -137,13 +137,14 @@ func isYearRoundIn(sc *judgeScratch, title string, titles []yearRoundTitle) bool
 		b = append(b, t.w...)
 	}
 	sc.text = append(b, ' ')
-	padded := string(sc.text)
+	// The words are compared in sc's buffer: no string of them is made.
+	padded := sc.text
 	got := padded[1 : len(padded)-1]
 	for _, t := range titles {
 		// The edit distance is at least the difference in length, so most
 		// titles need no distance computed.
-		if got == t.words || strings.Contains(padded, t.padded) ||
-			(abs(len(got)-len(t.words)) <= 2 && editDistance(got, t.words) <= 2) {
+		if string(got) == t.words || bytes.Contains(padded, t.paddedBytes) ||
+			(abs(len(got)-len(t.words)) <= 2 && withinTwoEdits(got, t.words)) {
 			return true
 		}
 	}
@@ -163,32 +164,61 @@ func allDigits(w string) bool {
 
 // yearRoundTitle is a year-round title's words joined by spaces, and the
 // same with a space either side, for isYearRound.
-type yearRoundTitle struct{ words, padded string }
+type yearRoundTitle struct {
+	words       string
+	paddedBytes []byte
+}
+
+// withinTwoEdits reports whether editDistance(string(a), b) <= 2. Only
+// the cells within two of the diagonal are computed, each capped at 3
+// (a cell further off is at least 3), and the rows stop once all exceed
+// 2: a title is compared with every year-round title of about its length.
+func withinTwoEdits(a []byte, b string) bool {
+	const k = 2
+	if abs(len(a)-len(b)) > k {
+		return false
+	}
+	var bufs [2][64]int
+	prev, cur := bufs[0][:], bufs[1][:]
+	if len(b)+1 > len(prev) {
+		prev, cur = make([]int, len(b)+1), make([]int, len(b)+1)
+	}
+	for j := 0; j <= len(b); j++ {
+		prev[j] = min(j, k+1)
+	}
+	for i := 1; i <= len(a); i++ {
+		lo, hi := max(1, i-k), min(len(b), i+k)
+		// The cells just outside the band, which this row reads, are more
+		// than k: the row before did not set prev[i+k].
+		if i > 1 && i+k <= len(b) {
+			prev[i+k] = k + 1
+		}
+		if lo == 1 {
+			cur[0] = min(i, k+1)
+		} else {
+			cur[lo-1] = k + 1
+		}
+		best := cur[lo-1]
+		for j := lo; j <= hi; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			c := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost, k+1)
+			cur[j] = c
+			best = min(best, c)
+		}
+		if best > k {
+			return false
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)] <= k
+}
 
 func abs(n int) int {
 	if n < 0 {
 		return -n
 	}
 	return n
-}
-
-// editDistance is the Levenshtein distance, for short titles only.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -973,7 +973,8 @@ func TestMultiEntryNext(t *testing.T) {
 // checks with its general path on free-form text: the tokenizer with
 // tokenizeGeneral, the sentence splitter's with loops over every byte or
 // rune, the copy scan with copyWords (and the one made from the judge's
-// tokens with the copy scan), the tags and findings
+// tokens with the copy scan), withinTwoEdits with editDistance against
+// the year-round titles, the tags and findings
 // through the memos (a worker's memo, kept from text to text, and one of
 // 8 words) with those without.
 func FuzzJudgeFastPaths(f *testing.F) {
@@ -1002,6 +1003,11 @@ func FuzzJudgeFastPaths(f *testing.F) {
 			t.Fatalf("splitLine(%q) = %v, want %v", s, gotS, wantS)
 		}
 		checkLineEnd(t, s)
+		for _, y := range DefaultPolicy().Reflection.YearRoundTitles {
+			if got, want := withinTwoEdits([]byte(s), y), editDistance(s, y) <= 2; got != want {
+				t.Fatalf("withinTwoEdits(%q, %q) = %v, want %v", s, y, got, want)
+			}
+		}
 		ws := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		wh, wok := hashCopyWords(ws, 3)
 		h, ok, sh := appendCopyScan(nil, s, 3)
