@@ -5,10 +5,14 @@ package fpdf
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
+	"maps"
 	"math/rand"
 	"os"
 	"reflect"
+	"sort"
 	"testing"
 	"time"
 )
@@ -128,5 +132,128 @@ func TestUsedRunesKey(t *testing.T) {
 	}
 	if len(keys) < 10000 {
 		t.Fatalf("only %d keys for 20,000 maps", len(keys))
+	}
+}
+
+// subsetFonts are the font files the subsetting tests cut: DejaVu Sans
+// (the letters' font, with composite glyphs for accented letters) and the
+// fallback fonts report embeds.
+func subsetFonts(t testing.TB) map[string][]byte {
+	fonts := map[string][]byte{}
+	b, err := os.ReadFile("../../report/fonts/DejaVuSans.ttf")
+	if err != nil {
+		t.Skipf("DejaVu Sans not found: %v", err)
+	}
+	fonts["DejaVuSans"] = b
+	for _, name := range []string{"NotoSansArabic-Regular", "NotoSansHebrew-Regular", "NotoSansDevanagari-Regular"} {
+		gz, err := os.ReadFile("../../report/fonts/" + name + ".ttf.gz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fonts[name] = b
+	}
+	return fonts
+}
+
+// randomUsedRunes is a document's used runes as fpdf keeps them (every
+// rune as itself, 0 and the page-count alias's among them), drawn from
+// the runes of a letter and of the font's cmap, with some runes the font
+// lacks.
+func randomUsedRunes(rng *rand.Rand, cmap []int) map[int]int {
+	used := map[int]int{0: 0}
+	for _, c := range "{nb}" {
+		used[int(c)] = int(c)
+	}
+	n := rng.Intn(120)
+	for range n {
+		var c int
+		switch rng.Intn(4) {
+		case 0:
+			c = 32 + rng.Intn(95)
+		case 1:
+			c = []int{0xE9, 0xE8, 0xFC, 0xF6, 0x2019, 0x201C, 0x201D, 0x2013, 0x2014, 0x2022, 0x2026, 0xA3, 0x20AC, 0x141, 0x175, 0xEB}[rng.Intn(16)]
+		case 2:
+			c = cmap[rng.Intn(len(cmap))]
+		default:
+			c = rng.Intn(0x11000)
+		}
+		used[c] = c
+	}
+	return used
+}
+
+// TestGenerateCutFontMatchesUpstream compares the subset font, and what
+// GenerateCutFont leaves for putfonts (CodeSymbolDictionary, LastRune),
+// with upstream's code (cutfont_ref_test.go) on random sets of runes
+// (patch 28).
+func TestGenerateCutFontMatchesUpstream(t *testing.T) {
+	rng := rand.New(rand.NewSource(28))
+	rounds := 400
+	if testing.Short() {
+		rounds = 60
+	}
+	for name, b := range subsetFonts(t) {
+		probe, err := parsedUTF8Font(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		probe.GenerateCutFont(map[int]int{0: 0})
+		var cmap []int
+		for c := range probe.charSymbolDictionary {
+			cmap = append(cmap, c)
+		}
+		sort.Ints(cmap)
+		for i := range rounds {
+			used := randomUsedRunes(rng, cmap)
+			if i == 0 {
+				used = map[int]int{0: 0}
+			}
+			ref, err := parsedUTF8Font(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := ref.refGenerateCutFont(maps.Clone(used))
+			fast, err := parsedUTF8Font(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := fast.GenerateCutFont(maps.Clone(used))
+			if !bytes.Equal(got, want) {
+				t.Fatalf("%s, runes %v: subset of %d bytes, upstream's %d, or different bytes", name, used, len(got), len(want))
+			}
+			if !reflect.DeepEqual(fast.CodeSymbolDictionary, ref.CodeSymbolDictionary) {
+				t.Fatalf("%s, runes %v: CodeSymbolDictionary\n%v\nupstream's\n%v", name, used, fast.CodeSymbolDictionary, ref.CodeSymbolDictionary)
+			}
+			if fast.LastRune != ref.LastRune {
+				t.Fatalf("%s, runes %v: LastRune %d, upstream's %d", name, used, fast.LastRune, ref.LastRune)
+			}
+		}
+	}
+}
+
+func BenchmarkGenerateCutFont(b *testing.B) {
+	font := subsetFonts(b)["DejaVuSans"]
+	used := map[int]int{0: 0}
+	for c := range 127 - 32 {
+		used[c+32] = c + 32
+	}
+	for _, c := range []int{0xE9, 0x2019, 0x201C, 0x201D, 0x2013, 0x2022, 0x2026, 0xA3} {
+		used[c] = c
+	}
+	utf, err := parsedUTF8Font(font)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		utf.GenerateCutFont(used)
 	}
 }
