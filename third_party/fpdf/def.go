@@ -722,6 +722,7 @@ type Fpdf struct {
 		// cpdaudit patch: scratch buffers reused within a document.
 		line []byte    // a content-stream operator being formatted
 		cell fmtBuffer // CellFormat's operators
+		outf []byte    // a line outf formats (cpdaudit patch 29)
 
 		rgb     []rgbColorMemo // colours made by rgbColorValue
 		fontOps []fontOp       // operators made by fontOperator

@@ -58,7 +58,8 @@ type fmtBuffer struct {
 }
 
 func (b *fmtBuffer) printf(fmtStr string, args ...any) {
-	b.Buffer.WriteString(fmt.Sprintf(fmtStr, args...))
+	// cpdaudit patch 29: was b.Buffer.WriteString(fmt.Sprintf(...)).
+	b.Buffer.Write(appendf(b.Buffer.AvailableBuffer(), fmtStr, args...))
 }
 
 func fpdfNew(orientationStr, unitStr, sizeStr, fontDirStr string, size SizeType) (f *Fpdf) {
@@ -4323,7 +4324,9 @@ func (f *Fpdf) RawWriteBuf(r io.Reader) {
 
 // outf adds a formatted line to the document
 func (f *Fpdf) outf(fmtStr string, args ...any) {
-	f.out(sprintf(fmtStr, args...))
+	// cpdaudit patch 29: was f.out(sprintf(fmtStr, args...)).
+	f.fmt.outf = appendf(f.fmt.outf[:0], fmtStr, args...)
+	f.outBytes(f.fmt.outf)
 }
 
 // putF64 writes fmtF64(v, prec) (cpdaudit patch: without making it a
@@ -4756,7 +4759,7 @@ func (f *Fpdf) putfonts() {
 				cut := f.makeCutFont(&font)
 
 				f.newobj()
-				f.out(fmt.Sprintf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2))
+				f.outf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2)
 
 				f.newobj()
 				f.out("<</Type /Font\n/Subtype /CIDFontType2\n/BaseFont /" + fontName + "\n" +
