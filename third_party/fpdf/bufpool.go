@@ -52,4 +52,39 @@ func (f *Fpdf) releaseBuffers() {
 		recycle(&pageBufs, p)
 	}
 	recycle(&outputBufs, &f.buffer.Buffer)
+	f.releaseMemos()
+}
+
+// docMemos holds the colour and font-operator memos (rgbColorValue,
+// fontOperator) of documents that have been written (cpdaudit patch 30).
+// A memo's entries are pure functions of their keys: a colour's value of
+// its components and operators, a font operator's string of the font's
+// number and size. So the next document may start with them: a letter
+// grew both memos from nothing (a fifth of a letter's allocated bytes)
+// and made its colours' strings again.
+var docMemos sync.Pool // *fmtMemos
+
+type fmtMemos struct {
+	rgb     []rgbColorMemo
+	fontOps []fontOp
+}
+
+// takeMemos gives a new document the memos of one written before, if
+// the pool has any.
+func (f *Fpdf) takeMemos() {
+	if bufPoolOff {
+		return
+	}
+	if m, _ := docMemos.Get().(*fmtMemos); m != nil {
+		f.fmt.rgb, f.fmt.fontOps = m.rgb, m.fontOps
+	}
+}
+
+// releaseMemos hands f's memos to the next document; f is closed.
+func (f *Fpdf) releaseMemos() {
+	if bufPoolOff || (f.fmt.rgb == nil && f.fmt.fontOps == nil) {
+		return
+	}
+	docMemos.Put(&fmtMemos{f.fmt.rgb, f.fmt.fontOps})
+	f.fmt.rgb, f.fmt.fontOps, f.fmt.lastFontOp = nil, nil, 0
 }

@@ -17,7 +17,9 @@ import (
 
 // poolDoc writes a document of pages pages, each with lines lines of text
 // in a UTF-8 font (a UTF-16 page-count alias) and a core font (a plain
-// one), so documents of several sizes follow each other on the pools.
+// one), so documents of several sizes follow each other on the pools,
+// in colours and font sizes drawn from more than the memos of patch 30
+// keep, so documents find some in the memos others left there.
 func poolDoc(t *testing.T, font []byte, pages, lines int, seed int64) []byte {
 	t.Helper()
 	rng := rand.New(rand.NewSource(seed))
@@ -31,11 +33,18 @@ func poolDoc(t *testing.T, font []byte, pages, lines int, seed int64) []byte {
 	for p := range pages {
 		pdf.AddPage()
 		for l := range lines {
+			// More colours and sizes than the memos keep (patch 30).
+			size := 6 + float64(rng.Intn(40))/4
 			if l%2 == 0 {
-				pdf.SetFont("dejavu", "", 9)
+				pdf.SetFont("dejavu", "", size)
 			} else {
-				pdf.SetFont("helvetica", "", 9)
+				pdf.SetFont("helvetica", "", size)
 			}
+			c := rng.Intn(48)
+			pdf.SetTextColor(c*5, 255-c*5, c%3*100)
+			pdf.SetFillColor(c%2*255, c%2*255, c%2*255)
+			pdf.SetDrawColor(c, c, 200)
+			pdf.Rect(10, 10, 5, 5, "FD")
 			pdf.CellFormat(0, 4, fmt.Sprintf("page %d of {nb}, line %d: %s", p+1, l, strings.Repeat("é", rng.Intn(20))), "", 1, "L", false, 0, "")
 		}
 	}
