@@ -365,14 +365,18 @@ func yearText(y int) string {
 // split wraps text to width w in the current font, at most max lines (the
 // last one ending in an ellipsis when text was cut).
 func (d *feedback) split(text string, w float64, max int) []string {
-	return d.appendSplit(nil, text, w, max)
+	lines, _ := d.appendSplit(nil, text, w, max)
+	return lines
 }
 
 // appendSplit appends split(text, w, max) to lines. A table row keeps the
 // lines of all its cells in one slice: a slice per paragraph, per cell and
-// per wrapping was most of a letter's allocations.
-func (d *feedback) appendSplit(lines []string, text string, w float64, max int) []string {
+// per wrapping was most of a letter's allocations. plain reports that
+// every line appended is plain (Fonts.plain), so cell need not ask again:
+// each is a piece of a plain paragraph, or empty, or checked.
+func (d *feedback) appendSplit(lines []string, text string, w float64, max int) (_ []string, plain bool) {
 	start := len(lines)
+	plain = true
 	for {
 		para, rest, more := strings.Cut(text, "\n")
 		switch {
@@ -382,6 +386,7 @@ func (d *feedback) appendSplit(lines []string, text string, w float64, max int) 
 			lines = d.p.AppendSplitText(lines, para, w)
 		default:
 			lines = append(lines, d.wrap(para, w)...)
+			plain = false
 		}
 		if !more {
 			break
@@ -390,10 +395,16 @@ func (d *feedback) appendSplit(lines []string, text string, w float64, max int) 
 	}
 	if len(lines)-start > max {
 		lines = lines[:start+max]
-		lines[start+max-1] = strings.TrimRight(lines[start+max-1], " ") + " …"
+		last := strings.TrimRight(lines[start+max-1], " ") + " …"
+		lines[start+max-1] = last
+		plain = plain && d.fonts.plain(last)
 	}
-	return lines
+	return lines, plain && !knownPlainOff
 }
+
+// knownPlainOff makes every line drawn ask Fonts.plain again, for the
+// tests that compare with it.
+var knownPlainOff bool
 
 // paragraph writes wrapped body text across the full width.
 func (d *feedback) paragraph(text string, bold bool, c rgb) {
@@ -414,7 +425,7 @@ func (d *feedback) paragraph(text string, bold bool, c rgb) {
 // It returns the row's top and height.
 func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebra bool) (float64, float64) {
 	p := d.p
-	wrapped, h := d.wrapRow(widths, cells)
+	wrapped, plain, h := d.wrapRow(widths, cells)
 	if d.need(h) && header != nil {
 		header()
 	}
@@ -437,7 +448,11 @@ func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebr
 			bold := c.bold || (c.boldFirst && k == 0)
 			d.cellFont(tcell{bold: bold, size: c.size, ink: c.ink})
 			p.SetXY(x, y+cellPad+float64(k)*lh)
-			d.cell(widths[i], lh, line, 0, align)
+			if plain&(1<<i) != 0 {
+				d.plainCell(widths[i], lh, line, 0, align)
+			} else {
+				d.cell(widths[i], lh, line, 0, align)
+			}
 		}
 		x += widths[i]
 	}
@@ -449,27 +464,33 @@ func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebr
 	return y, h
 }
 
-// wrapRow wraps each cell to its column and returns the lines and the
-// row's height, padding included.
-func (d *feedback) wrapRow(widths []float64, cells []tcell) ([][]string, float64) {
+// wrapRow wraps each cell to its column and returns the lines, which
+// cells' lines are all plain (wrapLines) and the row's height, padding
+// included.
+func (d *feedback) wrapRow(widths []float64, cells []tcell) ([][]string, uint64, float64) {
 	wrapped := make([][]string, len(cells))
-	d.wrapLines(widths, cells, wrapped)
+	plain := d.wrapLines(widths, cells, wrapped)
 	h := lineH
 	for i, c := range cells {
 		h = max(h, float64(len(wrapped[i]))*c.lineHeight())
 	}
-	return wrapped, h + 2*cellPad
+	return wrapped, plain, h + 2*cellPad
 }
 
 // wrapLines sets wrapped[i] to cells[i]'s text wrapped to widths[i] in
-// its font (which it selects), all in one slice.
-func (d *feedback) wrapLines(widths []float64, cells []tcell, wrapped [][]string) {
+// its font (which it selects), all in one slice. Bit i of the result is
+// set when every line of cells[i] is plain (see appendSplit).
+func (d *feedback) wrapLines(widths []float64, cells []tcell, wrapped [][]string) (plain uint64) {
 	var endsArr [8]int
 	ends := endsArr[:0]
 	all := make([]string, 0, 2*len(cells)+4)
 	for i, c := range cells {
 		d.cellFont(c)
-		all = d.appendSplit(all, clean(c.text), widths[i], maxLinesInCell)
+		var ok bool
+		all, ok = d.appendSplit(all, clean(c.text), widths[i], maxLinesInCell)
+		if ok && i < 64 {
+			plain |= 1 << i
+		}
 		ends = append(ends, len(all))
 	}
 	start := 0
@@ -477,11 +498,12 @@ func (d *feedback) wrapLines(widths []float64, cells []tcell, wrapped [][]string
 		wrapped[i] = all[start:end:end]
 		start = end
 	}
+	return plain
 }
 
 // rowHeight is the height tableRow gives a row of cells.
 func (d *feedback) rowHeight(widths []float64, cells []tcell) float64 {
-	_, h := d.wrapRow(widths, cells)
+	_, _, h := d.wrapRow(widths, cells)
 	return h
 }
 
@@ -822,7 +844,7 @@ func (d *feedback) bullets(title string, items []string) {
 func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
 	p := d.p
 	wrapped := make([][]string, len(cells))
-	d.wrapLines(widths, cells, wrapped)
+	plain := d.wrapLines(widths, cells, wrapped)
 	lines := 1
 	for i := range cells {
 		lines = max(lines, len(wrapped[i]))
@@ -834,7 +856,11 @@ func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
 		d.cellFont(c)
 		for k, line := range wrapped[i] {
 			p.SetXY(x, y+float64(k)*lineH)
-			d.cell(widths[i], lineH, line, 0, "L")
+			if plain&(1<<i) != 0 {
+				d.plainCell(widths[i], lineH, line, 0, "L")
+			} else {
+				d.cell(widths[i], lineH, line, 0, "L")
+			}
 		}
 		x += widths[i]
 	}

@@ -676,6 +676,17 @@ func (d *feedback) cell(w, h float64, s string, ln int, align string) {
 		p.CellFormat(w, h, s, "", ln, align, false, 0, "")
 		return
 	}
+	d.mixedCell(w, h, s, ln, align)
+}
+
+// plainCell is cell for a line known to be plain (see appendSplit).
+func (d *feedback) plainCell(w, h float64, s string, ln int, align string) {
+	d.p.CellFormat(w, h, s, "", ln, align, false, 0, "")
+}
+
+// mixedCell is cell for a line that is not plain.
+func (d *feedback) mixedCell(w, h float64, s string, ln int, align string) {
+	p := d.p
 	s = d.fonts.drawable(s)
 	x, y := p.GetXY()
 	visual := d.fonts.shaped(s)

@@ -417,11 +417,63 @@ func FuzzPDFText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		r := simpleMember("IES-1", s, audit.GradeFull, [4]audit.Verdict{audit.Met, audit.Met, audit.Met, audit.Met})
 		r.Activities[0].Title = s
+		r.Activities[0].Reflection.Advice = s
+		r.Notes = []string{s}
+		samePDFKnownPlain(t, r, fonts)
+	})
+}
+
+// samePDFKnownPlain writes r's letter with the lines appendSplit found
+// plain drawn as such, and with every line asked again (knownPlainOff),
+// and fails unless the two are the same bytes.
+func samePDFKnownPlain(t *testing.T, r audit.MemberResult, fonts *Fonts) {
+	t.Helper()
+	write := func(off bool) []byte {
+		knownPlainOff = off
+		defer func() { knownPlainOff = false }()
 		var b bytes.Buffer
 		if err := WritePDF(&b, r, fonts, PDFOptions{Created: testCreated}); err != nil {
-			t.Fatalf("%q: %v", s, err)
+			t.Fatalf("%q: %v", r.Member.Name, err)
 		}
-	})
+		return b.Bytes()
+	}
+	if general, fast := write(true), write(false); !bytes.Equal(general, fast) {
+		t.Fatalf("%q: the letter differs when its plain lines are not checked again", r.Member.Name)
+	}
+}
+
+// TestKnownPlainLines checks the table rows' plain lines (appendSplit's
+// plain) against Fonts.plain asked for every line, on text of every kind
+// a cell meets: plain ASCII and Latin, scripts drawn by the fallback
+// fonts, right-to-left text, undrawable characters, new lines, and cells
+// cut at maxLinesInCell with an ellipsis.
+func TestKnownPlainLines(t *testing.T) {
+	fonts := mustFonts(t)
+	texts := []string{
+		"Plain reason",
+		"Zoë’s “quoted” – dash … and £5",
+		"محمد 123 (علي)",
+		"王小明 went to 北京",
+		"a\nb\n\nc",
+		"प्रिया",
+		"👨\u200d👩\u200d👧 emoji",
+		"\u202e\u0000\t",
+		strings.Repeat("word ", 400),
+		strings.Repeat("mot é ", 300) + "محمد",
+		strings.Repeat("line\n", 40),
+		strings.Repeat("W", 300),
+	}
+	for _, s := range texts {
+		r := simpleMember("IES-1", s, audit.GradeFull, [4]audit.Verdict{audit.Met, audit.Review, audit.NotMet, audit.Met})
+		r.Activities[0].Title = s
+		r.Activities[0].Reflection.Advice = s
+		r.Activities = append(r.Activities, r.Activities[0])
+		r.Activities[1].Title = strings.ToUpper(s)
+		r.Standards[1].Reason = s
+		r.Notes = []string{s, "short"}
+		r.Flags = []string{s}
+		samePDFKnownPlain(t, r, fonts)
+	}
 }
 
 // cleanAlreadyAgrees checks clean's fast test against the general one: a
