@@ -645,6 +645,7 @@ type Fpdf struct {
 	fontLoader       FontLoader                 // used to load font files from arbitrary locations
 	coreFonts        map[string]bool            // array of core font names
 	fonts            map[string]fontDefType     // array of used fonts
+	fontsGen         *uint64                    // cpdaudit patch 31: definitions stored in fonts (fontsChanged)
 	fontFiles        map[string]fontFileType    // array of font files
 	diffs            []string                   // array of encoding differences
 	fontFamily       string                     // current font family
@@ -733,6 +734,9 @@ type Fpdf struct {
 		// setFont is the last SetFont call that found its font: the
 		// arguments as given and what they resolved to (cpdaudit patch).
 		setFont setFontMemo
+		// curFont is the key of the font selectFont last looked up and
+		// the font map's count of changes then (cpdaudit patch 31).
+		curFont curFontMemo
 	}
 }
 
@@ -745,7 +749,13 @@ type setFontMemo struct {
 	underline, strikeout  bool
 }
 
-// setFontMemoOff turns the memo off, for tests that compare with upstream.
+type curFontMemo struct {
+	key string
+	gen uint64
+}
+
+// setFontMemoOff turns the memo off, and selectFont's of patch 31, for
+// tests that compare with upstream.
 var setFontMemoOff bool
 
 const (

@@ -87,6 +87,7 @@ func fpdfNew(orientationStr, unitStr, sizeStr, fontDirStr string, size SizeType)
 	f.defPageBoxes = make(map[string]PageBox)
 	f.state = 0
 	f.fonts = make(map[string]fontDefType)
+	f.fontsGen = new(uint64) // cpdaudit patch 31
 	f.fontFiles = make(map[string]fontFileType)
 	f.takeMemos() // cpdaudit patch 30, see bufpool.go
 	f.diffs = make([]string, 0, 8)
@@ -2130,6 +2131,7 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 		}
 		def.i, _ = generateFontID(def)
 		f.fonts[fontKey] = def
+		f.fontsChanged() // cpdaudit patch 31
 		f.fontFiles[fontKey] = fontFileType{
 			length1:  originalSize,
 			fontType: "UTF8",
@@ -2265,6 +2267,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		}
 		def.i, _ = generateFontID(def)
 		f.fonts[fontkey] = def
+		f.fontsChanged() // cpdaudit patch 31
 	} else {
 		// load font definitions
 		var info fontDefType
@@ -2321,6 +2324,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		}
 
 		f.fonts[fontkey] = info
+		f.fontsChanged() // cpdaudit patch 31
 	}
 }
 
@@ -2378,6 +2382,7 @@ func (f *Fpdf) AddFontFromReader(familyStr, styleStr string, r io.Reader) {
 		}
 	}
 	f.fonts[fontkey] = info
+	f.fontsChanged() // cpdaudit patch 31
 }
 
 // GetFontDesc returns the font descriptor, which can be used for
@@ -2502,6 +2507,16 @@ func (f *Fpdf) SetFont(familyStr, styleStr string, size float64) {
 	f.selectFont(familyStr, styleStr, fontKey, size)
 }
 
+// fontsChanged records that a definition was stored in the font map, so
+// selectFont looks its font up again (cpdaudit patch 31). The count is
+// shared with the templates that share the map.
+func (f *Fpdf) fontsChanged() {
+	if f.fontsGen == nil {
+		f.fontsGen = new(uint64)
+	}
+	*f.fontsGen++
+}
+
 // selectFont is the end of SetFont: select the font found (cpdaudit
 // patch: split out for the memo's path).
 func (f *Fpdf) selectFont(familyStr, styleStr, fontKey string, size float64) {
@@ -2510,7 +2525,18 @@ func (f *Fpdf) selectFont(familyStr, styleStr, fontKey string, size float64) {
 	f.fontStyle = styleStr
 	f.fontSizePt = size
 	f.fontSize = size / f.k
-	f.currentFont = f.fonts[fontKey]
+	// cpdaudit patch 31: the font selected last, if no definition was
+	// stored in the font map since (fontsChanged), is the one in the map:
+	// the lookup and the copy of its definition (300 bytes, some 700
+	// times a letter) are skipped.
+	var gen uint64
+	if f.fontsGen != nil {
+		gen = *f.fontsGen
+	}
+	if m := &f.fmt.curFont; fontKey != m.key || gen != m.gen || m.key == "" || setFontMemoOff {
+		f.currentFont = f.fonts[fontKey]
+		m.key, m.gen = fontKey, gen
+	}
 	if f.currentFont.Tp == "UTF8" {
 		f.isCurrentUTF8 = true
 	} else {
@@ -4688,6 +4714,7 @@ func (f *Fpdf) putfonts() {
 			// Font objects
 			font.N = f.n + 1
 			f.fonts[key] = font
+			f.fontsChanged() // cpdaudit patch 31
 			tp := font.Tp
 			name := font.Name
 			switch tp {

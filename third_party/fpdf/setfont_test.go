@@ -39,6 +39,19 @@ func TestSetFontMemoSameBytes(t *testing.T) {
 			for range 1 + rng.Intn(3) {
 				pdf.SetFont(fam, sty, size)
 				pdf.CellFormat(0, 5, "Text", "", 1, "L", false, 0, "")
+				pdf.CellFormat(0, 5, "Right", "", 1, "R", false, 0, "") // the font's widths
+			}
+			// Definitions stored in the font map while a font is
+			// selected (patch 31 looks the font up again).
+			switch rng.Intn(20) {
+			case 0:
+				pdf.SetUTF8ToUnicode("dejavu", "", map[rune]string{'T': "t"})
+			case 1:
+				pdf.AddUTF8FontFromBytes("dejavu", "", font) // already added: nothing
+			case 2:
+				pdf.AddUTF8FontFromBytes("dejavu2", "", font)
+				pdf.SetFont("dejavu2", "", 10)
+				pdf.CellFormat(0, 5, "Other", "", 1, "R", false, 0, "")
 			}
 		}
 		var b bytes.Buffer

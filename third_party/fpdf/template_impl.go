@@ -293,7 +293,9 @@ func (t *Tpl) loadParamsFromFpdf(f *Fpdf) {
 	t.Fpdf.color.text = f.color.text
 
 	t.Fpdf.fonts = f.fonts
+	t.Fpdf.fontsGen = f.fontsGen // cpdaudit patch 31: the map's count too
 	t.Fpdf.currentFont = f.currentFont
+	t.Fpdf.fmt.curFont = curFontMemo{} // not selected by selectFont
 	t.Fpdf.fontFamily = f.fontFamily
 	t.Fpdf.fontSize = f.fontSize
 	t.Fpdf.fontSizePt = f.fontSizePt

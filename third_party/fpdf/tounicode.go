@@ -27,6 +27,7 @@ func (f *Fpdf) SetUTF8ToUnicode(familyStr, styleStr string, m map[rune]string) {
 	}
 	def.toUnicode = m
 	f.fonts[key] = def
+	f.fontsChanged() // cpdaudit patch 31
 }
 
 // toUnicodeCMap is the identity CMap fpdf writes for every UTF-8 font
