@@ -121,6 +121,37 @@ type feedback struct {
 	// final, when set, makes the feedback the one sent with the final
 	// letter: its outcome and standards agree with the final outcome.
 	final *FinalOutcome
+	// spare are the buffers of the last row drawn, for the next one.
+	spare rowBufs
+}
+
+// rowBufs hold a table row's wrapped lines: the lines of every cell in
+// one slice, and each cell's lines in it. A letter draws some 60 rows,
+// and each made both slices anew; a row drawn leaves its buffers to the
+// next (a row drawn inside another, the header repeated on a new page,
+// makes its own).
+type rowBufs struct {
+	cells [][]string
+	lines []string
+}
+
+// takeRowBufs returns buffers for a row of n cells.
+func (d *feedback) takeRowBufs(n int) rowBufs {
+	b := d.spare
+	d.spare = rowBufs{}
+	if cap(b.cells) < n {
+		b.cells = make([][]string, n)
+	}
+	b.cells = b.cells[:n]
+	if b.lines == nil {
+		b.lines = make([]string, 0, 2*n+4)
+	}
+	return b
+}
+
+// keepRowBufs keeps b for the next row; its lines are no longer used.
+func (d *feedback) keepRowBufs(b rowBufs) {
+	d.spare = rowBufs{b.cells[:0], b.lines[:0]}
 }
 
 // WritePDF writes one member's feedback PDF. The same arguments always give
@@ -425,7 +456,8 @@ func (d *feedback) paragraph(text string, bold bool, c rgb) {
 // It returns the row's top and height.
 func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebra bool) (float64, float64) {
 	p := d.p
-	wrapped, plain, h := d.wrapRow(widths, cells)
+	bufs, plain, h := d.wrapRow(widths, cells)
+	wrapped := bufs.cells
 	if d.need(h) && header != nil {
 		header()
 	}
@@ -461,29 +493,30 @@ func (d *feedback) tableRow(widths []float64, cells []tcell, header func(), zebr
 	p.Line(marginX, y+h, marginX+sum(widths), y+h)
 	p.SetXY(marginX, y+h)
 	d.row++
+	d.keepRowBufs(bufs)
 	return y, h
 }
 
 // wrapRow wraps each cell to its column and returns the lines, which
 // cells' lines are all plain (wrapLines) and the row's height, padding
 // included.
-func (d *feedback) wrapRow(widths []float64, cells []tcell) ([][]string, uint64, float64) {
-	wrapped := make([][]string, len(cells))
-	plain := d.wrapLines(widths, cells, wrapped)
+func (d *feedback) wrapRow(widths []float64, cells []tcell) (rowBufs, uint64, float64) {
+	b := d.takeRowBufs(len(cells))
+	plain := d.wrapLines(widths, cells, &b)
 	h := lineH
 	for i, c := range cells {
-		h = max(h, float64(len(wrapped[i]))*c.lineHeight())
+		h = max(h, float64(len(b.cells[i]))*c.lineHeight())
 	}
-	return wrapped, plain, h + 2*cellPad
+	return b, plain, h + 2*cellPad
 }
 
-// wrapLines sets wrapped[i] to cells[i]'s text wrapped to widths[i] in
-// its font (which it selects), all in one slice. Bit i of the result is
+// wrapLines sets b.cells[i] to cells[i]'s text wrapped to widths[i] in
+// its font (which it selects), all in b.lines. Bit i of the result is
 // set when every line of cells[i] is plain (see appendSplit).
-func (d *feedback) wrapLines(widths []float64, cells []tcell, wrapped [][]string) (plain uint64) {
+func (d *feedback) wrapLines(widths []float64, cells []tcell, b *rowBufs) (plain uint64) {
 	var endsArr [8]int
 	ends := endsArr[:0]
-	all := make([]string, 0, 2*len(cells)+4)
+	all := b.lines[:0]
 	for i, c := range cells {
 		d.cellFont(c)
 		var ok bool
@@ -495,15 +528,17 @@ func (d *feedback) wrapLines(widths []float64, cells []tcell, wrapped [][]string
 	}
 	start := 0
 	for i, end := range ends {
-		wrapped[i] = all[start:end:end]
+		b.cells[i] = all[start:end:end]
 		start = end
 	}
+	b.lines = all
 	return plain
 }
 
 // rowHeight is the height tableRow gives a row of cells.
 func (d *feedback) rowHeight(widths []float64, cells []tcell) float64 {
-	_, _, h := d.wrapRow(widths, cells)
+	b, _, h := d.wrapRow(widths, cells)
+	d.keepRowBufs(b)
 	return h
 }
 
@@ -843,8 +878,9 @@ func (d *feedback) bullets(title string, items []string) {
 // tableRowPlain is tableRow without rules or stripes, for bullet lists.
 func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
 	p := d.p
-	wrapped := make([][]string, len(cells))
-	plain := d.wrapLines(widths, cells, wrapped)
+	bufs := d.takeRowBufs(len(cells))
+	plain := d.wrapLines(widths, cells, &bufs)
+	wrapped := bufs.cells
 	lines := 1
 	for i := range cells {
 		lines = max(lines, len(wrapped[i]))
@@ -865,6 +901,7 @@ func (d *feedback) tableRowPlain(widths []float64, cells []tcell) {
 		x += widths[i]
 	}
 	p.SetXY(marginX, y+h)
+	d.keepRowBufs(bufs)
 }
 
 func (d *feedback) notes() {
