@@ -2164,7 +2164,10 @@ func (f *Fpdf) addFont(familyStr, styleStr, fileStr string, isUTF8 bool) {
 }
 
 func makeSubsetRange(end int) map[int]int {
-	answer := make(map[int]int)
+	// cpdaudit patch 32: made at the size a document's used runes reach
+	// (a letter uses some 100 characters besides these), not grown from
+	// nothing one rune at a time, a few times over for every letter.
+	answer := make(map[int]int, end+128)
 	for i := range end {
 		answer[i] = 0
 	}
