@@ -2782,6 +2782,61 @@ func (f *Fpdf) SetAcceptPageBreakFunc(fnc func() bool) {
 	f.acceptPageBreak = fnc
 }
 
+// appendCellText marks the runes of s used in the current UTF-8 font, as
+// upstream's CellFormat did, and appends s as escaped UTF-16
+// (appendEscapedUTF16). cpdaudit patch 33: the two were separate passes
+// over every cell's text; ASCII text, most of a letter, is now marked and
+// written in one, and from the first other byte (or NUL) the rest goes
+// the two ways as before (both work character by character, so the text
+// may be cut after an ASCII byte).
+func (f *Fpdf) appendCellText(b []byte, s string) []byte {
+	seen := f.currentFont.asciiUsed
+	if seen == nil || cellFuseOff {
+		f.markUsed(s)
+		return appendEscapedUTF16(b, s)
+	}
+	b = slices.Grow(b, 2*len(s)+8)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == 0 || c >= 0x80 {
+			f.markUsed(s[i:])
+			return appendEscapedUTF16(b, s[i:])
+		}
+		if seen[c>>6]&(1<<(c&63)) == 0 {
+			f.markUsed(s[i : i+1])
+		}
+		if pdfEscaped[c] {
+			b = appendEscapedUTF16(b, s[i:i+1])
+		} else {
+			b = append(b, 0, c)
+		}
+	}
+	return b
+}
+
+// cellFuseOff makes appendCellText take two passes, for the tests that
+// compare with them.
+var cellFuseOff bool
+
+// markUsed writes every rune of s in the current font's used runes, as
+// itself (upstream's loop in CellFormat; cpdaudit patch: a map write only
+// for a new rune, and no lookup for an ASCII rune already written).
+func (f *Fpdf) markUsed(s string) {
+	seen := f.currentFont.asciiUsed
+	for _, uni := range s {
+		ascii := seen != nil && uni > 0 && uni < 128
+		if ascii && seen[uni>>6]&(1<<(uni&63)) != 0 {
+			continue
+		}
+		if v, ok := f.currentFont.usedRunes[int(uni)]; !ok || v != int(uni) {
+			f.currentFont.usedRunes[int(uni)] = int(uni)
+		}
+		if ascii {
+			seen[uni>>6] |= 1 << (uni & 63)
+		}
+	}
+}
+
 // CellFormat prints a rectangular cell with optional borders, background color
 // and character string. The upper-left corner of the cell corresponds to the
 // current position. The text can be aligned or centered. After the call, the
@@ -2969,22 +3024,9 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 					txtStr = reverseText(txtStr)
 				}
 				// cpdaudit patch: txt2 was f.escape(utf8toutf16(txtStr,
-				// false)); appendEscapedUTF16 writes the same bytes below.
-				seen := f.currentFont.asciiUsed
-				for _, uni := range txtStr {
-					// cpdaudit patch: a map write only for a new rune, and
-					// no lookup for an ASCII rune already written.
-					ascii := seen != nil && uni > 0 && uni < 128
-					if ascii && seen[uni>>6]&(1<<(uni&63)) != 0 {
-						continue
-					}
-					if v, ok := f.currentFont.usedRunes[int(uni)]; !ok || v != int(uni) {
-						f.currentFont.usedRunes[int(uni)] = int(uni)
-					}
-					if ascii {
-						seen[uni>>6] |= 1 << (uni & 63)
-					}
-				}
+				// false)); appendCellText writes the same bytes below,
+				// and marks the runes used (patch 33: upstream's loop over
+				// the runes, here before the text was written).
 			} else {
 
 				txt2 = strings.Replace(txtStr, "\\", "\\\\", -1)
@@ -3000,7 +3042,7 @@ func (f *Fpdf) CellFormat(w, h float64, txtStr, borderStr string, ln int,
 			b = appendFloat(b, td, 2)
 			b = append(b, " Td ("...)
 			if f.isCurrentUTF8 {
-				b = appendEscapedUTF16(b, txtStr)
+				b = f.appendCellText(b, txtStr)
 			} else {
 				b = append(b, txt2...)
 			}
