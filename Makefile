@@ -102,7 +102,7 @@ FUZZ ?= importer:FuzzParseHours importer:FuzzParseDate importer:FuzzParseCategor
 	importer:FuzzReadRegister importer:FuzzFastSheet \
 	report:FuzzPDFText report:FuzzSheetRowString report:FuzzCleanAlready report:FuzzJSONString report:FuzzCSVLine \
 	internal/fastflate:FuzzSameAsStdlib internal/fastflate:FuzzAdler32 \
-	third_party/fpdf:FuzzAppendEscapedUTF16 third_party/fpdf:FuzzAppendf third_party/fpdf:FuzzCellText audit:FuzzJudgeFastPaths
+	third_party/fpdf:FuzzAppendEscapedUTF16 third_party/fpdf:FuzzAppendf third_party/fpdf:FuzzCellText third_party/fpdf:FuzzSplitText audit:FuzzJudgeFastPaths
 fuzz:
 	@for pt in $(FUZZ); do \
 		p=$${pt%%:*}; t=$${pt#*:}; \

@@ -43,7 +43,41 @@ func (f *Fpdf) AppendSplitText(lines []string, txt string, w float64) []string {
 	j := 0
 	l := 0
 
+	// acw is cw's ASCII part, when it has one (cpdaudit patch 34).
+	var acw *[utf8.RuneSelf]int
+	if len(cw) >= utf8.RuneSelf && !splitASCIIOff {
+		acw = (*[utf8.RuneSelf]int)(cw[:utf8.RuneSelf])
+	}
 	for i < nb {
+		// cpdaudit patch 34: a run of ASCII characters (most of a
+		// letter) in a loop of its own: the same steps as below for a
+		// character of one byte, without the tests for longer ones and
+		// the width table's bounds.
+		for ; acw != nil && i < nb && s[i] < utf8.RuneSelf; i++ {
+			c := s[i]
+			l += acw[c]
+			if asciiSpace[c] {
+				sep, sepEnd = i, i+1
+			}
+			if c == '\n' || l > wmax {
+				if sep == -1 {
+					if i == j {
+						i++
+					}
+					sep = i
+				} else {
+					i = sepEnd
+				}
+				lines = append(lines, s[j:sep])
+				sep = -1
+				j = i
+				l = 0
+				i-- // the loop's i++ undone: i is where the next line starts
+			}
+		}
+		if i >= nb {
+			break
+		}
 		// ASCII (most of a letter) without decoding: one byte, and a
 		// space exactly when unicode.IsSpace says so.
 		c, size := rune(s[i]), 1
@@ -87,6 +121,10 @@ func (f *Fpdf) AppendSplitText(lines []string, txt string, w float64) []string {
 	}
 	return lines
 }
+
+// splitASCIIOff turns AppendSplitText's loop for ASCII off, for the tests
+// that compare with the general one.
+var splitASCIIOff bool
 
 // splitTextRunes is upstream's SplitText.
 func (f *Fpdf) splitTextRunes(txt string, w float64) (lines []string) {
