@@ -239,6 +239,8 @@ func TestGenerateCutFontMatchesUpstream(t *testing.T) {
 	}
 }
 
+// BenchmarkGenerateCutFont subsets DejaVu Sans for a letter's characters
+// (ASCII and a few others), with patch 28 and with upstream's code.
 func BenchmarkGenerateCutFont(b *testing.B) {
 	font := subsetFonts(b)["DejaVuSans"]
 	used := map[int]int{0: 0}
@@ -252,8 +254,16 @@ func BenchmarkGenerateCutFont(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportAllocs()
-	for b.Loop() {
-		utf.GenerateCutFont(used)
-	}
+	b.Run("patched", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			utf.GenerateCutFont(used)
+		}
+	})
+	b.Run("upstream", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			utf.refGenerateCutFont(used)
+		}
+	})
 }
