@@ -8,7 +8,7 @@ import (
 )
 
 // TestAdler32SameAsStdlib: adler32Update gives hash/adler32's checksum on
-// random, all-0xff (the largest sums) and zero inputs of every length to
+// random, all-0xff (the largest sums), zero and mostly zero inputs of every length to
 // 300 and random lengths to 100,000, whole and continued over random
 // splits (as the zlib writer sees its Writes).
 func TestAdler32SameAsStdlib(t *testing.T) {
@@ -26,7 +26,18 @@ func TestAdler32SameAsStdlib(t *testing.T) {
 		for i := range random {
 			random[i] = byte(r.Uint32())
 		}
-		for kind, data := range map[string][]byte{"random": random, "0xff": bytes.Repeat([]byte{0xff}, n), "zeros": make([]byte, n)} {
+		// Zero bytes with a few others, as in a CIDToGIDMap: zero runs of
+		// every length and alignment, next to all-0xff words.
+		sparse := make([]byte, n)
+		for i := range sparse {
+			switch r.IntN(300) {
+			case 0:
+				sparse[i] = byte(r.Uint32())
+			case 1:
+				copy(sparse[i:], bytes.Repeat([]byte{0xff}, r.IntN(20)))
+			}
+		}
+		for kind, data := range map[string][]byte{"random": random, "0xff": bytes.Repeat([]byte{0xff}, n), "zeros": make([]byte, n), "sparse": sparse} {
 			want := adler32.Checksum(data)
 			if got := adler32Update(1, data); got != want {
 				t.Fatalf("%s, %d bytes: %08x, hash/adler32 %08x", kind, n, got, want)
@@ -50,6 +61,11 @@ func TestAdler32SameAsStdlib(t *testing.T) {
 func FuzzAdler32(f *testing.F) {
 	f.Add([]byte("BT /F1 12 Tf ET"), uint16(3))
 	f.Add(bytes.Repeat([]byte{0xff}, 3*adlerNmax+5), uint16(adlerNmax-3))
+	sparse := make([]byte, 2*adlerNmax+77)
+	for i := 5; i < len(sparse); i += 997 {
+		sparse[i] = 0xff
+	}
+	f.Add(sparse, uint16(1001))
 	f.Fuzz(func(t *testing.T, data []byte, split uint16) {
 		k := min(int(split), len(data))
 		want := adler32.Checksum(data)

@@ -31,13 +31,15 @@ func readGz(b testing.TB, name string) []byte {
 // The benchmarks compress as cpdaudit does: a pooled writer, Reset, one
 // Write, Close. "page" is a letter's first page content stream (zlib, as
 // fpdf writes it), "font" the letter's font subset, "json" a member's
-// line of results.jsonl.gz (gzip). user-ns/op is the process's user CPU
+// line of results.jsonl.gz (gzip), "cidmap" the letter's CIDToGIDMap
+// (128 KB, nearly all zero bytes). user-ns/op is the process's user CPU
 // per operation (with -cpu 1, the benchmark's), steadier than ns/op on a
 // shared machine.
 func BenchmarkCompress(b *testing.B) {
 	page := readGz(b, "page1.stream.gz")
 	font := readGz(b, "fontsubset.stream.gz")
 	line := readGz(b, "memberline.json.gz")
+	cidmap := readGz(b, "cidtogidmap.stream.gz")
 	var buf bytes.Buffer
 	run := func(b *testing.B, data []byte, w interface {
 		io.WriteCloser
@@ -65,7 +67,7 @@ func BenchmarkCompress(b *testing.B) {
 	for _, in := range []struct {
 		name string
 		data []byte
-	}{{"page", page}, {"font", font}} {
+	}{{"page", page}, {"font", font}, {"cidmap", cidmap}} {
 		b.Run(in.name+"/stdlib", func(b *testing.B) {
 			w, _ := zlib.NewWriterLevel(io.Discard, zlib.BestSpeed)
 			run(b, in.data, w)
