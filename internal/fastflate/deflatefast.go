@@ -187,6 +187,17 @@ func (e *deflateFast) encode(dst []token, src []byte) []token {
 			// Invariant: we have a 4-byte match at s, and no need to emit any
 			// literal bytes prior to s.
 
+			// fastflate: a run of one byte (runSteps).
+			if candidate.offset-e.cur == s-1 {
+				if k := runSteps(src, s, sLimit); k > 0 {
+					dst = e.emitRun(dst, k)
+					s += k * maxMatchLength
+					v := load32(src, s)
+					candidate = tableEntry{offset: e.cur + s - 1, val: v}
+					e.table[hash(v)&tableMask] = tableEntry{offset: e.cur + s, val: v}
+				}
+			}
+
 			// Extend the 4-byte match as long as possible.
 			//
 			s += 4
@@ -298,6 +309,16 @@ func (e *deflateFast) encodeFresh(dst []token, src []byte) []token {
 		dst = e.emitLiteral(dst, src[nextEmit:s])
 
 		for {
+			// A run of one byte (runSteps).
+			if candidate == s-1 {
+				if k := runSteps(src, s, sLimit); k > 0 {
+					dst = e.emitRun(dst, k)
+					s += k * maxMatchLength
+					e.fresh[hash(load32(src, s))&tableMask] = uint16(s + 1)
+					candidate = s - 1
+				}
+			}
+
 			// A 4-byte match at s with candidate; extend it (matchLen
 			// within the block).
 			s += 4
@@ -346,12 +367,22 @@ emitRemainder:
 // block, out of reach as encodeFresh found them and as encode's would be
 // (e.cur only grows, and shiftOffsets maps all of them to zero), so no
 // later match can tell them from encode's.
+//
+// fastflate: fresh is mostly empty after a block of long runs (a
+// CIDToGIDMap), so it is read eight slots at a time and empty groups are
+// skipped with one test.
 func (e *deflateFast) syncTable() {
 	prev := e.prev
-	for i, p := range e.fresh {
-		if p != 0 {
-			pos := int32(p) - 1
-			e.table[i] = tableEntry{offset: pos + e.freshCur, val: load32(prev, pos)}
+	for i := 0; i < len(e.fresh); i += 8 {
+		f := (*[8]uint16)(e.fresh[i : i+8])
+		if f[0]|f[1]|f[2]|f[3]|f[4]|f[5]|f[6]|f[7] == 0 {
+			continue
+		}
+		for j, p := range f {
+			if p != 0 {
+				pos := int32(p) - 1
+				e.table[i+j] = tableEntry{offset: pos + e.freshCur, val: load32(prev, pos)}
+			}
 		}
 	}
 	e.tableStale = false
@@ -379,6 +410,53 @@ func (e *deflateFast) emitMatch(dst []token, xlength, xoffset uint32) []token {
 	e.litFreq[lengthCodesStart+lengthCodes[uint8(xlength)]]++
 	e.offFreq[oc]++
 	return append(dst, matchToken(xlength, xoffset, oc))
+}
+
+// runSteps is the number of steps encode (or encodeFresh) would take in
+// a row, from a 4-byte match at s with offset 1 (so src[s-1:s+4] is one
+// byte repeated), that each emit a match of maxMatchLength at offset 1
+// and come back to that state. fastflate: Go takes them one by one,
+// comparing the match byte by byte and hashing after it; a CIDToGIDMap
+// is 128 KB of them. A step is such a step when the byte goes on through
+// src[s+261] (the 258 bytes matched and the four hashed after them, so
+// that the hashes at s+257 and s+258 are the same slot and the candidate
+// is s+257, offset 1 again) and s+258 < sLimit (encode does not stop).
+// Its effects are the match token and the slot of the byte's hash, left
+// holding s+258; the caller makes them for all k steps at once.
+func runSteps(src []byte, s, sLimit int32) int32 {
+	pat := uint64(src[s]) * 0x0101010101010101
+	k := int32(0)
+	for s+maxMatchLength < sLimit && isRun((*[maxMatchLength]byte)(src[s+4:s+4+maxMatchLength]), pat) {
+		k++
+		s += maxMatchLength
+	}
+	return k
+}
+
+// isRun reports whether every byte of b is pat's (pat is a byte
+// repeated eight times).
+func isRun(b *[maxMatchLength]byte, pat uint64) bool {
+	for i := 0; i+32 <= maxMatchLength; i += 32 {
+		q := b[i : i+32]
+		if (binary.LittleEndian.Uint64(q)^pat)|(binary.LittleEndian.Uint64(q[8:])^pat)|
+			(binary.LittleEndian.Uint64(q[16:])^pat)|(binary.LittleEndian.Uint64(q[24:])^pat) != 0 {
+			return false
+		}
+	}
+	return binary.LittleEndian.Uint64(b[maxMatchLength-8:]) == pat
+}
+
+// emitRun appends k matches of maxMatchLength at offset 1 and counts
+// their codes, as k calls of emitMatch would.
+func (e *deflateFast) emitRun(dst []token, k int32) []token {
+	const xlength, xoffset = maxMatchLength - baseMatchLength, 1 - baseMatchOffset
+	t := matchToken(xlength, xoffset, offsetCode(xoffset))
+	for range k {
+		dst = append(dst, t)
+	}
+	e.litFreq[lengthCodesStart+lengthCodes[xlength]] += k
+	e.offFreq[offsetCode(xoffset)] += k
+	return dst
 }
 
 // matchLen returns the match length between src[s:] and src[t:].

@@ -182,8 +182,64 @@ func inputs() map[string][]byte {
 			skew[i] = byte(r.ExpFloat64() * 3)
 		}
 		out[fmt.Sprintf("skew-%d", n)] = skew
+
+		// Runs of one byte, of every length around the 258 of a match
+		// and the 262 that runSteps needs, between random bytes.
+		runs := make([]byte, 0, n)
+		for len(runs) < n {
+			b := byte(r.Uint32())
+			if r.IntN(2) == 0 {
+				b = 0
+			}
+			k := r.IntN(600)
+			if r.IntN(4) == 0 {
+				k = 250 + r.IntN(20)
+			}
+			for range k {
+				runs = append(runs, b)
+			}
+			for range r.IntN(6) {
+				runs = append(runs, byte(r.Uint32()))
+			}
+		}
+		out[fmt.Sprintf("runs-%d", n)] = runs[:n]
+
+		// As a CIDToGIDMap: zero bytes with a few glyph numbers.
+		cidmap := make([]byte, n)
+		for i := range cidmap {
+			if r.IntN(400) == 0 {
+				cidmap[i] = byte(1 + r.IntN(200))
+			}
+		}
+		out[fmt.Sprintf("cidmap-%d", n)] = cidmap
 	}
 	return out
+}
+
+// runsInput expands spec into the input FuzzSameRuns compresses: each
+// three bytes are a byte and a run length (up to 65,535), so that a
+// fuzzer's small mutations make runs of any length at any place.
+func runsInput(spec []byte) []byte {
+	var out []byte
+	for ; len(spec) >= 3 && len(out) < 300000; spec = spec[3:] {
+		for range int(spec[1]) | int(spec[2])<<8 {
+			out = append(out, spec[0])
+		}
+	}
+	return append(out, spec...)
+}
+
+// FuzzSameRuns: inputs made of runs of one byte (runSteps' fast path),
+// written in two pieces, give the standard library's bytes.
+func FuzzSameRuns(f *testing.F) {
+	f.Add([]byte{0, 0, 1}, uint16(0))
+	f.Add([]byte{7, 1, 0, 0, 5, 1, 'a', 3, 0, 0, 200, 0}, uint16(300))
+	f.Add([]byte{0, 0xff, 0xff, 1, 1, 0, 0, 0xfe, 0xff}, uint16(65535))
+	f.Add([]byte{0, 6, 1, 2, 1, 0, 0, 2, 1, 3, 2, 0, 0, 0, 1}, uint16(17))
+	w := newWriters(f)
+	f.Fuzz(func(t *testing.T, spec []byte, split uint16) {
+		w.same(t, "runs", runsInput(spec), []int{int(split)}, nil)
+	})
 }
 
 func TestSameAsStdlibGenerated(t *testing.T) {
@@ -370,5 +426,36 @@ func TestSameFreshBlocks(t *testing.T) {
 			flushAt = map[int]bool{0: true, 1: r.IntN(2) == 0, 2: r.IntN(2) == 0}
 		}
 		w.same(t, fmt.Sprintf("stream %d, %s", i, name), data, pieces, flushAt)
+	}
+}
+
+// TestSameRunBreaks: a run of one byte broken by a single other byte at
+// every distance from the run's start, then going on, in a stream's first
+// block (encodeFresh) and in its second (encode): every place where
+// runSteps must stop short of a step or the run's end.
+func TestSameRunBreaks(t *testing.T) {
+	w := newWriters(t)
+	r := rand.New(rand.NewPCG(26, 2))
+	head := inputs()["text-65535"]
+	for at := range 800 {
+		b := byte(0)
+		if at%3 == 1 {
+			b = byte(r.Uint32())
+		}
+		data := bytes.Repeat([]byte{b}, at+1500)
+		data[at] = b + 1 + byte(r.IntN(255))
+		if at%5 == 0 {
+			data[at+1+r.IntN(600)] ^= 0x80
+		}
+		w.same(t, fmt.Sprintf("run of %#x broken at %d", b, at), data, nil, nil)
+		if raceEnabled && at%10 != 0 {
+			continue
+		}
+		// The same after a full first block.
+		data = append(slices.Clip(head), data...)
+		want := write(t, w.std.f, data, nil, nil)
+		if got := write(t, w.our.f, data, nil, nil); !bytes.Equal(got, want) {
+			t.Fatalf("run of %#x broken at %d, second block: bytes differ from the standard library's", b, at)
+		}
 	}
 }
