@@ -101,7 +101,7 @@ FUZZ ?= importer:FuzzParseHours importer:FuzzParseDate importer:FuzzParseCategor
 	importer:FuzzReadCSV importer:FuzzReadXLSX importer:FuzzCSVStream importer:FuzzMemberID \
 	importer:FuzzReadRegister importer:FuzzFastSheet \
 	report:FuzzPDFText report:FuzzSheetRowString report:FuzzCleanAlready report:FuzzJSONString report:FuzzCSVLine \
-	internal/fastflate:FuzzSameAsStdlib internal/fastflate:FuzzAdler32 internal/fastflate:FuzzSameRuns \
+	internal/fastflate:FuzzSameAsStdlib internal/fastflate:FuzzAdler32 internal/fastflate:FuzzSameRuns internal/fastflate:FuzzBitCounts \
 	third_party/fpdf:FuzzAppendEscapedUTF16 third_party/fpdf:FuzzAppendf third_party/fpdf:FuzzCellText third_party/fpdf:FuzzSplitText audit:FuzzJudgeFastPaths
 fuzz:
 	@for pt in $(FUZZ); do \

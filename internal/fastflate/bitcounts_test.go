@@ -126,21 +126,28 @@ func (h *huffmanEncoder) bitCountsGo(list []literalNode, maxBits int32) []int32 
 	return bitCount
 }
 
-// TestBitCountsSameAsGo: bitCounts gives Go's bit counts on random
-// frequency tables of 3 to 286 symbols at the limits the writer uses (15
-// for literals and offsets, 7 for the code length codes): uniform,
-// with many ties, and exponential (deep trees, so the limit binds).
+// TestBitCountsSameAsGo: bitCounts (Huffman's tree, or package-merge
+// where the limit binds) and packageMerge alone give Go's bit counts on
+// random frequency tables of 3 to 286 symbols at the limits the writer
+// uses (15 for literals and offsets, 7 for the code length codes):
+// uniform, with many ties, and exponential (deep trees, so the limit
+// binds).
 func TestBitCountsSameAsGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 15))
 	var h, ref huffmanEncoder
-	for i := range 20000 {
+	rounds := 100000
+	if raceEnabled {
+		rounds = 5000
+	}
+	huffman, limited := 0, 0
+	for i := range rounds {
 		n := 3 + r.IntN(maxNumLit-2)
 		if i%2 == 0 {
 			n = 3 + r.IntN(30)
 		}
 		freq := make([]int32, n)
 		for j := range freq {
-			switch i % 4 {
+			switch i % 5 {
 			case 0:
 				freq[j] = 1 + r.Int32N(1000)
 			case 1:
@@ -149,6 +156,8 @@ func TestBitCountsSameAsGo(t *testing.T) {
 				freq[j] = 1 + int32(math.Min(r.ExpFloat64()*float64(1+r.IntN(5000)), 60000))
 			case 3:
 				freq[j] = int32(1) << r.IntN(16)
+			case 4:
+				freq[j] = 1 + r.Int32N(1+int32(r.IntN(8)))
 			}
 		}
 		list := make([]literalNode, n+1)
@@ -166,12 +175,104 @@ func TestBitCountsSameAsGo(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("table %d (%d symbols, max %d bits, %v): bit counts %v, Go's %v", i, n, maxBits, freq, got, want)
 			}
+			got = h.packageMerge(append(make([]literalNode, 0, n+1), list...), maxBits)
+			if !slices.Equal(got, want) {
+				t.Fatalf("table %d (%d symbols, max %d bits, %v): package-merge's bit counts %v, Go's %v", i, n, maxBits, freq, got, want)
+			}
+			if _, ok := h.huffmanBitCounts(list, min(maxBits, int32(n)-1)); ok {
+				huffman++
+			} else {
+				limited++
+			}
+		}
+	}
+	// Both paths taken, each many times.
+	if huffman < rounds/2 || limited < rounds/20 {
+		t.Fatalf("%d tables by Huffman's tree, %d limited by package-merge", huffman, limited)
+	}
+}
+
+// TestBitCountsHuffmanSameAsGo: on every sorted table of 3 to 11
+// frequencies from 1 to 9 (1 to 6 above 8 symbols), where equal weights
+// abound, bitCounts gives Go's counts at the limits 3, 4, 5, 7 and 15.
+func TestBitCountsHuffmanSameAsGo(t *testing.T) {
+	var h, ref huffmanEncoder
+	for n := 3; n <= 11; n++ {
+		if raceEnabled && n > 8 {
+			break
+		}
+		top := int32(9)
+		if n > 8 {
+			top = 6
+		}
+		freq := make([]int32, n)
+		for i := range freq {
+			freq[i] = 1
+		}
+		for {
+			list := make([]literalNode, n, n+1)
+			for j, f := range freq {
+				list[j] = literalNode{uint16(j), f}
+			}
+			for _, maxBits := range []int32{3, 4, 5, 7, 15} {
+				if n > 1<<maxBits {
+					continue // no code fits
+				}
+				want := slices.Clone(ref.bitCountsGo(append(make([]literalNode, 0, n+1), list...), maxBits))
+				got := h.bitCounts(append(make([]literalNode, 0, n+1), list...), maxBits)
+				if !slices.Equal(got, want) {
+					t.Fatalf("frequencies %v, max %d bits: bit counts %v, Go's %v", freq, maxBits, got, want)
+				}
+			}
+			// The next non-decreasing table.
+			k := n - 1
+			for k >= 0 && freq[k] == top {
+				k--
+			}
+			if k < 0 {
+				break
+			}
+			freq[k]++
+			for j := k + 1; j < n; j++ {
+				freq[j] = freq[k]
+			}
 		}
 	}
 }
 
-// BenchmarkBitCounts: bitCounts against Go's on the literal/length code
-// frequencies of a letter's page stream.
+// FuzzBitCounts: any table of 3 or more frequencies (a byte each, plus
+// one, times the first byte's scale) gives Go's bit counts at the limits
+// 7 and 15.
+func FuzzBitCounts(f *testing.F) {
+	f.Add([]byte{1, 1, 1, 1})
+	f.Add([]byte{3, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233})
+	f.Add([]byte{200, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 255, 255, 255, 255, 255, 255, 255, 7, 7, 1, 2, 3})
+	var h, ref huffmanEncoder
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) < 4 || len(data) > maxNumLit+1 {
+			return
+		}
+		scale := 1 + int32(data[0])
+		list := make([]literalNode, 0, len(data))
+		for i, b := range data[1:] {
+			list = append(list, literalNode{uint16(i), (1 + int32(b)) * scale})
+		}
+		h.sortByFreq(list)
+		for _, maxBits := range []int32{7, 15} {
+			if len(list) > 1<<maxBits {
+				continue // no code fits
+			}
+			want := slices.Clone(ref.bitCountsGo(append(make([]literalNode, 0, len(list)+1), list...), maxBits))
+			got := h.bitCounts(append(make([]literalNode, 0, len(list)+1), list...), maxBits)
+			if !slices.Equal(got, want) {
+				t.Fatalf("frequencies %v, max %d bits: bit counts %v, Go's %v", list, maxBits, got, want)
+			}
+		}
+	})
+}
+
+// BenchmarkBitCounts: bitCounts (here Huffman's tree) against Go's on the
+// literal/length code frequencies of a letter's page stream.
 func BenchmarkBitCounts(b *testing.B) {
 	data := readGz(b, "page1.stream.gz")
 	e := newDeflateFast()
@@ -193,7 +294,7 @@ func BenchmarkBitCounts(b *testing.B) {
 			h.bitCountsGo(work[:n], 15)
 		}
 	})
-	b.Run("chain", func(b *testing.B) {
+	b.Run("fastflate", func(b *testing.B) {
 		for b.Loop() {
 			copy(work, list)
 			h.bitCounts(work[:n], 15)
