@@ -406,7 +406,7 @@ func (e *deflateFast) emitLiteral(dst []token, lit []byte) []token {
 
 // emitMatch appends a match token and counts its length and offset codes.
 func (e *deflateFast) emitMatch(dst []token, xlength, xoffset uint32) []token {
-	oc := offsetCode(xoffset) & 31
+	oc := offsetCodeLen(xoffset) & 31
 	e.litFreq[lengthCodesStart+lengthCodes[uint8(xlength)]]++
 	e.offFreq[oc]++
 	return append(dst, matchToken(xlength, xoffset, oc))
@@ -457,6 +457,20 @@ func (e *deflateFast) emitRun(dst []token, k int32) []token {
 	e.litFreq[lengthCodesStart+lengthCodes[xlength]] += k
 	e.offFreq[offsetCode(xoffset)] += k
 	return dst
+}
+
+// offsetCodeLen is offsetCode(off) for off < 32768, from the offset's
+// bit length instead of a table chosen by branches on its size, which
+// mispredict as the offsets of a block vary: codes 2k and 2k+1 hold the
+// offsets of k+1 bits, the second those whose bit below the top is 1;
+// offsets 0 and 1 are their own codes (TestOffsetCodeLen).
+func offsetCodeLen(off uint32) uint32 {
+	l := uint32(bits.Len32(off))
+	c := 2*l - 2 + (off>>((l-2)&31))&1
+	if off < 2 {
+		c = off
+	}
+	return c
 }
 
 // matchLen returns the match length between src[s:] and src[t:].

@@ -459,3 +459,13 @@ func TestSameRunBreaks(t *testing.T) {
 		}
 	}
 }
+
+// TestOffsetCodeLen: offsetCodeLen is offsetCode for every offset a
+// match can have.
+func TestOffsetCodeLen(t *testing.T) {
+	for off := uint32(0); off < maxMatchOffset; off++ {
+		if got, want := offsetCodeLen(off), offsetCode(off); got != want {
+			t.Fatalf("offset %d: code %d, offsetCode's %d", off, got, want)
+		}
+	}
+}
