@@ -150,3 +150,19 @@ func BenchmarkCompressCold(b *testing.B) {
 		run(b, line, ws)
 	})
 }
+
+// BenchmarkWriteTokens: writeTokens alone on the tokens of a letter's
+// page stream (its codes made once).
+func BenchmarkWriteTokens(b *testing.B) {
+	data := readGz(b, "page1.stream.gz")
+	d, _ := NewWriter(io.Discard, BestSpeed)
+	c := &d.d
+	tokens := c.bestSpeed.encode(nil, data)
+	tokens = append(tokens, endBlockMarker)
+	c.w.indexTokens()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		c.w.reset(io.Discard)
+		c.w.writeTokens(tokens, c.w.literalEncoding.codes, c.w.offsetEncoding.codes)
+	}
+}

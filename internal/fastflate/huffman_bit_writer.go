@@ -471,13 +471,23 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 	}
 	// The length codes with their extra bits, by length - 3, and the
 	// offset codes with their base and extra bit count.
+	// Only the lengths whose code is in use (of a length above 0) are
+	// filled: no token has the others.
 	lenTab := &w.lenTab
-	for xl := range lenTab {
-		lc := lengthCodes[xl] & 31
+	for lc := range uint32(29) {
 		c := leCodes[lc+lengthCodesStart]
-		lenTab[xl] = lenCode{
-			bits: uint32(c.code) | (uint32(xl)-lengthBase[lc])<<c.len,
-			n:    uint32(c.len) + uint32(lengthExtraBits[lc]),
+		if c.len == 0 {
+			continue
+		}
+		end := uint32(256)
+		if lc < 28 {
+			end = lengthBase[lc+1]
+		}
+		for xl := lengthBase[lc]; xl < end; xl++ {
+			lenTab[uint8(xl)] = lenCode{
+				bits: uint32(c.code) | (xl-lengthBase[lc])<<c.len,
+				n:    uint32(c.len) + uint32(lengthExtraBits[lc]),
+			}
 		}
 	}
 	offTab := &w.offTab
@@ -486,11 +496,20 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 		offTab[oc] = offCode{code: uint32(c.code), codeLen: uint32(c.len), n: uint32(c.len) + uint32(offsetExtraBits[oc]), base: offsetBase[oc]}
 	}
 
+	// The block's end marker (the last token) is written after the loop,
+	// so that the literals in it are bytes, which index codes without a
+	// bounds check. Shifts are by nbits&63 (nbits is under 64) so that
+	// they need no test for shifts of 64 or more.
+	eob := len(tokens) > 0 && tokens[len(tokens)-1] == endBlockMarker
+	if eob {
+		tokens = tokens[:len(tokens)-1]
+	}
+	codes := (*[256]hcode)(leCodes[:256])
 	bits, nbits, n := w.bits, w.nbits, w.nbytes
 	for _, t := range tokens {
 		if t < matchType {
-			c := leCodes[t.literal()]
-			bits |= uint64(c.code) << nbits
+			c := codes[uint8(t)]
+			bits |= uint64(c.code) << (nbits & 63)
 			nbits += uint(c.len)
 			if nbits >= 48 {
 				binary.LittleEndian.PutUint64(w.bytes[n:], bits)
@@ -510,7 +529,7 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 		binary.LittleEndian.PutUint64(w.bytes[n:], bits)
 		k := nbits >> 3
 		n += int(k)
-		bits >>= k << 3
+		bits >>= (k << 3) & 63
 		nbits &= 7
 		if n >= bufferFlushSize {
 			if w.write(w.bytes[:n]); w.err != nil {
@@ -518,13 +537,13 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 			}
 			n = 0
 		}
-		// The length, then the offset.
+		// The length, then the offset, joined before they are shifted
+		// into the buffer (off the chain of dependent shifts on nbits).
 		lc := lenTab[uint8(t.length())]
-		bits |= uint64(lc.bits) << nbits
-		nbits += uint(lc.n)
 		oc := &offTab[t.offsetCode()]
-		bits |= uint64(oc.code|(t.offset()-oc.base)<<oc.codeLen) << nbits
-		nbits += uint(oc.n)
+		v := uint64(lc.bits) | uint64(oc.code|(t.offset()-oc.base)<<(oc.codeLen&31))<<(lc.n&63)
+		bits |= v << (nbits & 63)
+		nbits += uint(lc.n + oc.n)
 		if nbits >= 48 {
 			binary.LittleEndian.PutUint64(w.bytes[n:], bits)
 			bits >>= 48
@@ -539,6 +558,9 @@ func (w *huffmanBitWriter) writeTokens(tokens []token, leCodes, oeCodes []hcode)
 		}
 	}
 	w.bits, w.nbits, w.nbytes = bits, nbits, n
+	if eob {
+		w.writeCode(leCodes[endBlockMarker])
+	}
 }
 
 // lenCode is a match length's code and extra bits, n bits in all.
