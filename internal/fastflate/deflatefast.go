@@ -463,14 +463,12 @@ func (e *deflateFast) emitRun(dst []token, k int32) []token {
 // bit length instead of a table chosen by branches on its size, which
 // mispredict as the offsets of a block vary: codes 2k and 2k+1 hold the
 // offsets of k+1 bits, the second those whose bit below the top is 1;
-// offsets 0 and 1 are their own codes (TestOffsetCodeLen).
+// offsets 0 and 1 are their own codes (TestOffsetCodeLen). Small enough
+// for emitMatch to stay inlined.
 func offsetCodeLen(off uint32) uint32 {
-	l := uint32(bits.Len32(off))
-	c := 2*l - 2 + (off>>((l-2)&31))&1
-	if off < 2 {
-		c = off
-	}
-	return c
+	// off|1 gives 0 and 1 one bit, and the bit then read is their own.
+	l := uint32(bits.Len32(off | 1))
+	return 2*l - 2 + (off>>((max(l, 2)-2)&31))&1
 }
 
 // matchLen returns the match length between src[s:] and src[t:].
