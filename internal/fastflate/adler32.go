@@ -48,6 +48,21 @@ func adler32Update(d uint32, p []byte) uint32 {
 				continue
 			}
 			even, odd := v&lanes, v>>8&lanes
+			if len(p) >= 16 {
+				// Sixteen bytes: the first eight weigh 8 more than the
+				// second eight, so both weighted sums come from two
+				// multiplications of the lanes added together, plus 8
+				// times the first eight's sum (no lane's sum reaches
+				// 2^16: 510 * 20 at most).
+				v1 := binary.LittleEndian.Uint64(p[8:])
+				even1, odd1 := v1&lanes, v1>>8&lanes
+				sum0 := uint32(((even + odd) * sumAll) >> 48)
+				sum1 := uint32(((even1 + odd1) * sumAll) >> 48)
+				s2 += 16*s1 + 8*sum0 + uint32(((even+even1)*weightE)>>48) + uint32(((odd+odd1)*weightO)>>48)
+				s1 += sum0 + sum1
+				p = p[16:]
+				continue
+			}
 			s2 += 8*s1 + uint32((even*weightE)>>48) + uint32((odd*weightO)>>48)
 			s1 += uint32(((even + odd) * sumAll) >> 48)
 			p = p[8:]
