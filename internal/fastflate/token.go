@@ -81,9 +81,6 @@ func matchToken(xlength, xoffset, ocode uint32) token {
 	return token(matchType + xlength<<lengthShift + ocode<<offsetCodeShift + xoffset)
 }
 
-// Returns the literal of a literal token.
-func (t token) literal() uint32 { return uint32(t - literalType) }
-
 // Returns the extra offset of a match token.
 func (t token) offset() uint32 { return uint32(t) & offsetMask }
 
