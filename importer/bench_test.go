@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ies/cpdaudit/audit"
 )
 
 // BenchmarkImportGenerated reads a generated export; set CPDAUDIT_BENCH_XLSX
@@ -23,6 +25,35 @@ func BenchmarkImportGenerated(b *testing.B) {
 			b.Fatal(r.Issues[0].Error())
 		}
 		b.ReportMetric(float64(r.Accounting.Read), "rows")
+	}
+}
+
+// BenchmarkImportStore reads the export in CPDAUDIT_BENCH_XLSX as a run
+// does: into a Store, each reflection hashed for the index of shared
+// reflections.
+func BenchmarkImportStore(b *testing.B) {
+	path := os.Getenv("CPDAUDIT_BENCH_XLSX")
+	if path == "" {
+		b.Skip("CPDAUDIT_BENCH_XLSX not set")
+	}
+	ix := audit.NewReflectionIndexFor(audit.DefaultPolicy().Reflection)
+	for i := 0; i < b.N; i++ {
+		st := NewStore(b.TempDir(), 0)
+		st.HashReflections(func(s string) (uint64, bool) {
+			hs := ix.Hashes([]audit.Activity{{Reflection: s}})
+			if len(hs) == 0 {
+				return 0, false
+			}
+			return hs[0], true
+		})
+		opts := DefaultOptions()
+		opts.Store = st
+		r := ImportActivities(path, opts)
+		if len(r.Issues) > 0 || r.Err != nil {
+			b.Fatal(r.Issues, r.Err)
+		}
+		b.ReportMetric(float64(len(r.Rows)), "rows")
+		st.Close()
 	}
 }
 

@@ -47,6 +47,11 @@ func (t *dateTally) note(k slashKind, text, sheet string, row int, column string
 	}
 }
 
+// counts reports whether note tallies dates of kind k.
+func (t *dateTally) counts(k slashKind) bool {
+	return k == slashAmbiguous || k == slashDayOnly || k == slashMonthOnly
+}
+
 // order is the order the file's dates are to be read in.
 func (t *dateTally) order() dateOrder {
 	if t.monthOnly > 0 && t.dayOnly == 0 {

@@ -265,7 +265,7 @@ func (s *xmlScan) cell(start *xtag, prevCol int, c *rawCell, buf []byte) ([]byte
 			}
 			c.style = n
 		case "t":
-			c.typ = string(a.val)
+			c.typ = cellType(a.val)
 		}
 	}
 	if _, ok := s.attr(start, "r"); !ok {
@@ -355,4 +355,26 @@ func smallUint(b []byte, maxDigits int) (int, bool) {
 		n = n*10 + int(c-'0')
 	}
 	return n, true
+}
+
+// cellType is a cell's t attribute as a string; the types Excel writes
+// are constants, so a cell's type costs no allocation.
+func cellType(b []byte) string {
+	switch string(b) {
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "n":
+		return "n"
+	case "b":
+		return "b"
+	case "d":
+		return "d"
+	case "e":
+		return "e"
+	}
+	return string(b)
 }

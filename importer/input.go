@@ -84,6 +84,7 @@ func importInput(in *input, opts Options, sc *schema) (res FileResult, members [
 		} else {
 			readWorkbook(in, opts, &ti)
 		}
+		ti.finishRows()
 		return ti
 	}
 	ti := read(dayFirst, true)

