@@ -65,9 +65,11 @@ func (rw *ResultsWriter) Add(r *audit.MemberResult) error {
 	return rw.AddEncoded(b)
 }
 
-// AddEncoded writes a member's result encoded by EncodeResult.
+// AddEncoded writes a member's result encoded by EncodeResult. b is
+// used again for a later line: the caller must not keep it.
 func (rw *ResultsWriter) AddEncoded(b []byte) error {
 	_, err := rw.w.Write(b)
+	encodedLines.Put(&b)
 	return err
 }
 
@@ -90,10 +92,18 @@ var gzipWriters = sync.Pool{New: func() any {
 // rather than small: the file is written while the run is still auditing.
 // The gzip header carries no time or name, so the bytes depend only on v.
 func encodeLine(v any) ([]byte, error) {
-	var buf bytes.Buffer
+	// A line written before (AddEncoded gives it back) at the size lines
+	// have: grown from nothing, a member's line was allocated over again
+	// about five times while it was compressed into it.
+	var buf *bytes.Buffer
+	if p, _ := encodedLines.Get().(*[]byte); p != nil {
+		buf = bytes.NewBuffer((*p)[:0])
+	} else {
+		buf = bytes.NewBuffer(make([]byte, 0, 16<<10))
+	}
 	zw := gzipWriters.Get().(*fastflate.GzipWriter)
 	defer gzipWriters.Put(zw)
-	zw.Reset(&buf)
+	zw.Reset(buf)
 	if err := writeJSONLine(zw, v); err != nil {
 		return nil, err
 	}
@@ -102,6 +112,10 @@ func encodeLine(v any) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// encodedLines are encodeLine's buffers, given back by AddEncoded once
+// the line is written.
+var encodedLines sync.Pool // of *[]byte
 
 // jsonLines are reused buffers for appendResultJSON.
 var jsonLines = sync.Pool{New: func() any { return new([]byte) }}
