@@ -110,7 +110,13 @@ func dupHash(a *audit.Activity) uint64 { return maphash.Comparable(dupSeed, keyO
 // st's: reading or writing it failed.
 func Merge(files []FileResult, reg *Register, st *Store) (Merged, error) {
 	m := Merged{Years: map[int]int{}}
-	dups := dupFinder{st: st, first: map[dupSlot]Ref{}}
+	rows := 0
+	for _, f := range files {
+		rows += len(f.Rows) + len(f.Activities)
+	}
+	// Made at its size: grown as rows came, the map of 164,000 rows was
+	// rehashed a dozen times, on the path between the import and the audit.
+	dups := dupFinder{st: st, first: make(map[dupSlot]Ref, rows)}
 	rs := resolver{reg: reg}
 	byID := map[string]*MemberRecord{}
 	names := map[string][]nameSeen{} // distinct names per member id, in input order

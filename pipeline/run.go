@@ -169,6 +169,17 @@ func readAll(ctx context.Context, o *Options, found runInputs, tmp string, hash 
 	opts.TempDir = tmp
 	var im *imported
 	err := interruptible(ctx, func() error {
+		// The register is read beside the import rather than after it:
+		// the merge, which waits for both, is all that needs it.
+		type registerRead struct {
+			reg *importer.Register
+			err error
+		}
+		regc := make(chan registerRead, 1)
+		go func() {
+			reg, err := readRegister(o.Register, opts)
+			regc <- registerRead{reg, err}
+		}()
 		stop := o.Timing.start(StageImport)
 		results, err := importStage(ctx, importJob{files: found, opts: opts, workers: o.workers(), rep: rep})
 		stop()
@@ -176,7 +187,8 @@ func readAll(ctx context.Context, o *Options, found runInputs, tmp string, hash 
 			return err
 		}
 		defer o.Timing.start(StageMerge)()
-		im, err = mergeStage(results, found, o.Register, opts, rep)
+		r := <-regc
+		im, err = mergeStage(results, found, r.reg, r.err, opts, rep)
 		return err
 	})
 	if err != nil {

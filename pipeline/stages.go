@@ -105,10 +105,11 @@ type imported struct {
 
 func (im *imported) close() { im.store.Close() }
 
-// mergeStage reads the register (register "" for none) and merges the
-// files' rows by member, with discovery's issues and notices first, then
-// the files', then the register's.
-func mergeStage(results []importer.FileResult, found runInputs, register string, opts importer.Options, rep reporter) (*imported, error) {
+// mergeStage merges the files' rows by member with the register reg
+// (readRegister's result and error regErr; nil for none), with
+// discovery's issues and notices first, then the files', then the
+// register's.
+func mergeStage(results []importer.FileResult, found runInputs, reg *importer.Register, regErr error, opts importer.Options, rep reporter) (*imported, error) {
 	rep.started(StageMerge, 0, "")
 	im := &imported{notices: found.notices}
 	for _, r := range results {
@@ -117,9 +118,8 @@ func mergeStage(results []importer.FileResult, found runInputs, register string,
 		}
 		im.files = append(im.files, r.File)
 	}
-	reg, err := readRegister(register, opts)
-	if err != nil {
-		return nil, err
+	if regErr != nil {
+		return nil, regErr
 	}
 	if reg != nil {
 		file := reg.File // not &reg.File, which would keep the whole register alive
