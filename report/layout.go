@@ -177,6 +177,23 @@ func wrappedHeight(cells []any, cols []column, wrap int) float64 {
 	return rowHeight(lines)
 }
 
+// wrappedCellsHeight is wrappedHeight for typed cells.
+func wrappedCellsHeight(cells []sheetCell, cols []column, wrap int) float64 {
+	lines := 1
+	for i := range cells {
+		if i >= len(cols) || cols[i].style != wrap {
+			continue
+		}
+		if s, ok := cells[i].text(); ok && s != "" {
+			lines = max(lines, textLines(s, cols[i].width, false))
+		}
+	}
+	if lines == 1 {
+		return 0
+	}
+	return rowHeight(lines)
+}
+
 // RowHeight is the height in points a row needs to show its text cells
 // wrapped in their columns (cells[i] in widths[i] characters; other values
 // and cells past widths count one line), for the sheets the assessor's

@@ -335,3 +335,56 @@ func BenchmarkActivitiesStart(b *testing.B) {
 		}
 	}
 }
+
+// activityValues is how the Activities rows' cells were made before they
+// were typed (activitySheetCells): the reference of
+// TestActivityCellsAsValues.
+func activityValues(r *ActivityRow) []any {
+	var date any
+	if t := time.Time(r.Date); !t.IsZero() {
+		date = t
+	}
+	return []any{
+		string(r.MemberID), string(r.Source), string(r.Title), string(r.Category), date,
+		audit.RoundHours(float64(r.Hours)), yesNo(r.Counted), string(r.Reflection), yesNo(r.Quality), yesNo(r.Users),
+		string(r.QualityEvidence), string(r.UsersEvidence),
+		string(r.NotCountedReason), string(r.Advice), string(r.Flags),
+	}
+}
+
+// The typed cells of an Activities row give the bytes and the height the
+// cells as values gave (appendSheetRow, which TestSheetRowsAsExcelize
+// holds to excelize), on the sample's activities and on rows of awkward
+// text, dates and hours.
+func TestActivityCellsAsValues(t *testing.T) {
+	cols := activityColumns(&styles{text: 1, wrap: 2, date: 3, hours: 4})
+	wrap := 2
+	rows := ActivityRows(sampleInput().Results)
+	rng := rand.New(rand.NewPCG(18, 7))
+	for i, s := range awkwardStrings {
+		r := rows[i%len(rows)]
+		r.Title, r.QualityEvidence, r.Advice = Text(s), Text(awkwardStrings[rng.IntN(len(awkwardStrings))]), Text(strings.Repeat(s+" ", rng.IntN(40)))
+		r.Flags = Text(strings.Repeat("word-", rng.IntN(200)))
+		r.Hours = Hours(rng.Float64() * 10)
+		if rng.IntN(3) == 0 {
+			r.Date = Date(time.Time{})
+		} else {
+			r.Date = Date(time.Date(2000+rng.IntN(30), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), 0, 0, 0, time.UTC))
+		}
+		rows = append(rows, r)
+	}
+	var cells []sheetCell
+	for i := range rows {
+		vals := activityValues(&rows[i])
+		cells = activitySheetCells(cells, &rows[i])
+		wantH, gotH := wrappedHeight(vals, cols, wrap), wrappedCellsHeight(cells, cols, wrap)
+		if wantH != gotH {
+			t.Fatalf("row %d: height %v, as values %v", i, gotH, wantH)
+		}
+		want, werr := appendSheetRow(nil, i+2, vals, cols, wantH)
+		got, gerr := appendSheetCells(nil, i+2, cells, cols, gotH)
+		if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+			t.Fatalf("row %d: %v, as values %v\n%s", i, gerr, werr, firstDiff(want, got))
+		}
+	}
+}

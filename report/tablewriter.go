@@ -43,9 +43,9 @@ type TableWriter struct {
 	f          *excelize.File // nil when no workbook is written
 	st         *styles
 	summary    *table
-	activities *table // the Activities sheet being written
-	actSheets  int    // how many Activities sheets there are so far
-	vals       []any  // reused for each activity row
+	activities *table      // the Activities sheet being written
+	actSheets  int         // how many Activities sheets there are so far
+	cells      []sheetCell // reused for each activity row
 	inserts    *sheetInserts
 
 	summaryCSV, activitiesCSV *csvLines
@@ -279,8 +279,8 @@ func (t *TableWriter) addActivity(r *ActivityRow) error {
 			return err
 		}
 	}
-	t.vals = activityValues(t.vals, r)
-	return t.activities.add(t.vals)
+	t.cells = activitySheetCells(t.cells, r)
+	return t.activities.addCells(t.cells)
 }
 
 // Abort ends the writer without finishing the files, for a run that

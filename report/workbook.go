@@ -348,6 +348,17 @@ func (t *table) add(vals []any) error {
 	return t.data.write(t.buf)
 }
 
+// addCells is add for typed cells.
+func (t *table) addCells(cells []sheetCell) error {
+	t.rows++
+	var err error
+	t.buf, err = appendSheetCells(t.buf[:0], t.rows+1, cells, t.cols, wrappedCellsHeight(cells, t.cols, t.wrap))
+	if err != nil {
+		return err
+	}
+	return t.data.write(t.buf)
+}
+
 // finish adds the autofilter, then extra (conditional formats and the
 // like), and flushes the sheet.
 func (t *table) finish(extra func(last int) error) error {
@@ -367,17 +378,18 @@ func activityColumns(st *styles) []column {
 	}
 }
 
-// activityValues are the cells of one activity's row; vals is reused.
-func activityValues(vals []any, r *ActivityRow) []any {
-	var date any
+// activitySheetCells are the cells of one activity's row (a date cell only
+// when there is a date); cells is reused.
+func activitySheetCells(cells []sheetCell, r *ActivityRow) []sheetCell {
+	var date sheetCell
 	if t := time.Time(r.Date); !t.IsZero() {
-		date = t
+		date = timeCell(t)
 	}
-	return append(vals[:0],
-		string(r.MemberID), string(r.Source), string(r.Title), string(r.Category), date,
-		audit.RoundHours(float64(r.Hours)), yesNo(r.Counted), string(r.Reflection), yesNo(r.Quality), yesNo(r.Users),
-		string(r.QualityEvidence), string(r.UsersEvidence),
-		string(r.NotCountedReason), string(r.Advice), string(r.Flags),
+	return append(cells[:0],
+		stringCell(string(r.MemberID)), stringCell(string(r.Source)), stringCell(string(r.Title)), stringCell(string(r.Category)), date,
+		floatCell(audit.RoundHours(float64(r.Hours))), stringCell(yesNo(r.Counted)), stringCell(string(r.Reflection)), stringCell(yesNo(r.Quality)), stringCell(yesNo(r.Users)),
+		stringCell(string(r.QualityEvidence)), stringCell(string(r.UsersEvidence)),
+		stringCell(string(r.NotCountedReason)), stringCell(string(r.Advice)), stringCell(string(r.Flags)),
 	)
 }
 
