@@ -54,6 +54,68 @@ type tableImport struct {
 	// (see accept); finishRows makes them res.Rows.
 	rows      []Row
 	rowBlocks [][]Row
+	// memo keeps what the pure parsers gave for values the rows repeat.
+	memo parseMemo
+}
+
+// parseMemo remembers results of ParseCategory, cellHours and oneLine
+// (functions of their text alone) for the values a file repeats: a
+// member's name on each of their rows, five categories, a few hours. They
+// were a third of the allocations of the goroutine that turns rows into
+// activities, which every row waits for. Only values read without an
+// error are kept, and at most memoMax of each.
+type parseMemo struct {
+	cats  map[string]audit.Category
+	hours map[hoursKey]float64
+	lines [numFields]struct{ in, out string }
+}
+
+type hoursKey struct {
+	raw  string
+	time bool
+}
+
+const memoMax = 256
+
+// category is ParseCategory(s).
+func (m *parseMemo) category(s string) (audit.Category, error) {
+	if c, ok := m.cats[s]; ok {
+		return c, nil
+	}
+	c, err := ParseCategory(s)
+	if err == nil && len(m.cats) < memoMax {
+		if m.cats == nil {
+			m.cats = map[string]audit.Category{}
+		}
+		m.cats[s] = c
+	}
+	return c, err
+}
+
+// cellHours is cellHours(c).
+func (m *parseMemo) cellHours(c cell) (float64, error) {
+	k := hoursKey{c.Raw, c.Time}
+	if h, ok := m.hours[k]; ok {
+		return h, nil
+	}
+	h, err := cellHours(c)
+	if err == nil && len(m.hours) < memoMax {
+		if m.hours == nil {
+			m.hours = map[hoursKey]float64{}
+		}
+		m.hours[k] = h
+	}
+	return h, err
+}
+
+// line is ri.line(f), the last text of each field remembered.
+func (m *parseMemo) line(ri *rowIssues, f field) (string, bool) {
+	s, ok := ri.text(f)
+	last := &m.lines[f]
+	if s != last.in || last.out == "" {
+		last.in, last.out = s, oneLine(s)
+	}
+	return last.out, ok
 }
 
 // tableFound records a table's columns for finish, and its member id
@@ -136,7 +198,7 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 	}
 	a.Title = title
 	if okCat {
-		c, err := ParseCategory(catCell.Text)
+		c, err := ti.memo.category(catCell.Text)
 		if err != nil {
 			ri.add(fCategory, catCell.Text, kindOf(err), err.Error(), "Use one of the five categories: "+categoryList)
 		}
@@ -161,7 +223,7 @@ func (ti *tableImport) activity(at place, h *header, lb *labels, r srcRow) (bool
 		a.Date = d
 	}
 	if okHours {
-		hrs, err := cellHours(hoursCell)
+		hrs, err := ti.memo.cellHours(hoursCell)
 		if err != nil {
 			ri.add(fHours, hoursCell.Text, kindOf(err), err.Error(), "Write the hours as a number more than zero, like 1.5, 1h30 or 90 mins")
 		}
@@ -246,11 +308,11 @@ func (ti *tableImport) finishRows() {
 // name is the member's name: a name column, else first + last name, else
 // the "Name:" label above the table.
 func (ti *tableImport) name(ri *rowIssues, lb *labels) string {
-	if n, _ := ri.line(fName); n != "" {
+	if n, _ := ti.memo.line(ri, fName); n != "" {
 		return n
 	}
-	first, _ := ri.line(fFirstName)
-	last, _ := ri.line(fLastName)
+	first, _ := ti.memo.line(ri, fFirstName)
+	last, _ := ti.memo.line(ri, fLastName)
 	if n := strings.TrimSpace(first + " " + last); n != "" {
 		return n
 	}
