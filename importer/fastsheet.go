@@ -554,20 +554,31 @@ type chunk struct {
 // that begins the next chunk: 145 MB of a 10,000-member sheet went
 // through fresh 512 KB buffers, a third of what the import allocated.
 type chunkBuf struct {
-	b    []byte
-	refs atomic.Int32 // the cutter's and, while it is parsed, the parser's
+	mem  []byte           // the whole buffer
+	b    []byte           // what this use of it may hold
+	refs atomic.Int32     // the cutter's and, while it is parsed, the parser's
+	free chan<- *chunkBuf // where it goes back to
 }
 
-var chunkBufs sync.Pool // of *chunkBuf
+// chunkBufsFree is how many buffers a sheet's reader keeps for use again:
+// as many as can be in flight (see openFast's channels) and a few more.
+// A sync.Pool lost most of them to the collections the import runs.
+const chunkBufsFree = 24
 
 // getChunkBuf is a buffer of capacity n exactly (so each read is as long
 // as with a fresh one), empty, held by the cutter.
-func getChunkBuf(n int) *chunkBuf {
-	cb, _ := chunkBufs.Get().(*chunkBuf)
-	if cb == nil || cap(cb.b) < n {
-		cb = &chunkBuf{b: make([]byte, 0, n)}
+func getChunkBuf(free chan *chunkBuf, n int) *chunkBuf {
+	var cb *chunkBuf
+	select {
+	case cb = <-free:
+	default:
 	}
-	cb.b = cb.b[:0:n]
+	if cb == nil || len(cb.mem) < n {
+		// Room for the carry of a long row, so the next piece, whose
+		// carry is another length, can use it too.
+		cb = &chunkBuf{mem: make([]byte, max(n, chunkSize+64<<10)), free: free}
+	}
+	cb.b = cb.mem[:0:n]
 	cb.refs.Store(1)
 	return cb
 }
@@ -575,8 +586,11 @@ func getChunkBuf(n int) *chunkBuf {
 // release drops one hold on cb; the last one puts it back.
 func (cb *chunkBuf) release() {
 	if cb != nil && cb.refs.Add(-1) == 0 {
-		cb.b = cb.b[:0:cap(cb.b)]
-		chunkBufs.Put(cb)
+		cb.b = nil
+		select {
+		case cb.free <- cb:
+		default: // enough kept: this one goes to the collector
+		}
 	}
 }
 
@@ -648,6 +662,7 @@ func (w *workbookRows) openFast(sheet string, part *zip.File) *fastRows {
 func (fr *fastRows) cut(part *zip.File, work chan<- *chunk) {
 	var cb *chunkBuf // the buffer being filled, and carry's
 	defer func() { cb.release() }()
+	free := make(chan *chunkBuf, chunkBufsFree)
 	send := func(c *chunk) bool {
 		c.done = make(chan struct{})
 		if c.data != nil {
@@ -689,7 +704,7 @@ func (fr *fastRows) cut(part *zip.File, work chan<- *chunk) {
 	first := true
 	for {
 		prev := cb
-		cb = getChunkBuf(len(carry) + chunkSize)
+		cb = getChunkBuf(free, len(carry)+chunkSize)
 		buf := append(cb.b, carry...)
 		prev.release() // carry is copied
 		n, err := io.ReadFull(rc, buf[len(buf):cap(buf)])
