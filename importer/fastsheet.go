@@ -817,6 +817,7 @@ type chunkParser struct {
 	s       xmlScan
 	c       rawCell
 	cellTag xtag     // the tag of the cell being read
+	last    []string // the last value made in each column (see text)
 	width   int      // how many values the last row read had
 	keys    []fmtKey // the row's values for the formatter
 	where   []int    // where each goes in the row's shown values
@@ -1049,16 +1050,16 @@ func (p *chunkParser) value(w *workbookRows, r *fastRow) bool {
 		isText = true
 	case "inlineStr":
 		if c.hasIS {
-			raw = string(c.is)
+			raw = p.text(c.col, c.is)
 			if strings.Contains(raw, "_x") {
 				return s.fail("an inline string with an _x escape")
 			}
 		} else {
-			raw = string(c.v)
+			raw = p.text(c.col, c.v)
 		}
 		isText = true
 	default:
-		raw = string(c.v)
+		raw = p.text(c.col, c.v)
 	}
 	if !p.put(&r.raw, nil, raw, false) {
 		return false
@@ -1103,6 +1104,26 @@ func (p *chunkParser) value(w *workbookRows, r *fastRow) bool {
 	p.where = append(p.where, len(r.shown)-1)
 	return true
 }
+
+// text is b as a string: the last one made in column col when it is the
+// same, as a member's id and name, a category or hours often are in the
+// rows that follow, so they are not allocated again.
+func (p *chunkParser) text(col int, b []byte) string {
+	if col < len(p.last) && p.last[col] == string(b) {
+		return p.last[col]
+	}
+	s := string(b)
+	if col < maxLastColumns {
+		for len(p.last) <= col {
+			p.last = append(p.last, "")
+		}
+		p.last[col] = s
+	}
+	return s
+}
+
+// maxLastColumns is how many columns text remembers a value for.
+const maxLastColumns = 64
 
 // put appends one value at the current cell's column, padding the
 // columns before it with empty strings; an empty value of a cell without
