@@ -99,7 +99,7 @@ FUZZTIME ?= 60s
 FUZZFLAGS ?= -fuzzminimizetime=10s
 FUZZ ?= importer:FuzzParseHours importer:FuzzParseDate importer:FuzzParseCategory \
 	importer:FuzzReadCSV importer:FuzzReadXLSX importer:FuzzCSVStream importer:FuzzMemberID \
-	importer:FuzzReadRegister importer:FuzzFastSheet \
+	importer:FuzzReadRegister importer:FuzzFastSheet importer:FuzzParseMemo \
 	report:FuzzPDFText report:FuzzSheetRowString report:FuzzCleanAlready report:FuzzJSONString report:FuzzCSVLine \
 	internal/fastflate:FuzzSameAsStdlib internal/fastflate:FuzzAdler32 internal/fastflate:FuzzSameRuns internal/fastflate:FuzzBitCounts \
 	third_party/fpdf:FuzzAppendEscapedUTF16 third_party/fpdf:FuzzAppendf third_party/fpdf:FuzzCellText third_party/fpdf:FuzzSplitText audit:FuzzJudgeFastPaths
