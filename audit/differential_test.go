@@ -220,20 +220,9 @@ func TestWordMemoSize(t *testing.T) {
 // every form its second word takes, has its bit there.
 func TestLexiconNextWords(t *testing.T) {
 	lex, next := lexicon(), lexiconNextWords()
-	var class uint32
 	pairs := 0
-	for line := range strings.Lines(reflectionLexicon) {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if line[0] == '[' {
-			name, _, _ := strings.Cut(line[1:], "]")
-			class = lexiconClasses[name]
-			continue
-		}
-		ws := words(line)
-		if class == 0 || len(ws) != 2 {
+	for class, ws := range lexiconEntries(reflectionLexicon) {
+		if len(ws) != 2 {
 			continue
 		}
 		h := fnv64a(fnvOffset64, ws[0])

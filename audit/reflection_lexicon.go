@@ -2,6 +2,7 @@ package audit
 
 import (
 	_ "embed"
+	"iter"
 	"strings"
 	"sync"
 )
@@ -121,6 +122,29 @@ func lexiconSlip(w string) uint32 {
 	return t
 }
 
+// lexiconEntries yields each entry of the lexicon file data with the
+// word class of its [section], as its words; sections of no known class
+// and empty entries are skipped.
+func lexiconEntries(data string) iter.Seq2[uint32, []string] {
+	return func(yield func(uint32, []string) bool) {
+		var class uint32
+		for line := range strings.Lines(data) {
+			line = strings.TrimSpace(line)
+			if line == "" || line[0] == '#' {
+				continue
+			}
+			if line[0] == '[' {
+				name, _, _ := strings.Cut(line[1:], "]")
+				class = lexiconClasses[name]
+				continue
+			}
+			if ws := words(line); class != 0 && len(ws) > 0 && !yield(class, ws) {
+				return
+			}
+		}
+	}
+}
+
 func parseLexicon(data string) (*table[uint32], *table[uint32], *table[uint64]) {
 	out := newTable[uint32](60000)
 	slips := newTable[uint32](100000)
@@ -128,19 +152,8 @@ func parseLexicon(data string) (*table[uint32], *table[uint32], *table[uint64]) 
 	put := func(w string, t uint32) {
 		*out.ref(fnv64a(fnvOffset64, w)) |= t
 	}
-	var class uint32
-	for line := range strings.Lines(data) {
-		line = strings.TrimSpace(line)
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		if line[0] == '[' {
-			name, _, _ := strings.Cut(line[1:], "]")
-			class = lexiconClasses[name]
-			continue
-		}
-		ws := words(line)
-		if class == 0 || len(ws) == 0 || len(ws) > 2 {
+	for class, ws := range lexiconEntries(data) {
+		if len(ws) > 2 {
 			continue // phrases of three words and more are rare in reflections
 		}
 		last := len(ws) - 1
