@@ -141,7 +141,9 @@ func TestCheckAsLibrary(t *testing.T) {
 
 // TestInterruptWritingTables: cancelling while summary.xlsx is being
 // assembled (seconds for a large run; a test hook stands in for them)
-// ends the run at once, with ctx's error and no results.
+// ends the run at once, with ctx's error and no results. The hook blocks
+// until Run has returned, so Run returning at all shows it did not wait
+// for the tables: no clock is needed.
 func TestInterruptWritingTables(t *testing.T) {
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -152,18 +154,12 @@ func TestInterruptWritingTables(t *testing.T) {
 	defer func() { testHookTablesClose = nil }()
 	defer close(release)
 	ctx, cancel := context.WithCancel(context.Background())
-	cancelled := make(chan time.Time, 1)
 	go func() {
 		<-started
-		cancelled <- time.Now()
 		cancel()
 	}()
 	out := filepath.Join(t.TempDir(), "out")
 	_, err := Run(ctx, sampleOptions(out))
-	took := time.Since(<-cancelled)
-	if took > time.Second {
-		t.Errorf("the run returned %v after it was cancelled", took)
-	}
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v, want context.Canceled", err)
 	}
