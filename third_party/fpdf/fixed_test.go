@@ -4,6 +4,7 @@
 package fpdf
 
 import (
+	"fmt"
 	"math"
 	"math/rand"
 	"strconv"
@@ -41,6 +42,22 @@ func TestAppendFixedAsStrconv(t *testing.T) {
 				v = math.Float64frombits(rng.Uint64())
 			}
 			check(v, prec)
+		}
+	}
+}
+
+// appendFloat stands in for fmt.Sprintf("%.<prec>f", v), which upstream
+// fpdf called: the same text for ordinary numbers, signed zeros,
+// infinities and NaN (it once wrote "Inf" where fmt writes "+Inf").
+func TestAppendFloatAsFmt(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 1, -1, 0.005, -0.005, 2.675, 595.28, 841.89, 1e20, -1e-9,
+		math.Inf(1), math.Inf(-1), math.NaN(), math.MaxFloat64, math.SmallestNonzeroFloat64}
+	for prec := 0; prec <= 4; prec++ {
+		for _, v := range vals {
+			got := string(appendFloat(nil, v, prec))
+			if want := fmt.Sprintf("%.*f", prec, v); got != want {
+				t.Errorf("appendFloat(%v, %d) = %q, fmt gives %q", v, prec, got, want)
+			}
 		}
 	}
 }

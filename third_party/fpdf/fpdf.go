@@ -4357,14 +4357,9 @@ func (f *Fpdf) outBytes(b []byte) {
 }
 
 // appendFloat appends v formatted as fmt's %.<prec>f formats it (cpdaudit
-// patch). fmt formats with strconv too, but drops the sign of +Inf.
+// patch): fmt formats with strconv too, "+Inf" included.
 func appendFloat(b []byte, v float64, prec int) []byte {
-	n := len(b)
-	b = appendFixed(b, v, prec) // cpdaudit patch 19: was strconv.AppendFloat
-	if b[n] == '+' {
-		b = append(b[:n], b[n+1:]...)
-	}
-	return b
+	return appendFixed(b, v, prec) // cpdaudit patch 19: was strconv.AppendFloat
 }
 
 // outbuf adds a buffered line to the document
