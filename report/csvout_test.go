@@ -53,11 +53,7 @@ func TestCSVLinesAsEncodingCSV(t *testing.T) {
 			case 1:
 				rec[i] = `\.`
 			default:
-				var sb strings.Builder
-				for range rng.IntN(12) {
-					sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
-				}
-				rec[i] = sb.String()
+				rec[i] = randomText(rng, alphabet, rng.IntN(12))
 			}
 		}
 		records = append(records, rec)
@@ -104,4 +100,14 @@ func FuzzCSVLine(f *testing.F) {
 			t.Fatalf("%q, %q: got %q, csv.Writer writes %q", a, b, got, want)
 		}
 	})
+}
+
+// randomText is n runes drawn from alphabet, for the tests that compare
+// an encoder with its reference on random text.
+func randomText(rng *rand.Rand, alphabet []rune, n int) string {
+	var sb strings.Builder
+	for range n {
+		sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
+	}
+	return sb.String()
 }

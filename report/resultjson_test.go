@@ -49,15 +49,10 @@ func fillRandom(rng *rand.Rand, v reflect.Value, depth int) {
 	case reflect.String:
 		s := jsonStrings[rng.IntN(len(jsonStrings))]
 		if rng.IntN(2) == 0 {
-			var sb strings.Builder
-			alphabet := []rune("ab \"\\\n\t\x01\u2028é😀<>&")
-			for range rng.IntN(30) {
-				sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
-			}
+			s = randomText(rng, []rune("ab \"\\\n\t\x01\u2028é😀<>&"), rng.IntN(30))
 			if rng.IntN(5) == 0 {
-				sb.WriteByte(0xff)
+				s += "\xff"
 			}
-			s = sb.String()
 		}
 		v.SetString(s)
 	case reflect.Int, reflect.Int64:

@@ -147,11 +147,7 @@ func TestSheetRowsAsExcelize(t *testing.T) {
 				}
 				vals[j] = time.Date(1890+rng.IntN(200), time.Month(1+rng.IntN(12)), 1+rng.IntN(28), rng.IntN(24), 0, 0, 0, time.UTC)
 			default:
-				var sb strings.Builder
-				for range rng.IntN(40) {
-					sb.WriteRune(alphabet[rng.IntN(len(alphabet))])
-				}
-				vals[j] = sb.String()
+				vals[j] = randomText(rng, alphabet, rng.IntN(40))
 			}
 		}
 		rows = append(rows, vals)
